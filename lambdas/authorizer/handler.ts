@@ -1,0 +1,45 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { authorizeBearer } from '../domain/authorize-token';
+import { logger } from '../http/logger';
+import { DynamoTokenRepository } from '../store/token-repository';
+
+const tokens = new DynamoTokenRepository();
+
+/**
+ * REQUEST Lambda authorizer of the SCIM routes. Throwing 'Unauthorized' makes API Gateway answer
+ * 401 through the UNAUTHORIZED Gateway Response (SCIM Error body); the local adapter does the same.
+ * The allow policy covers the tenant's whole SCIM tree because API Gateway caches the result per
+ * (Authorization, tenantId) for a few seconds (docs/decisions.md, "Authorizer cache").
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const tenantId = event.pathParameters?.tenantId;
+  const decision = await authorizeBearer(tokens, headers.authorization, tenantId, new Date());
+  if (!decision.allowed) {
+    // The reason is logged for the operator; the token itself never is.
+    logger.info('SCIM request refused', { reason: decision.reason, tenantId });
+    throw new Error('Unauthorized');
+  }
+  return {
+    principalId: `${decision.tenantId}/${decision.tokenId}`,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'execute-api:Invoke',
+          Effect: 'Allow',
+          Resource: tenantResourceArn(event.methodArn, decision.tenantId),
+        },
+      ],
+    },
+    context: { tenantId: decision.tenantId, tokenId: decision.tokenId },
+  };
+}
+
+/** arn:aws:execute-api:region:account:api/stage/METHOD/path -> .../stage/*\/scim/v2/<tenant>/* */
+export function tenantResourceArn(methodArn: string, tenantId: string): string {
+  const [prefix, stage] = methodArn.split('/');
+  return `${prefix}/${stage}/*/scim/v2/${tenantId}/*`;
+}

@@ -1,0 +1,78 @@
+import { createHttpHandler } from '../http/handler';
+import type { HttpRequest } from '../http/request';
+import { SCIM_BASE } from '../http/routes';
+import { ScimError } from '../scim/errors';
+import { SCIM_LIMITS } from '../scim/limits';
+import { listResponse } from '../scim/list-response';
+import { groupResourceSchema, userResourceSchema } from '../scim/schemas';
+import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
+import type { ResourceSchema } from '../scim/schemas/types';
+
+/** Discovery endpoints (RFC 7644 §4), per tenant. */
+const tenantBase = (request: HttpRequest) => `${request.baseUrl}/scim/v2/${request.pathParameters.tenantId}`;
+
+async function resourceSchemas(_request: HttpRequest): Promise<ResourceSchema[]> {
+  return [userResourceSchema(), groupResourceSchema()];
+}
+
+async function allSchemas(request: HttpRequest) {
+  const seen = new Map<string, ResourceSchema['core']>();
+  for (const resource of await resourceSchemas(request)) {
+    for (const schema of [resource.core, ...resource.extensions.map((e) => e.schema)])
+      seen.set(schema.id, schema);
+  }
+  return [...seen.values()];
+}
+
+const list = (resources: unknown[]) => ({
+  status: 200,
+  body: listResponse(resources, {
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+  }),
+});
+
+export const handler = createHttpHandler('scim', {
+  [`${SCIM_BASE}/ServiceProviderConfig`]: {
+    GET: async (request) => ({
+      status: 200,
+      body: serviceProviderConfig(tenantBase(request), {
+        maxResults: SCIM_LIMITS.maxResults,
+        maxPayloadBytes: SCIM_LIMITS.maxPayloadBytes,
+      }),
+    }),
+  },
+  [`${SCIM_BASE}/ResourceTypes`]: {
+    GET: async (request) =>
+      list((await resourceSchemas(request)).map((r) => resourceTypeResource(tenantBase(request), r))),
+  },
+  [`${SCIM_BASE}/ResourceTypes/{name}`]: {
+    GET: async (request) => {
+      const name = request.pathParameters.name?.toLowerCase();
+      const found = (await resourceSchemas(request)).find((r) => r.resourceType.toLowerCase() === name);
+      if (!found) throw ScimError.notFound(`ResourceType ${request.pathParameters.name} not found`);
+      return { status: 200, body: resourceTypeResource(tenantBase(request), found) };
+    },
+  },
+  [`${SCIM_BASE}/Schemas`]: {
+    GET: async (request) =>
+      list((await allSchemas(request)).map((s) => schemaResource(tenantBase(request), s))),
+  },
+  [`${SCIM_BASE}/Schemas/{urn}`]: {
+    GET: async (request) => {
+      const urn = request.pathParameters.urn?.toLowerCase();
+      const found = (await allSchemas(request)).find((s) => s.id.toLowerCase() === urn);
+      if (!found) throw ScimError.notFound(`Schema ${request.pathParameters.urn} not found`);
+      return { status: 200, body: schemaResource(tenantBase(request), found) };
+    },
+  },
+  [`${SCIM_BASE}/{proxy+}`]: Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
+      method,
+      async (request: HttpRequest) => {
+        throw ScimError.notFound(`No SCIM endpoint at ${request.path}`);
+      },
+    ]),
+  ),
+});

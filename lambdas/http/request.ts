@@ -1,0 +1,67 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+export interface HttpRequest {
+  method: string;
+  /** The API Gateway resource template, e.g. /scim/v2/{tenantId}/Users/{id}. */
+  resource: string;
+  path: string;
+  pathParameters: Record<string, string>;
+  /** Query parameters; the last value wins for repeated names. */
+  query: Record<string, string>;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  rawBody: string | undefined;
+  requestId: string;
+  /** Absolute base of this deployment, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod */
+  baseUrl: string;
+  authorizer: Record<string, unknown>;
+}
+
+export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const pathParameters: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (value !== undefined) pathParameters[name] = value;
+  }
+  let rawBody = event.body ?? undefined;
+  // With binaryMediaTypes set (for gzip responses), API Gateway hands JSON bodies over base64-encoded.
+  if (rawBody !== undefined && event.isBase64Encoded)
+    rawBody = Buffer.from(rawBody, 'base64').toString('utf8');
+  return {
+    method: event.httpMethod.toUpperCase(),
+    resource: event.resource,
+    path: event.path,
+    pathParameters,
+    query,
+    headers,
+    rawBody: rawBody === '' ? undefined : rawBody,
+    requestId: event.requestContext?.requestId ?? 'local',
+    baseUrl: baseUrlOf(event),
+    authorizer: (event.requestContext?.authorizer ?? {}) as Record<string, unknown>,
+  };
+}
+
+function baseUrlOf(event: APIGatewayProxyEvent): string {
+  const configured = process.env.PUBLIC_BASE_URL;
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = event.requestContext?.domainName ?? event.headers?.Host ?? event.headers?.host ?? 'localhost';
+  const stage = event.requestContext?.stage;
+  // execute-api hosts carry the stage in the path; a custom domain is configured via PUBLIC_BASE_URL.
+  return stage && host.includes('.execute-api.') ? `https://${host}/${stage}` : `https://${host}`;
+}
+
+/** Media types accepted for request bodies (RFC 7644 §3.1; Okta's spec test sends application/json). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (!contentType) return true;
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  return mediaType === 'application/scim+json' || mediaType === 'application/json';
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;

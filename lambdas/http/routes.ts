@@ -1,0 +1,118 @@
+/**
+ * The REST API's resources and which handler serves each. The CDK stack builds API Gateway
+ * resources from this list and the local adapter matches requests against it, so both expose the
+ * same routes. Methods are dispatched inside each handler (ANY in API Gateway), which lets a handler
+ * answer 405 with the SCIM or admin error body instead of API Gateway's default 403.
+ */
+export type HandlerName = 'tokens' | 'settings' | 'adminUsers' | 'discovery' | 'users' | 'groups';
+export type RouteAuth = 'admin' | 'scim';
+
+export interface Route {
+  path: string;
+  handler: HandlerName;
+  auth: RouteAuth;
+}
+
+export const ADMIN_BASE = '/admin/v1/tenants/{tenantId}';
+export const SCIM_BASE = '/scim/v2/{tenantId}';
+
+export const ROUTES: Route[] = [
+  { path: `${ADMIN_BASE}/tokens`, handler: 'tokens', auth: 'admin' },
+  { path: `${ADMIN_BASE}/tokens/{tokenId}`, handler: 'tokens', auth: 'admin' },
+  { path: `${ADMIN_BASE}/tokens/{tokenId}/renew`, handler: 'tokens', auth: 'admin' },
+  { path: `${SCIM_BASE}/ServiceProviderConfig`, handler: 'discovery', auth: 'scim' },
+  { path: `${SCIM_BASE}/ResourceTypes`, handler: 'discovery', auth: 'scim' },
+  { path: `${SCIM_BASE}/ResourceTypes/{name}`, handler: 'discovery', auth: 'scim' },
+  { path: `${SCIM_BASE}/Schemas`, handler: 'discovery', auth: 'scim' },
+  { path: `${SCIM_BASE}/Schemas/{urn}`, handler: 'discovery', auth: 'scim' },
+  // Anything else under a tenant's SCIM base: authenticated, then a SCIM 404.
+  { path: `${SCIM_BASE}/{proxy+}`, handler: 'discovery', auth: 'scim' },
+];
+
+/** SCIM media type (RFC 7644 §3.1). */
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+
+/**
+ * Bodies of the API Gateway responses that never reach a handler. The CDK stack configures them as
+ * Gateway Responses and the local adapter sends the same bytes.
+ */
+export const GATEWAY_RESPONSES = {
+  unauthorized: {
+    statusCode: 401,
+    detail: 'Authentication failed: send an active bearer token of this tenant in the Authorization header',
+  },
+  accessDenied: { statusCode: 401, detail: 'Authentication failed: the token is not valid for this tenant' },
+  notFound: { statusCode: 404, detail: 'No such resource or route' },
+  throttled: {
+    statusCode: 429,
+    detail: 'Too many requests; retry after the number of seconds in Retry-After',
+  },
+  tooLarge: { statusCode: 413, detail: 'Request body too large' },
+} as const;
+
+/** The admin API's Gateway Responses: JSON `{error, message}` like every admin answer. */
+export const ADMIN_GATEWAY_RESPONSES = {
+  unauthorized: {
+    statusCode: 401,
+    error: 'unauthorized',
+    message: 'Sign in (or send the admin API key) to use the admin API',
+  },
+  accessDenied: { statusCode: 403, error: 'forbidden', message: 'You may only manage your own tenant' },
+  notFound: { statusCode: 404, error: 'not_found', message: 'No such route' },
+  throttled: { statusCode: 429, error: 'throttled', message: 'Too many requests; retry later' },
+  tooLarge: { statusCode: 413, error: 'payload_too_large', message: 'Request body too large' },
+} as const;
+
+export function scimGatewayBody(detail: string, status: number): string {
+  return JSON.stringify({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+    status: String(status),
+    detail,
+  });
+}
+
+/** Matches a concrete path against the route templates (local adapter; API Gateway does this in AWS). */
+export function matchRoute(
+  routes: Route[],
+  path: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
+  const segments = path.split('/').filter(Boolean);
+  let best: { route: Route; pathParameters: Record<string, string>; greedy: boolean } | undefined;
+  for (const route of routes) {
+    const template = route.path.split('/').filter(Boolean);
+    const params: Record<string, string> = {};
+    let matched = true;
+    let greedy = false;
+    for (let i = 0; i < template.length; i++) {
+      const part = template[i];
+      if (part.endsWith('+}')) {
+        if (i >= segments.length) matched = false;
+        else params[part.slice(1, -2)] = segments.slice(i).map(safeDecode).join('/');
+        greedy = true;
+        break;
+      }
+      if (i >= segments.length) {
+        matched = false;
+        break;
+      }
+      if (part.startsWith('{')) params[part.slice(1, -1)] = safeDecode(segments[i]);
+      else if (part !== segments[i]) {
+        matched = false;
+        break;
+      }
+    }
+    if (!matched) continue;
+    if (!greedy && template.length !== segments.length) continue;
+    // API Gateway prefers explicit resources over greedy proxies.
+    if (!best || (best.greedy && !greedy)) best = { route, pathParameters: params, greedy };
+  }
+  return best && { route: best.route, pathParameters: best.pathParameters };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

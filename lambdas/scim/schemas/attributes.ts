@@ -1,0 +1,139 @@
+import { ScimError } from '../errors';
+import type { AttributePath } from '../filter/ast';
+import { COMMON_ATTRIBUTES } from './common';
+import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './types';
+
+export interface ResolvedAttribute {
+  /** The schema that defines the top-level attribute. */
+  schema: SchemaDefinition;
+  /** True when the attribute lives in an extension (stored under the extension URN key). */
+  isExtension: boolean;
+  /** The top-level attribute. */
+  attribute: AttributeDefinition;
+  /** The sub-attribute, when the path names one. */
+  subAttribute?: AttributeDefinition;
+}
+
+const byName = (attributes: readonly AttributeDefinition[] | undefined, name: string) => {
+  const lower = name.toLowerCase();
+  return attributes?.find((a) => a.name.toLowerCase() === lower);
+};
+
+/**
+ * Resolves an attribute path against a resource schema, case-insensitively (RFC 7643 §2.1).
+ * An unqualified name is looked up in the core schema and the common attributes (id, externalId,
+ * meta) first, then in the extensions.
+ * Returns undefined when the schema does not define it.
+ */
+export function findAttribute(resource: ResourceSchema, path: AttributePath): ResolvedAttribute | undefined {
+  const schemas: { schema: SchemaDefinition; isExtension: boolean }[] = [
+    { schema: resource.core, isExtension: false },
+    ...resource.extensions.map((e) => ({ schema: e.schema, isExtension: true })),
+  ];
+  const candidates = path.schema
+    ? schemas.filter((s) => s.schema.id.toLowerCase() === path.schema?.toLowerCase())
+    : schemas;
+  for (const candidate of candidates) {
+    // The common attributes (id, externalId, meta; RFC 7643 §3.1) live next to the core ones.
+    const attribute =
+      byName(candidate.schema.attributes, path.attribute) ??
+      (candidate.isExtension ? undefined : byName(COMMON_ATTRIBUTES, path.attribute));
+    if (!attribute) continue;
+    if (path.subAttribute === undefined) return { ...candidate, attribute };
+    const subAttribute = byName(attribute.subAttributes, path.subAttribute);
+    if (!subAttribute) return undefined;
+    return { ...candidate, attribute, subAttribute };
+  }
+  return undefined;
+}
+
+/**
+ * Splits an attribute name as it appears in `attributes`, `excludedAttributes` or a JSON key
+ * (RFC 7644 §3.10 / §3.4.2.5): `[URN ":"] ATTRNAME ["." subAttr]`. ATTRNAME holds no ":" and the URN
+ * may hold dots (`...:2.0:User`), so the URN ends at the last colon. Undefined when malformed.
+ */
+export function parseAttributeName(text: string): AttributePath | undefined {
+  const trimmed = text.trim();
+  const colon = trimmed.lastIndexOf(':');
+  const schema = colon >= 0 ? trimmed.slice(0, colon) : undefined;
+  const [attribute, subAttribute, ...rest] = trimmed.slice(colon + 1).split('.');
+  if (!attribute || subAttribute === '' || rest.length > 0 || schema === '') return undefined;
+  return subAttribute === undefined ? { schema, attribute } : { schema, attribute, subAttribute };
+}
+
+export type ResolvedName =
+  /** The name is a whole schema URN (`attributes=urn:...:enterprise:2.0:User`). */
+  | { kind: 'schema'; schema: SchemaDefinition; isExtension: boolean }
+  | ({ kind: 'attribute'; path: AttributePath } & ResolvedAttribute);
+
+/**
+ * Resolves a name from `attributes`/`excludedAttributes` or a request body key against the resource
+ * schema: a whole schema URN, or an (optionally URN-qualified, optionally dotted) attribute.
+ * Case-insensitive (RFC 7643 §2.1); undefined when the schema defines no such thing.
+ */
+export function resolveAttributeName(resource: ResourceSchema, text: string): ResolvedName | undefined {
+  const schema = findSchema(resource, text.trim());
+  if (schema) return { kind: 'schema', schema, isExtension: schema !== resource.core };
+  const path = parseAttributeName(text);
+  if (!path) return undefined;
+  const resolved = findAttribute(resource, path);
+  return resolved && { kind: 'attribute', path, ...resolved };
+}
+
+/** Finds a sub-attribute definition of a complex attribute, case-insensitively. */
+export function findSubAttribute(
+  attribute: AttributeDefinition,
+  name: string,
+): AttributeDefinition | undefined {
+  return byName(attribute.subAttributes, name);
+}
+
+/** Finds the schema definition (core or extension) with that URN, case-insensitively. */
+export function findSchema(resource: ResourceSchema, urn: string): SchemaDefinition | undefined {
+  const lower = urn.toLowerCase();
+  if (resource.core.id.toLowerCase() === lower) return resource.core;
+  return resource.extensions.find((e) => e.schema.id.toLowerCase() === lower)?.schema;
+}
+
+/**
+ * Coerces a single (not multi-valued) JSON value to the attribute's type.
+ * Entra sends booleans as "True"/"False"; numbers may arrive as strings. Anything else that does
+ * not fit the type is a 400 invalidValue.
+ */
+export function coerceScalar(
+  definition: AttributeDefinition,
+  value: unknown,
+  where = definition.name,
+): unknown {
+  switch (definition.type) {
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+        return value.trim().toLowerCase() === 'true';
+      }
+      break;
+    case 'integer':
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+      break;
+    case 'decimal':
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        return Number(value);
+      break;
+    case 'dateTime':
+      if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+      break;
+    case 'string':
+    case 'reference':
+    case 'binary':
+      if (typeof value === 'string') return value;
+      // Numbers and booleans are written as text for string attributes (e.g. employeeNumber: 7).
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      break;
+    case 'complex':
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+      break;
+  }
+  throw ScimError.badRequest('invalidValue', `Attribute '${where}' must be of type ${definition.type}`);
+}

@@ -1,0 +1,26 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Reasons DynamoDB gives per item when a transaction is cancelled, in request order
+ * ('ConditionalCheckFailed', 'None', 'TransactionConflict', ...).
+ */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as { name?: string })?.name === 'TransactionCanceledException'
+  ) {
+    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+    return reasons.map((r) => r.Code ?? 'None');
+  }
+  return undefined;
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** True when the transaction was cancelled by a conflicting transaction (safe to retry). */
+export function isTransactionConflict(error: unknown): boolean {
+  const reasons = cancellationReasons(error);
+  return !!reasons && reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+}

@@ -1,0 +1,82 @@
+/**
+ * Every DynamoDB key of the single table is built here and nowhere else (docs/data-model.md).
+ * `t` is a tenant id ([a-z0-9-]{1,63}, so '#' never occurs inside it); ids are UUIDs.
+ */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const tenant = (t: string) => `T#${t}`;
+
+export const keys = {
+  /** Tenant settings (custom attributes, auto-invite). */
+  settings: (t: string): Key => ({ pk: tenant(t), sk: 'SETTINGS' }),
+  /** Tenant counters: number of tokens, users, groups (kept in the same transactions as creates/deletes). */
+  counters: (t: string): Key => ({ pk: tenant(t), sk: 'COUNTS' }),
+  /** A token as the tenant's admin sees it (no secret; the hash only). */
+  token: (t: string, tokenId: string): Key => ({ pk: tenant(t), sk: `TOKEN#${tokenId}` }),
+  tokenPrefix: (t: string) => ({ pk: tenant(t), skPrefix: 'TOKEN#' }),
+  /** A token looked up by the SHA-256 of its secret (authorizer; strongly consistent GetItem). */
+  tokenByHash: (secretHash: string): Key => ({ pk: `TOKENHASH#${secretHash}`, sk: 'TOKEN' }),
+
+  /** A user; the same partition holds its group edges and its invite record. */
+  user: (t: string, userId: string): Key => ({ pk: `${tenant(t)}#U#${userId}`, sk: 'USER' }),
+  userPartition: (t: string, userId: string) => `${tenant(t)}#U#${userId}`,
+  /** GSI1 listing of a tenant's users, ordered by lower(userName) then id. */
+  usersIndex: (t: string, userName: string, userId: string) => ({
+    gsi1pk: `${tenant(t)}#USERS`,
+    gsi1sk: `${userName.toLowerCase()}#${userId}`,
+  }),
+  usersIndexPk: (t: string) => `${tenant(t)}#USERS`,
+  /** Uniqueness guard: one item per lower(userName) -> userId. */
+  userNameGuard: (t: string, userName: string): Key => ({
+    pk: `${tenant(t)}#UN#${userName.toLowerCase()}`,
+    sk: 'GUARD',
+  }),
+  /** Lookup edges: several users may share an email or an externalId. */
+  emailEdge: (t: string, email: string, userId: string): Key => ({
+    pk: `${tenant(t)}#EM#${email.toLowerCase()}`,
+    sk: `U#${userId}`,
+  }),
+  emailEdgePk: (t: string, email: string) => `${tenant(t)}#EM#${email.toLowerCase()}`,
+  externalIdEdge: (t: string, resourceType: 'U' | 'G', externalId: string, id: string): Key => ({
+    pk: `${tenant(t)}#EX${resourceType}#${externalId}`,
+    sk: `${resourceType}#${id}`,
+  }),
+  externalIdEdgePk: (t: string, resourceType: 'U' | 'G', externalId: string) =>
+    `${tenant(t)}#EX${resourceType}#${externalId}`,
+  /** Invite record of a user (exactly-once guard of the invitation email). */
+  invite: (t: string, userId: string): Key => ({ pk: `${tenant(t)}#U#${userId}`, sk: 'INVITE' }),
+
+  /** A group; the same partition holds its member edges. */
+  group: (t: string, groupId: string): Key => ({ pk: `${tenant(t)}#G#${groupId}`, sk: 'GROUP' }),
+  groupPartition: (t: string, groupId: string) => `${tenant(t)}#G#${groupId}`,
+  groupsIndex: (t: string, displayName: string, groupId: string) => ({
+    gsi1pk: `${tenant(t)}#GROUPS`,
+    gsi1sk: `${displayName.toLowerCase()}#${groupId}`,
+  }),
+  groupsIndexPk: (t: string) => `${tenant(t)}#GROUPS`,
+  displayNameGuard: (t: string, displayName: string): Key => ({
+    pk: `${tenant(t)}#GN#${displayName.toLowerCase()}`,
+    sk: 'GUARD',
+  }),
+  /** Member edge in the group's partition: members = Query begins_with(sk, 'M#'). */
+  memberEdge: (t: string, groupId: string, userId: string): Key => ({
+    pk: `${tenant(t)}#G#${groupId}`,
+    sk: `M#${userId}`,
+  }),
+  memberEdgePrefix: 'M#',
+  /** Reverse edge in the user's partition: a user's groups = Query begins_with(sk, 'MEMBEROF#'). */
+  memberOfEdge: (t: string, userId: string, groupId: string): Key => ({
+    pk: `${tenant(t)}#U#${userId}`,
+    sk: `MEMBEROF#${groupId}`,
+  }),
+  memberOfEdgePrefix: 'MEMBEROF#',
+
+  /** Remembered DynamoDB cursor that starts the page at `startIndex` of one list query. */
+  pagingCursor: (t: string, queryHash: string, startIndex: number): Key => ({
+    pk: `${tenant(t)}#CUR#${queryHash}`,
+    sk: String(startIndex).padStart(10, '0'),
+  }),
+};

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+} from 'aws-lambda';
+import {
+  ADMIN_GATEWAY_RESPONSES,
+  GATEWAY_RESPONSES,
+  type HandlerName,
+  matchRoute,
+  ROUTES,
+  scimGatewayBody,
+} from '../lambdas/http/routes';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type AuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEvent,
+) => Promise<APIGatewayAuthorizerResult>;
+
+/** A local-only route (health, outbox): plain handler on the node request. */
+export type LocalRoute = (request: IncomingMessage) => Promise<{ status: number; body: unknown }>;
+
+export interface AdapterOptions {
+  handlers: Partial<Record<HandlerName, ProxyHandler>>;
+  authorizer: AuthorizerHandler;
+  /** Bearer key accepted on admin routes; it stands in for the Cognito authorizer locally. */
+  adminApiKey: string;
+  localRoutes?: Record<string, LocalRoute>;
+}
+
+/** API Gateway's own payload limit. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The local stand-in for API Gateway (REST API, Lambda proxy integration): it turns each HTTP request
+ * into the same APIGatewayProxyEvent, runs the same authorizer and handlers, and maps the results
+ * back, including the Gateway Responses' bodies for requests that never reach a handler.
+ */
+export function createAdapter(options: AdapterOptions): Server {
+  return createServer((req, res) => {
+    handle(options, req, res).catch((error) => {
+      console.error('adapter error', error);
+      send(
+        res,
+        500,
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({ error: 'internal_error', message: 'Local adapter error' }),
+      );
+    });
+  });
+}
+
+async function handle(options: AdapterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const local = options.localRoutes?.[`${req.method} ${url.pathname}`];
+  if (local) {
+    const result = await local(req);
+    return send(res, result.status, { 'Content-Type': 'application/json' }, JSON.stringify(result.body));
+  }
+  const match = matchRoute(ROUTES, url.pathname);
+  const isScim = url.pathname.startsWith('/scim/');
+  if (!match) {
+    return isScim
+      ? scimGateway(res, GATEWAY_RESPONSES.notFound)
+      : adminGateway(res, ADMIN_GATEWAY_RESPONSES.notFound);
+  }
+  const { body, tooLarge } = await readBody(req);
+  if (tooLarge) {
+    return isScim
+      ? scimGateway(res, GATEWAY_RESPONSES.tooLarge)
+      : adminGateway(res, ADMIN_GATEWAY_RESPONSES.tooLarge);
+  }
+  const event = toProxyEvent(req, url, match.route.path, match.pathParameters, body);
+
+  if (match.route.auth === 'scim') {
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = await options.authorizer(toAuthorizerEvent(event));
+    } catch {
+      return scimGateway(res, GATEWAY_RESPONSES.unauthorized);
+    }
+    const allowed = result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
+    if (!allowed) return scimGateway(res, GATEWAY_RESPONSES.accessDenied);
+    event.requestContext.authorizer = { ...result.context, principalId: result.principalId };
+  } else {
+    const authorization = event.headers.Authorization ?? event.headers.authorization ?? '';
+    const key = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    if (key !== options.adminApiKey) return adminGateway(res, ADMIN_GATEWAY_RESPONSES.unauthorized);
+    // The admin key may act on any tenant: the claim is the path's tenant, as Cognito would give it.
+    event.requestContext.authorizer = {
+      claims: { 'custom:tenantId': match.pathParameters.tenantId, sub: 'local-admin' },
+    };
+  }
+
+  const handler = options.handlers[match.route.handler];
+  if (!handler) {
+    return isScim
+      ? scimGateway(res, GATEWAY_RESPONSES.notFound)
+      : adminGateway(res, ADMIN_GATEWAY_RESPONSES.notFound);
+  }
+  const result = await handler(event);
+  const payload = result.isBase64Encoded
+    ? Buffer.from(result.body, 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  send(res, result.statusCode, headers, payload);
+}
+
+function readBody(req: IncomingMessage): Promise<{ body: string | null; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () =>
+      resolve({ body: size === 0 ? null : Buffer.concat(chunks).toString('utf8'), tooLarge }),
+    );
+    req.on('error', reject);
+  });
+}
+
+function toProxyEvent(
+  req: IncomingMessage,
+  url: URL,
+  resource: string,
+  pathParameters: Record<string, string>,
+  body: string | null,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i];
+    const value = req.rawHeaders[i + 1];
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: {},
+      domainName: headers.Host ?? headers.host ?? 'localhost',
+      httpMethod: req.method ?? 'GET',
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['User-Agent'] ?? null,
+      } as never,
+      path: url.pathname,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: resource,
+      stage: 'local',
+    },
+  };
+}
+
+function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.path}`,
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers as Record<string, string>,
+    multiValueHeaders: event.multiValueHeaders as Record<string, string[]>,
+    pathParameters: event.pathParameters as Record<string, string>,
+    queryStringParameters: event.queryStringParameters as Record<string, string> | null,
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters as Record<string, string[]> | null,
+    stageVariables: null,
+    requestContext: event.requestContext as never,
+  };
+}
+
+function scimGateway(res: ServerResponse, response: { statusCode: number; detail: string }): void {
+  send(
+    res,
+    response.statusCode,
+    { 'Content-Type': 'application/scim+json' },
+    scimGatewayBody(response.detail, response.statusCode),
+  );
+}
+
+function adminGateway(
+  res: ServerResponse,
+  response: { statusCode: number; error: string; message: string },
+): void {
+  send(
+    res,
+    response.statusCode,
+    { 'Content-Type': 'application/json' },
+    JSON.stringify({ error: response.error, message: response.message }),
+  );
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
+  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

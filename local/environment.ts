@@ -1,0 +1,26 @@
+/**
+ * Points the AWS SDK (used unchanged by the handlers) at the local services. The SDK reads
+ * AWS_ENDPOINT_URL_* itself, so the handlers carry no local-only code.
+ */
+export function configureLocalEnvironment(options: {
+  dynamoDbEndpoint: string;
+  sesEndpoint?: string;
+  tableName: string;
+  publicBaseUrl: string;
+}): void {
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoDbEndpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: options.tableName,
+    PUBLIC_BASE_URL: options.publicBaseUrl,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  if (options.sesEndpoint) {
+    process.env.AWS_ENDPOINT_URL_SES = options.sesEndpoint;
+    process.env.AWS_ENDPOINT_URL_SESV2 = options.sesEndpoint;
+  }
+}

@@ -1,0 +1,15 @@
+import type { AdapterOptions } from './adapter';
+
+/**
+ * The same handler modules the CDK stack deploys. Loaded lazily, after the environment points the
+ * SDK at the local services.
+ */
+export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> {
+  return {
+    authorizer: require('../lambdas/authorizer/handler').handler,
+    handlers: {
+      tokens: require('../lambdas/tokens/handler').handler,
+      discovery: require('../lambdas/discovery/handler').handler,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Server } from 'node:http';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createAdapter, type LocalRoute } from './adapter';
+import { configureLocalEnvironment } from './environment';
+import { loadHandlers } from './handlers';
+import { ensureTable } from './table';
+
+export interface LocalServiceOptions {
+  dynamoDbEndpoint: string;
+  sesEndpoint?: string;
+  tableName: string;
+  adminApiKey: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  localRoutes?: Record<string, LocalRoute>;
+}
+
+export interface LocalService {
+  baseUrl: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service itself, behind the local API Gateway stand-in: table, handlers, adapter.
+ * `npm start` and the integration tests both run exactly this.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createAdapter({
+    ...lazyHandlers(),
+    adminApiKey: options.adminApiKey,
+    localRoutes: {
+      'GET /health': async () => health(options),
+      ...options.localRoutes,
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const baseUrl = `http://${host}:${port}`;
+  configureLocalEnvironment({
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    sesEndpoint: options.sesEndpoint,
+    tableName: options.tableName,
+    publicBaseUrl: baseUrl,
+  });
+  const client = new DynamoDBClient({});
+  try {
+    await ensureTable(client, options.tableName);
+  } finally {
+    client.destroy();
+  }
+  ready = true;
+  return {
+    baseUrl,
+    server,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let ready = false;
+
+/** 200 only when the table and (when configured) local SES answer. */
+async function health(options: LocalServiceOptions): Promise<{ status: number; body: unknown }> {
+  const checks: Record<string, boolean> = { handlers: ready };
+  const client = new DynamoDBClient({ endpoint: options.dynamoDbEndpoint, maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+    checks.dynamodb = true;
+  } catch {
+    checks.dynamodb = false;
+  } finally {
+    client.destroy();
+  }
+  if (options.sesEndpoint) {
+    checks.ses = await fetch(`${options.sesEndpoint}/store`)
+      .then((r) => r.ok)
+      .catch(() => false);
+  }
+  const ok = Object.values(checks).every(Boolean);
+  return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'starting', checks } };
+}
+
+/** Handlers are required on first use, after configureLocalEnvironment has run. */
+function lazyHandlers() {
+  let loaded: ReturnType<typeof loadHandlers> | undefined;
+  const get = () => {
+    loaded ??= loadHandlers();
+    return loaded;
+  };
+  const handlers = new Proxy({} as ReturnType<typeof loadHandlers>['handlers'], {
+    get: (_target, name: string) => get().handlers[name as keyof ReturnType<typeof loadHandlers>['handlers']],
+  });
+  return {
+    handlers,
+    authorizer: ((event) => get().authorizer(event)) as ReturnType<typeof loadHandlers>['authorizer'],
+  };
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { startLocalService } from './service';
+import { startSesLocal } from './ses-local';
+
+/**
+ * `npm start`: DynamoDB Local (persisted under .local/ unless --in-memory), local SES, and the
+ * service behind the local API Gateway adapter on 127.0.0.1:$PORT. Ctrl-C stops every child.
+ */
+async function main(): Promise<void> {
+  const inMemory = process.argv.includes('--in-memory') || process.env.LOCAL_IN_MEMORY === '1';
+  const port = Number(process.env.PORT ?? 3000);
+  const localDir = resolve(process.env.LOCAL_DATA_DIR ?? '.local');
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(localDir, 'dynamodb') });
+    stops.push(dynamo.stop);
+    const ses = await startSesLocal();
+    stops.push(ses.stop);
+    const adminApiKey = process.env.ADMIN_API_KEY ?? adminKey(localDir, inMemory);
+    const service = await startLocalService({
+      dynamoDbEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      tableName: process.env.TABLE_NAME ?? 'scim-local',
+      adminApiKey,
+      port,
+    });
+    stops.push(service.stop);
+    const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;
+    console.log(
+      [
+        '',
+        `SCIM provisioning service running at ${service.baseUrl}`,
+        `  data:          ${inMemory ? 'in memory (lost on exit)' : join(localDir, 'dynamodb')}`,
+        `  DynamoDB Local ${dynamo.endpoint}   local SES ${ses.endpoint}`,
+        `  health:        ${service.baseUrl}/health`,
+        `  admin API:     ${admin}`,
+        `  admin key:     ${adminApiKey}`,
+        '',
+        'Create a SCIM token for tenant "acme":',
+        `  curl -s -X POST -H "Authorization: Bearer ${adminApiKey}" ${service.baseUrl}/admin/v1/tenants/acme/tokens`,
+        'The answer holds the token (shown once) and the Target SCIM URL to paste into Okta.',
+        'Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    console.error(`Could not start: ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+/** Generated on first start and kept beside the persisted data, so a restart keeps the same key. */
+function adminKey(localDir: string, inMemory: boolean): string {
+  const file = join(localDir, 'admin-api-key');
+  if (!inMemory && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `local_admin_${randomBytes(24).toString('base64url')}`;
+  if (!inMemory) {
+    mkdirSync(localDir, { recursive: true });
+    writeFileSync(file, key, { mode: 0o600 });
+  }
+  return key;
+}
+
+void main();

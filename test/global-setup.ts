@@ -1,0 +1,14 @@
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+
+/**
+ * Starts one DynamoDB Local (in memory, free port) for the whole run. Each integration test file
+ * creates its own table in it, so files are isolated. Unit-only runs skip Java when
+ * SKIP_DYNAMODB_LOCAL=1.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.SKIP_DYNAMODB_LOCAL === '1') return;
+  const dynamo = await startDynamoDbLocal();
+  process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  (globalThis as { __dynamoDbLocal?: typeof dynamo }).__dynamoDbLocal = dynamo;
+}
