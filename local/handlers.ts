@@ -10,6 +10,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
     handlers: {
       tokens: require('../lambdas/tokens/handler').handler,
       discovery: require('../lambdas/discovery/handler').handler,
+      users: require('../lambdas/users/handler').handler,
     },
   };
 }

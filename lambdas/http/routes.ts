@@ -20,6 +20,9 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/tokens`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/tokens/{tokenId}`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/tokens/{tokenId}/renew`, handler: 'tokens', auth: 'admin' },
+  { path: `${SCIM_BASE}/Users`, handler: 'users', auth: 'scim' },
+  { path: `${SCIM_BASE}/Users/.search`, handler: 'users', auth: 'scim' },
+  { path: `${SCIM_BASE}/Users/{id}`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/ServiceProviderConfig`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/ResourceTypes`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/ResourceTypes/{name}`, handler: 'discovery', auth: 'scim' },
@@ -77,12 +80,13 @@ export function matchRoute(
   path: string,
 ): { route: Route; pathParameters: Record<string, string> } | undefined {
   const segments = path.split('/').filter(Boolean);
-  let best: { route: Route; pathParameters: Record<string, string>; greedy: boolean } | undefined;
+  let best: { route: Route; pathParameters: Record<string, string>; score: number } | undefined;
   for (const route of routes) {
     const template = route.path.split('/').filter(Boolean);
     const params: Record<string, string> = {};
     let matched = true;
     let greedy = false;
+    let literals = 0;
     for (let i = 0; i < template.length; i++) {
       const part = template[i];
       if (part.endsWith('+}')) {
@@ -96,15 +100,17 @@ export function matchRoute(
         break;
       }
       if (part.startsWith('{')) params[part.slice(1, -1)] = safeDecode(segments[i]);
-      else if (part !== segments[i]) {
+      else if (part === segments[i]) literals++;
+      else {
         matched = false;
         break;
       }
     }
     if (!matched) continue;
     if (!greedy && template.length !== segments.length) continue;
-    // API Gateway prefers explicit resources over greedy proxies.
-    if (!best || (best.greedy && !greedy)) best = { route, pathParameters: params, greedy };
+    // API Gateway prefers literal segments over variables, and both over greedy proxies.
+    const score = (greedy ? 0 : 1000) + literals;
+    if (!best || score > best.score) best = { route, pathParameters: params, score };
   }
   return best && { route: best.route, pathParameters: best.pathParameters };
 }

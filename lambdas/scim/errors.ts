@@ -74,7 +74,11 @@ export interface ScimErrorBody {
 
 /** RFC 7644 §3.12: `status` is a string in the body. */
 export function toScimErrorBody(error: ScimError): ScimErrorBody {
-  const body: ScimErrorBody = { schemas: [SCIM_ERROR_SCHEMA], status: String(error.status), detail: error.detail };
+  const body: ScimErrorBody = {
+    schemas: [SCIM_ERROR_SCHEMA],
+    status: String(error.status),
+    detail: error.detail,
+  };
   if (error.scimType) body.scimType = error.scimType;
   return body;
 }

@@ -22,8 +22,7 @@ import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './sc
  */
 export type NormalizeMode = 'create' | 'replace';
 
-/** Longest string value accepted in any attribute (characters). */
-export const MAX_STRING_LENGTH = 65_536;
+export { MAX_STRING_LENGTH } from './schemas/attributes';
 
 type Json = Record<string, unknown>;
 
@@ -34,20 +33,11 @@ const invalidValue = (detail: string) => ScimError.badRequest('invalidValue', de
 
 const hasValue = (value: unknown) => value !== undefined && value !== null;
 
-/** A simple (non-complex) value, coerced to the attribute's type and size-checked. */
-function normalizeScalar(definition: AttributeDefinition, value: unknown, where: string): unknown {
-  const coerced = coerceScalar(definition, value, where);
-  if (typeof coerced === 'string' && coerced.length > MAX_STRING_LENGTH) {
-    throw invalidValue(`Attribute '${where}' is longer than ${MAX_STRING_LENGTH} characters`);
-  }
-  return coerced;
-}
-
 /** A value of a sub-attribute, which may itself be multi-valued but never complex (RFC 7643 §2.3.8). */
 function normalizeSubValue(definition: AttributeDefinition, value: unknown, where: string): unknown {
-  if (!definition.multiValued) return normalizeScalar(definition, value, where);
+  if (!definition.multiValued) return coerceScalar(definition, value, where);
   const items = Array.isArray(value) ? value : [value];
-  return items.filter(hasValue).map((item, index) => normalizeScalar(definition, item, `${where}[${index}]`));
+  return items.filter(hasValue).map((item, index) => coerceScalar(definition, item, `${where}[${index}]`));
 }
 
 /** One value of a complex attribute: known, writable sub-attributes under their canonical names. */
@@ -78,7 +68,7 @@ function normalizeComplex(definition: AttributeDefinition, value: unknown, where
 function normalizeSingle(definition: AttributeDefinition, value: unknown, where: string): unknown {
   return definition.type === 'complex'
     ? normalizeComplex(definition, value, where)
-    : normalizeScalar(definition, value, where);
+    : coerceScalar(definition, value, where);
 }
 
 /** RFC 7643 §2.4: at most one value may be primary; keep the first one that claims it. */

@@ -65,7 +65,10 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
     !Array.isArray(schemaList) ||
     !schemaList.some((s) => typeof s === 'string' && s.trim().toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())
   ) {
-    throw ScimError.badRequest('invalidSyntax', `The PATCH request 'schemas' must contain '${PATCH_OP_SCHEMA}'`);
+    throw ScimError.badRequest(
+      'invalidSyntax',
+      `The PATCH request 'schemas' must contain '${PATCH_OP_SCHEMA}'`,
+    );
   }
   const operations = readKey(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
@@ -168,7 +171,10 @@ function applyOperation(context: PatchContext, operation: PatchOperation): void 
     // §3.5.2.1 / §3.5.2.3: without a path the target is the resource itself and the value holds the
     // attributes to write.
     if (!isObject(value)) {
-      throw ScimError.badRequest('invalidValue', `'${op}' without a 'path' needs an object of attributes as its value`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `'${op}' without a 'path' needs an object of attributes as its value`,
+      );
     }
     applyAttributeMap(context, op, value, undefined);
     return;
@@ -186,7 +192,8 @@ function applyOperation(context: PatchContext, operation: PatchOperation): void 
   if (resolved === 'schemas') {
     throw ScimError.badRequest('mutability', "Attribute 'schemas' cannot be changed by PATCH");
   }
-  if (!resolved) throw ScimError.badRequest('invalidPath', `Unknown attribute '${describePath(parsed.path)}'`);
+  if (!resolved)
+    throw ScimError.badRequest('invalidPath', `Unknown attribute '${describePath(parsed.path)}'`);
   const subName = parsed.path.subAttribute ?? parsed.subAttribute;
   const target: Target = { ...resolved, valueFilter: parsed.valueFilter };
   if (subName !== undefined) target.subAttribute = resolveSubAttribute(resolved.attribute, subName);
@@ -198,7 +205,9 @@ function applyOperation(context: PatchContext, operation: PatchOperation): void 
   }
   // RFC 7643 §2.2: readOnly attributes SHALL NOT be modified; a path naming one is a client error.
   if (target.attribute.mutability === 'readOnly' || target.subAttribute?.mutability === 'readOnly') {
-    const name = target.subAttribute ? `${target.attribute.name}.${target.subAttribute.name}` : target.attribute.name;
+    const name = target.subAttribute
+      ? `${target.attribute.name}.${target.subAttribute.name}`
+      : target.attribute.name;
     throw ScimError.badRequest('mutability', `Attribute '${name}' is readOnly`);
   }
   applyToTarget(context, op, target, value);
@@ -252,7 +261,10 @@ function applyAttributeMap(
     if (schemaOfKey) {
       if (schemaOfKey === context.schema.core) {
         if (!isObject(value)) {
-          throw ScimError.badRequest('invalidValue', `The value for schema '${schemaOfKey.id}' must be an object`);
+          throw ScimError.badRequest(
+            'invalidValue',
+            `The value for schema '${schemaOfKey.id}' must be an object`,
+          );
         }
         applyAttributeMap(context, op, value, undefined);
       } else {
@@ -265,8 +277,10 @@ function applyAttributeMap(
     if (resolved === 'schemas') continue;
     if (!resolved) throw ScimError.badRequest('invalidPath', `Unknown attribute '${key}'`);
     const target: Target = { ...resolved };
-    if (subAttribute !== undefined) target.subAttribute = resolveSubAttribute(resolved.attribute, subAttribute);
-    if (target.attribute.mutability === 'readOnly' || target.subAttribute?.mutability === 'readOnly') continue;
+    if (subAttribute !== undefined)
+      target.subAttribute = resolveSubAttribute(resolved.attribute, subAttribute);
+    if (target.attribute.mutability === 'readOnly' || target.subAttribute?.mutability === 'readOnly')
+      continue;
     applyToTarget(context, op, target, value);
   }
 }
@@ -355,7 +369,10 @@ function applyToTarget(context: PatchContext, op: PatchOpName, target: Target, v
 
   const after = readPresent(container, attribute.name);
   if (attribute.required && before !== undefined && after === undefined) {
-    throw ScimError.badRequest('mutability', `Attribute '${attribute.name}' is required and cannot be removed`);
+    throw ScimError.badRequest(
+      'mutability',
+      `Attribute '${attribute.name}' is required and cannot be removed`,
+    );
   }
   if (attribute.mutability === 'immutable' && before !== undefined && !deepEqual(before, after)) {
     throw ScimError.badRequest('mutability', `Attribute '${attribute.name}' is immutable and already set`);
@@ -372,8 +389,10 @@ function applyToSingleValued(container: JsonObject, op: PatchOpName, target: Tar
     if (op === 'remove' || (op === 'replace' && value === null)) {
       if (!isObject(current)) return;
       removeSubAttribute(current, subAttribute, `${name}.${subAttribute.name}`);
-      // A complex value without its required sub-attribute cannot stand on its own.
-      if (subAttribute.required || Object.keys(current).length === 0) deleteKey(container, name);
+      // A complex value without its required sub-attribute or its `value` cannot stand on its own.
+      if (subAttribute.required || subAttribute.name === 'value' || Object.keys(current).length === 0) {
+        deleteKey(container, name);
+      }
       return;
     }
     if (value === null) return;
@@ -420,18 +439,9 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
     if (op === 'remove') {
       // §3.5.2.2: a filter that matches nothing is noTarget.
       if (matches.length === 0) throw noTarget(attribute);
-      if (!subAttribute) {
-        store(
-          list.filter((element) => !matches.includes(element)),
-          [],
-        );
-        return;
-      }
-      const kept = list.filter((element) => {
-        if (!matches.includes(element) || !isObject(element)) return true;
-        removeSubAttribute(element, subAttribute, `${name}.${subAttribute.name}`);
-        return !subAttribute.required && Object.keys(element).length > 0;
-      });
+      const kept = subAttribute
+        ? removeSubAttributeOf(list, matches, subAttribute, name)
+        : without(list, matches);
       store(kept, []);
       return;
     }
@@ -456,17 +466,18 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
     }
     if (subAttribute) {
       // `emails[type eq "work"].value`: set the sub-attribute of every matching value.
-      for (const element of matches) {
-        if (!isObject(element)) continue;
-        if (value === null) removeSubAttribute(element, subAttribute, `${name}.${subAttribute.name}`);
-        else setSubAttribute(element, subAttribute, value, `${name}.${subAttribute.name}`);
+      if (value === null) {
+        if (op === 'replace') store(removeSubAttributeOf(list, matches, subAttribute, name), []);
+        return;
       }
-      const kept = list.filter((e) => !isObject(e) || Object.keys(e).length > 0);
-      store(kept, matches);
+      for (const element of matches) {
+        if (isObject(element)) setSubAttribute(element, subAttribute, value, `${name}.${subAttribute.name}`);
+      }
+      store(list, matches);
       return;
     }
     if (value === null) {
-      if (op === 'replace') store(list.filter((element) => !matches.includes(element)), []);
+      if (op === 'replace') store(without(list, matches), []);
       return;
     }
     if (op === 'add') {
@@ -480,7 +491,7 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
     // §3.5.2.3: matching values "SHALL be replaced" by the value.
     const replacement = normalizeSingle(attribute, unwrapSingle(value), name);
     if (replacement === undefined) {
-      store(list.filter((element) => !matches.includes(element)), []);
+      store(without(list, matches), []);
       return;
     }
     const next: unknown[] = [];
@@ -499,12 +510,7 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
   if (subAttribute) {
     // `emails.type` without a filter addresses the sub-attribute of every value.
     if (op === 'remove' || (op === 'replace' && value === null)) {
-      const kept = list.filter((element) => {
-        if (!isObject(element)) return true;
-        removeSubAttribute(element, subAttribute, `${name}.${subAttribute.name}`);
-        return !subAttribute.required && Object.keys(element).length > 0;
-      });
-      store(kept, []);
+      store(removeSubAttributeOf(list, list, subAttribute, name), []);
       return;
     }
     if (value === null) return;
@@ -515,7 +521,9 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
       store([...list, created], [created]);
       return;
     }
-    for (const element of elements) setSubAttribute(element, subAttribute, value, `${name}.${subAttribute.name}`);
+    for (const element of elements) {
+      setSubAttribute(element, subAttribute, value, `${name}.${subAttribute.name}`);
+    }
     store(list, elements);
     return;
   }
@@ -528,16 +536,16 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
     }
     // Entra: `{"op":"Remove","path":"members","value":[{"value":"<id>"}]}` removes only the listed values.
     const patterns = toList(value).map((item) => removalPattern(attribute, item));
-    store(
-      list.filter((element) => !patterns.some((pattern) => matchesPattern(attribute, element, pattern))),
-      [],
+    const listed = list.filter((element) =>
+      patterns.some((pattern) => matchesPattern(attribute, element, pattern)),
     );
+    store(without(list, listed), []);
     return;
   }
 
   if (op === 'replace') {
     // §3.5.2.3: without a filter, the whole set is replaced (`null` or `[]` unassigns it).
-    const items = dedupe(attribute, normalizeMulti(attribute, value, name));
+    const items = dedupe(normalizeMulti(attribute, value, name));
     store(items, items);
     return;
   }
@@ -556,18 +564,50 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
   store(next, touched);
 }
 
+/** The values of `list` that are not in `removed` (compared by identity). */
+function without(list: unknown[], removed: unknown[]): unknown[] {
+  return list.filter((element) => !removed.includes(element));
+}
+
+/**
+ * Removes a sub-attribute from the `targets` among `list`. A value left empty, or without its
+ * required sub-attribute or its `value` (RFC 7643 §2.4: the significant value), cannot stand on its
+ * own and is dropped: Entra clearing `emails[type eq "work"].value` removes the work email.
+ */
+function removeSubAttributeOf(
+  list: unknown[],
+  targets: unknown[],
+  sub: AttributeDefinition,
+  attributeName: string,
+): unknown[] {
+  return list.filter((element) => {
+    if (!targets.includes(element) || !isObject(element)) return true;
+    removeSubAttribute(element, sub, `${attributeName}.${sub.name}`);
+    return !sub.required && sub.name !== 'value' && Object.keys(element).length > 0;
+  });
+}
+
 /** Merges a complex value's sub-attributes into `element` (RFC 7644 §3.5.2.1 / §3.5.2.3). */
-function mergeComplex(element: JsonObject, attribute: AttributeDefinition, value: unknown, op: PatchOpName, where: string) {
+function mergeComplex(
+  element: JsonObject,
+  attribute: AttributeDefinition,
+  value: unknown,
+  op: PatchOpName,
+  where: string,
+) {
   const object = asComplexObject(attribute, value, where);
   const previousValue = readPresent(element, 'value');
   for (const [key, subValue] of Object.entries(object)) {
     const sub = findSubAttribute(attribute, key);
-    if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${where}'`);
-    if (sub.mutability === 'readOnly') continue;
     if (subValue === null || subValue === undefined) {
-      if (op === 'replace') removeSubAttribute(element, sub, `${where}.${sub.name}`);
+      // RFC 7643 §2.5: null unassigns on replace, and adds nothing on add.
+      if (op === 'replace' && sub && sub.mutability !== 'readOnly') {
+        removeSubAttribute(element, sub, `${where}.${sub.name}`);
+      }
       continue;
     }
+    if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${where}'`);
+    if (sub.mutability === 'readOnly') continue;
     setSubAttribute(element, sub, subValue, `${where}.${sub.name}`);
   }
   // The readOnly sub-attributes (e.g. manager.displayName) describe the old referent: drop them when
@@ -583,13 +623,14 @@ function mergeComplex(element: JsonObject, attribute: AttributeDefinition, value
 function setSubAttribute(element: JsonObject, sub: AttributeDefinition, value: unknown, where: string): void {
   if (value === null || value === undefined) return;
   const normalized = sub.multiValued
-    ? dedupe(sub, normalizeMulti(sub, value, where))
+    ? dedupe(normalizeMulti(sub, value, where))
     : normalizeSingle(sub, unwrapSingle(value), where);
   const existing = readPresent(element, sub.name);
   if (sub.mutability === 'immutable' && existing !== undefined && !deepEqual(existing, normalized)) {
     throw ScimError.badRequest('mutability', `Attribute '${where}' is immutable and already set`);
   }
-  if (normalized === undefined || (Array.isArray(normalized) && normalized.length === 0)) deleteKey(element, sub.name);
+  const empty = normalized === undefined || (Array.isArray(normalized) && normalized.length === 0);
+  if (empty) deleteKey(element, sub.name);
   else writeKey(element, sub.name, normalized);
 }
 
@@ -607,7 +648,9 @@ function removeSubAttribute(element: JsonObject, sub: AttributeDefinition, where
  */
 function fixPrimary(attribute: AttributeDefinition, list: unknown[], touched: unknown[]): void {
   if (attribute.type !== 'complex' || !findSubAttribute(attribute, 'primary')) return;
-  const primaries = touched.filter((element) => isObject(element) && readPresent(element, 'primary') === true);
+  const primaries = touched.filter(
+    (element) => isObject(element) && readPresent(element, 'primary') === true,
+  );
   const distinct = [...new Set(primaries)];
   if (distinct.length > 1) {
     throw ScimError.badRequest('invalidValue', `At most one value of '${attribute.name}' may be primary`);
@@ -627,7 +670,8 @@ function fixPrimary(attribute: AttributeDefinition, list: unknown[], touched: un
 function equalityAttributes(filter: Filter, attribute: AttributeDefinition): JsonObject | undefined {
   switch (filter.kind) {
     case 'compare': {
-      if (filter.op !== 'eq' || filter.value === null || filter.path.subAttribute !== undefined) return undefined;
+      if (filter.op !== 'eq' || filter.value === null || filter.path.subAttribute !== undefined)
+        return undefined;
       const sub =
         attribute.type === 'complex'
           ? findSubAttribute(attribute, filter.path.attribute)
@@ -680,7 +724,10 @@ function validateValueFilter(filter: Filter, attribute: AttributeDefinition): vo
       validateValueFilter(filter.filter, attribute);
       return;
     case 'valuePath':
-      throw ScimError.badRequest('invalidFilter', `A value filter of '${attribute.name}' cannot nest another one`);
+      throw ScimError.badRequest(
+        'invalidFilter',
+        `A value filter of '${attribute.name}' cannot nest another one`,
+      );
   }
 }
 
@@ -708,15 +755,17 @@ function normalizeMulti(attribute: AttributeDefinition, value: unknown, where: s
 function normalizeSingle(attribute: AttributeDefinition, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return undefined;
   if (attribute.type !== 'complex') {
-    if (Array.isArray(value)) throw ScimError.badRequest('invalidValue', `Attribute '${where}' is single-valued`);
+    if (Array.isArray(value))
+      throw ScimError.badRequest('invalidValue', `Attribute '${where}' is single-valued`);
     return coerceScalar(attribute, value, where);
   }
   const object = asComplexObject(attribute, value, where);
   const result: JsonObject = {};
   for (const [key, subValue] of Object.entries(object)) {
+    if (subValue === null || subValue === undefined) continue;
     const sub = findSubAttribute(attribute, key);
     if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${where}'`);
-    if (sub.mutability === 'readOnly' || subValue === null || subValue === undefined) continue;
+    if (sub.mutability === 'readOnly') continue;
     const normalized = sub.multiValued
       ? normalizeMulti(sub, subValue, `${where}.${sub.name}`)
       : normalizeSingle(sub, unwrapSingle(subValue), `${where}.${sub.name}`);
@@ -750,10 +799,14 @@ function removalPattern(attribute: AttributeDefinition, item: unknown): unknown 
   const object = asComplexObject(attribute, item, attribute.name);
   const pattern: JsonObject = {};
   for (const [key, subValue] of Object.entries(object)) {
-    const sub = findSubAttribute(attribute, key);
-    if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${attribute.name}'`);
+    // Entra adds `"$ref": null`; a null names nothing, whatever the key.
     if (subValue === null || subValue === undefined) continue;
-    pattern[sub.name] = sub.multiValued ? subValue : coerceScalar(sub, unwrapSingle(subValue), `${attribute.name}.${sub.name}`);
+    const sub = findSubAttribute(attribute, key);
+    if (!sub)
+      throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${attribute.name}'`);
+    pattern[sub.name] = sub.multiValued
+      ? subValue
+      : coerceScalar(sub, unwrapSingle(subValue), `${attribute.name}.${sub.name}`);
   }
   return pattern;
 }
@@ -783,7 +836,7 @@ function isSubsetOf(item: unknown, element: unknown): boolean {
 }
 
 /** Drops values equal to an earlier one (RFC 7644 §3.5.2.1: no duplicate values). */
-function dedupe(_attribute: AttributeDefinition, items: unknown[]): unknown[] {
+function dedupe(items: unknown[]): unknown[] {
   const result: unknown[] = [];
   for (const item of items) if (!result.some((kept) => deepEqual(kept, item))) result.push(item);
   return result;
@@ -871,13 +924,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
-      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]))
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, i) => deepEqual(item, b[i]))
     );
   }
   if (!isObject(a) || !isObject(b)) return false;
   const keysA = Object.keys(a).filter((key) => a[key] !== undefined);
   const keysB = Object.keys(b).filter((key) => b[key] !== undefined);
-  return keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]));
+  return (
+    keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -911,7 +969,11 @@ export function planGroupPatch(operations: PatchOperation[]): {
   return { memberChanges, otherOperations };
 }
 
-function planOperation(operation: PatchOperation, memberChanges: MemberChange[], otherOperations: PatchOperation[]) {
+function planOperation(
+  operation: PatchOperation,
+  memberChanges: MemberChange[],
+  otherOperations: PatchOperation[],
+) {
   const { op, path, value } = operation;
   if (path === undefined) {
     if (op === 'remove' || !isObject(value)) {
@@ -967,7 +1029,10 @@ function planOperation(operation: PatchOperation, memberChanges: MemberChange[],
     return;
   }
   if (subAttribute === 'value') {
-    throw ScimError.badRequest('invalidPath', "'members.value' needs a value filter, e.g. members[value eq \"<id>\"]");
+    throw ScimError.badRequest(
+      'invalidPath',
+      '\'members.value\' needs a value filter, e.g. members[value eq "<id>"]',
+    );
   }
 
   switch (op) {
@@ -1029,5 +1094,8 @@ function memberIdsOfFilter(filter: Filter): string[] {
     }
     return [filter.value];
   }
-  throw ScimError.badRequest('invalidFilter', 'A members filter must be of the form members[value eq "<id>"]');
+  throw ScimError.badRequest(
+    'invalidFilter',
+    'A members filter must be of the form members[value eq "<id>"]',
+  );
 }

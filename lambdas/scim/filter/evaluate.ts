@@ -110,7 +110,10 @@ function resourceScope(schema: ResourceSchema): Scope {
       const urn = path.schema;
       return {
         definition,
-        get: qualifiedElsewhere && urn ? (r) => getKey(getKey(r, urn), path.attribute) : (r) => getKey(r, path.attribute),
+        get:
+          qualifiedElsewhere && urn
+            ? (r) => getKey(getKey(r, urn), path.attribute)
+            : (r) => getKey(r, path.attribute),
       };
     },
   };
@@ -130,7 +133,8 @@ function elementScope(attribute: AttributeDefinition): Scope {
         (isValue && attribute.type !== 'complex' ? { ...attribute, multiValued: false } : undefined);
       return {
         definition,
-        get: (element) => (isObject(element) ? getKey(element, path.attribute) : isValue ? element : undefined),
+        get: (element) =>
+          isObject(element) ? getKey(element, path.attribute) : isValue ? element : undefined,
       };
     },
   };
@@ -200,7 +204,8 @@ function compareStrings(op: CompareOperator, actual: string, expected: string, c
   }
 }
 
-const XSD_DATETIME = /^(\d{4,}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const XSD_DATETIME =
+  /^(\d{4,}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Parses an xsd:dateTime (RFC 7643 §2.3.5) to epoch milliseconds; NaN when it is not one.
@@ -211,14 +216,16 @@ export function parseDateTime(value: string): number {
   if (!m) return Number.NaN;
   const [, date, hm = '00:00', seconds = '00', fraction = '', zone = 'Z'] = m;
   const millis = `${fraction}000`.slice(0, 3);
-  const tz = zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const tz =
+    zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return Date.parse(`${date}T${hm}:${seconds}.${millis}${tz}`);
 }
 
 function asBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   // Entra sends booleans as "True"/"False".
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+    return value.trim().toLowerCase() === 'true';
   return undefined;
 }
 
@@ -232,7 +239,11 @@ function asNumber(value: unknown): number | undefined {
 }
 
 const asText = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 
 /**
  * Builds the test for one value, checking up front that the operator suits the attribute type and
@@ -247,11 +258,14 @@ function valueTest(
   const type = definition?.type;
   const caseExact = definition?.caseExact ?? false;
   if (typeof expected === 'boolean' && op !== 'eq' && op !== 'ne') {
-    invalid(`Invalid filter: operator '${op}' cannot be used with the boolean value ${expected} ('${where}')`);
+    invalid(
+      `Invalid filter: operator '${op}' cannot be used with the boolean value ${expected} ('${where}')`,
+    );
   }
   switch (type) {
     case 'boolean': {
-      if (op !== 'eq' && op !== 'ne') invalid(`Invalid filter: operator '${op}' is not supported on boolean '${where}'`);
+      if (op !== 'eq' && op !== 'ne')
+        invalid(`Invalid filter: operator '${op}' is not supported on boolean '${where}'`);
       const want = asBoolean(expected);
       if (want === undefined) invalid(`Invalid filter: '${where}' is boolean; compare it with true or false`);
       return (actual) => {
@@ -337,7 +351,9 @@ function compile(filter: Filter, scope: Scope): Predicate {
     case 'present': {
       const { get } = scope.resolve(filter.path);
       const sub = filter.path.subAttribute;
-      return sub === undefined ? (t) => isPresent(get(t)) : (t) => comparedValues(get(t), sub).some(isPresent);
+      return sub === undefined
+        ? (t) => isPresent(get(t))
+        : (t) => comparedValues(get(t), sub).some(isPresent);
     }
     case 'valuePath': {
       const { definition, get } = scope.resolve(filter.path);
@@ -346,7 +362,8 @@ function compile(filter: Filter, scope: Scope): Predicate {
         (sub !== undefined && definition ? findSubAttribute(definition, sub) : definition) ??
         common(sub ?? filter.path.attribute, 'complex', false);
       const inner = compile(filter.filter, elementScope(attribute));
-      const elements = sub === undefined ? (t: unknown) => asArray(get(t)) : (t: unknown) => comparedValues(get(t), sub);
+      const elements =
+        sub === undefined ? (t: unknown) => asArray(get(t)) : (t: unknown) => comparedValues(get(t), sub);
       return (t) => elements(t).some(inner);
     }
     case 'compare': {
@@ -383,12 +400,19 @@ function compile(filter: Filter, scope: Scope): Predicate {
  * Compiles a filter for a resource type. Throws ScimError 400 invalidFilter when an operator does not
  * suit the attribute type (e.g. `active gt true`, `meta.created lt "soon"`).
  */
-export function compileFilter(filter: Filter, schema: ResourceSchema): (resource: Record<string, unknown>) => boolean {
+export function compileFilter(
+  filter: Filter,
+  schema: ResourceSchema,
+): (resource: Record<string, unknown>) => boolean {
   return compile(filter, resourceScope(schema));
 }
 
 /** True when the resource (SCIM JSON as returned to clients) matches the filter. */
-export function matchesFilter(filter: Filter, resource: Record<string, unknown>, schema: ResourceSchema): boolean {
+export function matchesFilter(
+  filter: Filter,
+  resource: Record<string, unknown>,
+  schema: ResourceSchema,
+): boolean {
   return compileFilter(filter, schema)(resource);
 }
 
@@ -406,6 +430,10 @@ export function compileValueFilter(filter: Filter, attribute: AttributeDefinitio
  * True when one value of a multi-valued attribute matches a PATCH path value filter
  * (RFC 7644 §3.5.2: `emails[type eq "work"]`); paths in the filter are relative to the value.
  */
-export function matchesValueFilter(filter: Filter, element: unknown, attribute: AttributeDefinition): boolean {
+export function matchesValueFilter(
+  filter: Filter,
+  element: unknown,
+  attribute: AttributeDefinition,
+): boolean {
   return compileValueFilter(filter, attribute)(element);
 }

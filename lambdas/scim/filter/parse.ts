@@ -99,7 +99,11 @@ class Parser {
   expect(ch: string, context: string): void {
     this.skipWhitespace();
     if (this.peek() !== ch) {
-      this.fail(this.atEnd() ? `missing '${ch}' ${context}` : `expected '${ch}' ${context}, found ${this.describeNext()}`);
+      this.fail(
+        this.atEnd()
+          ? `missing '${ch}' ${context}`
+          : `expected '${ch}' ${context}, found ${this.describeNext()}`,
+      );
     }
     this.pos++;
   }
@@ -198,7 +202,8 @@ class Parser {
     if (this.peek() === '.') {
       const { word: dotted, start: dotStart } = this.readWord();
       const subAttribute = dotted.slice(1);
-      if (!ATTRNAME.test(subAttribute)) this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
+      if (!ATTRNAME.test(subAttribute))
+        this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
       const tail = this.parseAttrExpTail({ attribute: subAttribute }, `${word}[...]${dotted}`);
       return { kind: 'valuePath', path, filter: { kind: 'and', left: inner, right: tail } };
     }
@@ -237,8 +242,10 @@ class Parser {
       if (!Number.isFinite(number)) this.fail(`number '${word}' is out of range`, start);
       return number;
     }
-    if (lower === 'and' || lower === 'or' || lower === 'not') this.fail(`expected a value after '${op}'`, start);
-    if (word.includes('\\')) this.fail(`unquoted value '${word}' contains '\\'; quote it as a JSON string`, start);
+    if (lower === 'and' || lower === 'or' || lower === 'not')
+      this.fail(`expected a value after '${op}'`, start);
+    if (word.includes('\\'))
+      this.fail(`unquoted value '${word}' contains '\\'; quote it as a JSON string`, start);
     return word;
   }
 
@@ -278,7 +285,10 @@ class Parser {
       if (!SCHEMA_URN.test(schema)) this.fail(`invalid schema URN '${schema}'`, start);
       if (!rest) this.fail(`missing attribute name after schema URN '${schema}'`, restStart);
     } else if (word.includes(':')) {
-      this.fail(`invalid attribute path '${word}' (a qualified path must start with a 'urn:' schema URN)`, start);
+      this.fail(
+        `invalid attribute path '${word}' (a qualified path must start with a 'urn:' schema URN)`,
+        start,
+      );
     }
     const parts = rest.split('.');
     if (parts.length > 2) this.fail(`invalid attribute path '${word}' (at most one sub-attribute)`, start);
@@ -314,13 +324,18 @@ class Parser {
       this.scimType = 'invalidPath';
       this.what = 'path';
       if (this.peek() !== ']') {
-        this.fail(this.atEnd() ? "missing ']' to close the value filter" : `expected ']', found ${this.describeNext()}`);
+        this.fail(
+          this.atEnd()
+            ? "missing ']' to close the value filter"
+            : `expected ']', found ${this.describeNext()}`,
+        );
       }
       this.pos++;
       if (this.peek() === '.') {
         const { word: dotted, start: dotStart } = this.readWord();
         const subAttribute = dotted.slice(1);
-        if (!ATTRNAME.test(subAttribute)) this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
+        if (!ATTRNAME.test(subAttribute))
+          this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
         result.subAttribute = subAttribute;
       }
     }
@@ -334,7 +349,8 @@ class Parser {
     if (this.atEnd()) this.fail('empty filter');
     const filter = this.parseOr(false);
     this.skipWhitespace();
-    if (!this.atEnd()) this.fail(`unexpected ${this.describeNext()}; expected 'and', 'or' or the end of the filter`);
+    if (!this.atEnd())
+      this.fail(`unexpected ${this.describeNext()}; expected 'and', 'or' or the end of the filter`);
     return filter;
   }
 }
@@ -346,7 +362,10 @@ class Parser {
 export function parseFilter(text: string): Filter {
   if (typeof text !== 'string') throw ScimError.badRequest('invalidFilter', 'Invalid filter: not a string');
   if (text.length > MAX_FILTER_LENGTH) {
-    throw ScimError.badRequest('invalidFilter', `Invalid filter: longer than ${MAX_FILTER_LENGTH} characters`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `Invalid filter: longer than ${MAX_FILTER_LENGTH} characters`,
+    );
   }
   return new Parser(text, 'invalidFilter', 'filter').parseWholeFilter();
 }

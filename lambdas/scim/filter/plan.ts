@@ -8,7 +8,13 @@
  */
 import type { AttributePath, Filter } from './ast';
 
-export type IndexableAttribute = 'username' | 'externalid' | 'id' | 'emails.value' | 'displayname' | 'members.value';
+export type IndexableAttribute =
+  | 'username'
+  | 'externalid'
+  | 'id'
+  | 'emails.value'
+  | 'displayname'
+  | 'members.value';
 
 export interface IndexableEquality {
   /** Canonical, lowercased attribute key. */
@@ -62,7 +68,11 @@ export function indexableEqualities(filter: Filter): IndexableEquality[] {
         (subAttribute === undefined ? attribute : `${attribute}.${subAttribute}`).toLowerCase(),
       );
       if (key) found.push({ attribute: key, value: part.value });
-    } else if (part.kind === 'valuePath' && isCoreOrUnqualified(part.path) && part.path.subAttribute === undefined) {
+    } else if (
+      part.kind === 'valuePath' &&
+      isCoreOrUnqualified(part.path) &&
+      part.path.subAttribute === undefined
+    ) {
       const key = VALUE_INDEXED.get(part.path.attribute.toLowerCase());
       if (!key) continue;
       for (const inner of conjuncts(part.filter)) {

@@ -96,9 +96,15 @@ export function findSchema(resource: ResourceSchema, urn: string): SchemaDefinit
 }
 
 /**
+ * Longest string value accepted in any attribute (characters). Bounds a resource well inside
+ * DynamoDB's 400 KB item limit; enforced by `coerceScalar`, so POST, PUT and PATCH all refuse it.
+ */
+export const MAX_STRING_LENGTH = 65_536;
+
+/**
  * Coerces a single (not multi-valued) JSON value to the attribute's type.
  * Entra sends booleans as "True"/"False"; numbers may arrive as strings. Anything else that does
- * not fit the type is a 400 invalidValue.
+ * not fit the type, or a string longer than MAX_STRING_LENGTH, is a 400 invalidValue.
  */
 export function coerceScalar(
   definition: AttributeDefinition,
@@ -127,7 +133,15 @@ export function coerceScalar(
     case 'string':
     case 'reference':
     case 'binary':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        if (value.length > MAX_STRING_LENGTH) {
+          throw ScimError.badRequest(
+            'invalidValue',
+            `Attribute '${where}' is longer than ${MAX_STRING_LENGTH} characters`,
+          );
+        }
+        return value;
+      }
       // Numbers and booleans are written as text for string attributes (e.g. employeeNumber: 7).
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       break;

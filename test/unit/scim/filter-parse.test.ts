@@ -23,7 +23,12 @@ function errorOf(fn: () => unknown): { status?: number; scimType?: string; messa
 
 describe('parseFilter: attribute expressions', () => {
   it.each(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'])('parses operator %s', (op) => {
-    expect(parseFilter(`title ${op} "x"`)).toEqual({ kind: 'compare', path: { attribute: 'title' }, op, value: 'x' });
+    expect(parseFilter(`title ${op} "x"`)).toEqual({
+      kind: 'compare',
+      path: { attribute: 'title' },
+      op,
+      value: 'x',
+    });
   });
 
   it('parses operators case-insensitively and normalises them to lower case', () => {
@@ -245,8 +250,10 @@ describe('parseFilter: client quirks', () => {
     expect(parseFilter('(userName eq abc)')).toEqual(eq('userName', 'abc'));
   });
 
-  it('keeps Okta\'s quoted userName lookup intact', () => {
-    expect(parseFilter('userName eq "isaac.brock@example.com"')).toEqual(eq('userName', 'isaac.brock@example.com'));
+  it("keeps Okta's quoted userName lookup intact", () => {
+    expect(parseFilter('userName eq "isaac.brock@example.com"')).toEqual(
+      eq('userName', 'isaac.brock@example.com'),
+    );
     expect(parseFilter('displayName eq "Engineering Team"')).toEqual(eq('displayName', 'Engineering Team'));
   });
 });
@@ -298,7 +305,7 @@ describe('parseFilter: malformed input', () => {
 
   it('reports where the problem is', () => {
     expect(errorOf(() => parseFilter('userName xx "a"')).message).toContain('at position 10');
-    expect(errorOf(() => parseFilter('userName eq "a" and')).message).toContain("at position 20");
+    expect(errorOf(() => parseFilter('userName eq "a" and')).message).toContain('at position 20');
   });
 
   it('rejects filters longer than 10,000 characters', () => {
@@ -327,11 +334,15 @@ describe('parseFilter: malformed input', () => {
 describe('parsePatchPath', () => {
   it('parses an attribute path', () => {
     expect(parsePatchPath('members')).toEqual({ path: { attribute: 'members' } });
-    expect(parsePatchPath('name.givenName')).toEqual({ path: { attribute: 'name', subAttribute: 'givenName' } });
+    expect(parsePatchPath('name.givenName')).toEqual({
+      path: { attribute: 'name', subAttribute: 'givenName' },
+    });
   });
 
   it('parses URN-qualified paths', () => {
-    expect(parsePatchPath(`${ENTERPRISE}:manager`)).toEqual({ path: { schema: ENTERPRISE, attribute: 'manager' } });
+    expect(parsePatchPath(`${ENTERPRISE}:manager`)).toEqual({
+      path: { schema: ENTERPRISE, attribute: 'manager' },
+    });
     expect(parsePatchPath(`${ENTERPRISE}:manager.value`)).toEqual({
       path: { schema: ENTERPRISE, attribute: 'manager', subAttribute: 'value' },
     });
@@ -350,7 +361,9 @@ describe('parsePatchPath', () => {
       valueFilter: eq('type', 'work'),
       subAttribute: 'value',
     });
-    expect(parsePatchPath('addresses[type eq "work"].formatted')).toMatchObject({ subAttribute: 'formatted' });
+    expect(parsePatchPath('addresses[type eq "work"].formatted')).toMatchObject({
+      subAttribute: 'formatted',
+    });
     expect(parsePatchPath('emails[type eq "work" and primary eq true]')).toMatchObject({
       valueFilter: { kind: 'and' },
     });
@@ -386,12 +399,10 @@ describe('parsePatchPath', () => {
     expect(error.message).toMatch(/at position \d+$/);
   });
 
-  it.each([
-    'members[value eq]',
-    'members[]',
-    'members[value eq "x" and]',
-    'members[value[x eq "y"] pr]',
-  ])('rejects the malformed value filter in %j with 400 invalidFilter (RFC 7644 §3.12)', (text) => {
-    expect(errorOf(() => parsePatchPath(text))).toMatchObject({ status: 400, scimType: 'invalidFilter' });
-  });
+  it.each(['members[value eq]', 'members[]', 'members[value eq "x" and]', 'members[value[x eq "y"] pr]'])(
+    'rejects the malformed value filter in %j with 400 invalidFilter (RFC 7644 §3.12)',
+    (text) => {
+      expect(errorOf(() => parsePatchPath(text))).toMatchObject({ status: 400, scimType: 'invalidFilter' });
+    },
+  );
 });

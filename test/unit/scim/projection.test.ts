@@ -41,7 +41,11 @@ const user = (): Record<string, unknown> => ({
 
 describe('parseAttributeList', () => {
   it('splits on commas and trims', () => {
-    expect(parseAttributeList('userName, name.givenName ,emails')).toEqual(['userName', 'name.givenName', 'emails']);
+    expect(parseAttributeList('userName, name.givenName ,emails')).toEqual([
+      'userName',
+      'name.givenName',
+      'emails',
+    ]);
   });
 
   it('returns undefined when absent or empty', () => {
@@ -74,7 +78,12 @@ describe('project without parameters', () => {
 
   it('reads stored keys case-insensitively and writes the canonical names', () => {
     const result = project({ id: 'u1', USERNAME: 'ada', Name: { GIVENNAME: 'Ada' } }, userSchema, {});
-    expect(result).toEqual({ schemas: [USER_SCHEMA_URN], id: 'u1', userName: 'ada', name: { givenName: 'Ada' } });
+    expect(result).toEqual({
+      schemas: [USER_SCHEMA_URN],
+      id: 'u1',
+      userName: 'ada',
+      name: { givenName: 'Ada' },
+    });
   });
 });
 
@@ -124,7 +133,9 @@ describe('project with attributes', () => {
   });
 
   it('returns a qualified extension sub-attribute', () => {
-    const result = project(user(), userSchema, { attributes: [`${ENTERPRISE_USER_SCHEMA_URN}:manager.value`] });
+    const result = project(user(), userSchema, {
+      attributes: [`${ENTERPRISE_USER_SCHEMA_URN}:manager.value`],
+    });
     expect(result[ENTERPRISE_USER_SCHEMA_URN]).toEqual({ manager: { value: 'u0' } });
   });
 
@@ -172,10 +183,7 @@ describe('project with excludedAttributes', () => {
 
   it('removes one sub-attribute', () => {
     const result = project(user(), userSchema, { excludedAttributes: ['emails.type', 'meta.version'] });
-    expect(result.emails).toEqual([
-      { value: 'ada@example.test', primary: true },
-      { value: 'ada@home.test' },
-    ]);
+    expect(result.emails).toEqual([{ value: 'ada@example.test', primary: true }, { value: 'ada@home.test' }]);
     expect(result.meta).not.toHaveProperty('version');
     expect(result.meta).toHaveProperty('location');
   });

@@ -1,4 +1,3 @@
-import { findAttribute, parseAttributeName, resolveAttributeName } from '../../../lambdas/scim/schemas/attributes';
 import {
   COMMON_ATTRIBUTES,
   ENTERPRISE_USER_SCHEMA,
@@ -13,6 +12,11 @@ import {
   USER_SCHEMA_URN,
   userResourceSchema,
 } from '../../../lambdas/scim/schemas';
+import {
+  findAttribute,
+  parseAttributeName,
+  resolveAttributeName,
+} from '../../../lambdas/scim/schemas/attributes';
 import type { AttributeDefinition, SchemaDefinition } from '../../../lambdas/scim/schemas/types';
 
 const attribute = (schema: SchemaDefinition, name: string): AttributeDefinition => {
@@ -75,7 +79,10 @@ describe('core User schema (RFC 7643 §4.1, §8.7.1)', () => {
 
   it('types active as boolean and profileUrl as an external reference', () => {
     expect(attribute(USER_SCHEMA, 'active').type).toBe('boolean');
-    expect(attribute(USER_SCHEMA, 'profileUrl')).toMatchObject({ type: 'reference', referenceTypes: ['external'] });
+    expect(attribute(USER_SCHEMA, 'profileUrl')).toMatchObject({
+      type: 'reference',
+      referenceTypes: ['external'],
+    });
   });
 
   it('gives name its six string sub-attributes', () => {
@@ -218,7 +225,9 @@ describe('common attributes (RFC 7643 §3.1)', () => {
     expect(findAttribute(user, { attribute: 'meta', subAttribute: 'lastmodified' })?.subAttribute?.name).toBe(
       'lastModified',
     );
-    expect(findAttribute(user, { schema: USER_SCHEMA_URN, attribute: 'externalId' })?.isExtension).toBe(false);
+    expect(findAttribute(user, { schema: USER_SCHEMA_URN, attribute: 'externalId' })?.isExtension).toBe(
+      false,
+    );
     expect(findAttribute(user, { schema: ENTERPRISE_USER_SCHEMA_URN, attribute: 'id' })).toBeUndefined();
   });
 });

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { ScimError } from '../scim/errors';
+import type { Filter } from '../scim/filter/ast';
+import { compileFilter } from '../scim/filter/evaluate';
+import { indexableEqualities } from '../scim/filter/plan';
+import { normalizeResource } from '../scim/normalize';
+import { applyPatch, parsePatchRequest } from '../scim/patch';
+import { USER_SCHEMA_URN } from '../scim/schemas';
+import type { ResourceSchema } from '../scim/schemas/types';
+import {
+  ConcurrentModificationError,
+  type DynamoUserRepository,
+  MAX_INDEXED_EMAILS,
+} from '../store/user-repository';
+import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
+import { emailKeys, etagOf, type UserRecord, type UserSource } from './user-record';
+
+export interface GroupRef {
+  value: string;
+  display?: string;
+}
+
+/** Reads a user's groups (memberships issue); none until groups exist. */
+export type GroupsOfUser = (tenantId: string, userId: string) => Promise<GroupRef[]>;
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** Attributes kept outside `attributes`: server-assigned or never stored. */
+const SERVER_ATTRIBUTES = ['id', 'meta', 'groups', 'password', 'schemas'];
+
+/**
+ * The rules of SCIM users (RFC 7643 §4.1, RFC 7644 §3), over the user repository.
+ * `password` is accepted and dropped: this service authenticates no one with it (SSO), so it is never
+ * stored, neither in clear nor hashed, and never returned.
+ */
+export class UserService {
+  constructor(
+    private readonly users: DynamoUserRepository,
+    private readonly groupsOfUser: GroupsOfUser = async () => [],
+  ) {}
+
+  async create(
+    tenantId: string,
+    body: unknown,
+    schema: ResourceSchema,
+    source: UserSource,
+  ): Promise<UserRecord> {
+    const attributes = toStoredAttributes(normalizeResource(body, schema, 'create'));
+    const now = new Date().toISOString();
+    const user: UserRecord = {
+      tenantId,
+      id: randomUUID(),
+      userName: attributes.userName as string,
+      attributes,
+      active: activeOf(attributes),
+      created: now,
+      lastModified: now,
+      version: 1,
+      source,
+    };
+    await this.users.create(user);
+    return user;
+  }
+
+  async get(tenantId: string, id: string): Promise<UserRecord> {
+    const user = await this.users.get(tenantId, id);
+    if (!user) throw ScimError.notFound(`User ${id} not found`);
+    return user;
+  }
+
+  groups(tenantId: string, userId: string): Promise<GroupRef[]> {
+    return this.groupsOfUser(tenantId, userId);
+  }
+
+  /** PUT (RFC 7644 §3.5.1): replaces every writable attribute; an unknown id is a 404, never a create. */
+  async replace(
+    tenantId: string,
+    id: string,
+    body: unknown,
+    schema: ResourceSchema,
+    ifMatch?: string,
+  ): Promise<UserRecord> {
+    const attributes = toStoredAttributes(normalizeResource(body, schema, 'replace'));
+    return this.update(tenantId, id, ifMatch, () => attributes);
+  }
+
+  /** PATCH (RFC 7644 §3.5.2): all operations or none; concurrent writers are retried from a fresh read. */
+  async patch(
+    tenantId: string,
+    id: string,
+    body: unknown,
+    schema: ResourceSchema,
+    ifMatch?: string,
+  ): Promise<UserRecord> {
+    const operations = parsePatchRequest(body);
+    return this.update(tenantId, id, ifMatch, (current) => {
+      const { resource } = applyPatch(current.attributes, operations, schema);
+      // Re-validate the whole result like a PUT body: required userName, types, primary.
+      return toStoredAttributes(
+        normalizeResource({ ...resource, schemas: [USER_SCHEMA_URN] }, schema, 'replace'),
+      );
+    });
+  }
+
+  async delete(tenantId: string, id: string, ifMatch?: string): Promise<UserRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(tenantId, id);
+      checkIfMatch(current, ifMatch);
+      try {
+        await this.users.delete(current);
+        return current;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw translateConcurrency(error);
+        }
+      }
+    }
+  }
+
+  async list(
+    tenantId: string,
+    query: ListQuery,
+    render: (user: UserRecord) => Record<string, unknown>,
+    schema: ResourceSchema,
+  ): Promise<{ users: UserRecord[]; totalResults: number }> {
+    if (!query.filter) {
+      const totalResults = await this.users.count(tenantId);
+      if (query.count === 0 || query.startIndex > totalResults) return { users: [], totalResults };
+      const users = await this.users.page(tenantId, query.startIndex, query.count, query.descending);
+      return { users, totalResults };
+    }
+    const test = compileFilter(query.filter, schema);
+    const matches = (user: UserRecord) => test(render(user));
+    const candidates = this.indexedCandidates(tenantId, query.filter);
+    if (!candidates) {
+      // No index answers this filter: walk the tenant in userName order, a page at a time.
+      const { items, totalResults } = await windowOfMatches(
+        this.users.walk(tenantId, query.descending),
+        matches,
+        query.startIndex,
+        query.count,
+      );
+      return { users: items, totalResults };
+    }
+    const all = await collectCandidates(candidates, matches);
+    all.sort((a, b) => compareUserNames(a, b) * (query.descending ? -1 : 1));
+    return {
+      users: all.slice(query.startIndex - 1, query.startIndex - 1 + query.count),
+      totalResults: all.length,
+    };
+  }
+
+  /** Plan, don't scan: `eq` on id, userName, externalId or emails.value is answered from keys. */
+  private indexedCandidates(tenantId: string, filter: Filter): AsyncIterable<UserRecord[]> | undefined {
+    const equality = indexableEqualities(filter).find((e) =>
+      ['id', 'username', 'externalid', 'emails.value'].includes(e.attribute),
+    );
+    if (!equality) return undefined;
+    const users = this.users;
+    return (async function* () {
+      switch (equality.attribute) {
+        case 'id': {
+          const user = await users.get(tenantId, equality.value);
+          if (user) yield [user];
+          return;
+        }
+        case 'username': {
+          const user = await users.findByUserName(tenantId, equality.value);
+          if (user) yield [user];
+          return;
+        }
+        default: {
+          const edge = equality.attribute === 'externalid' ? 'externalId' : 'email';
+          for await (const ids of users.idsByEdge(tenantId, edge, equality.value)) {
+            yield await users.getMany(tenantId, ids);
+          }
+        }
+      }
+    })();
+  }
+
+  private async update(
+    tenantId: string,
+    id: string,
+    ifMatch: string | undefined,
+    change: (current: UserRecord) => Record<string, unknown>,
+  ): Promise<UserRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(tenantId, id);
+      checkIfMatch(current, ifMatch);
+      const attributes = change(current);
+      const next: UserRecord = {
+        ...current,
+        attributes,
+        userName: attributes.userName as string,
+        active: activeOf(attributes),
+        lastModified: new Date().toISOString(),
+        version: current.version + 1,
+      };
+      try {
+        await this.users.replace(current, next);
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw translateConcurrency(error);
+        }
+      }
+    }
+  }
+}
+
+function translateConcurrency(error: unknown): unknown {
+  if (error instanceof ConcurrentModificationError) {
+    return ScimError.preconditionFailed('The user was modified concurrently; read it again and retry');
+  }
+  return error;
+}
+
+/** RFC 7644 §3.14: If-Match with a stale version -> 412 Precondition Failed. */
+export function checkIfMatch(user: { version: number }, ifMatch: string | undefined): void {
+  if (!ifMatch) return;
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (tags.includes('*') || tags.includes(etagOf(user.version)) || tags.includes(`"${user.version}"`)) return;
+  throw ScimError.preconditionFailed(`ETag does not match; the current version is ${etagOf(user.version)}`);
+}
+
+function toStoredAttributes(resource: Record<string, unknown>): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(resource)) {
+    if (!SERVER_ATTRIBUTES.includes(name)) attributes[name] = value;
+  }
+  if (emailKeys(attributes).length > MAX_INDEXED_EMAILS) {
+    throw ScimError.badRequest('invalidValue', `A user may have at most ${MAX_INDEXED_EMAILS} emails`);
+  }
+  return attributes;
+}
+
+/** RFC 7643 §4.1.1: active defaults to true when the client does not send it (Okta always does). */
+function activeOf(attributes: Record<string, unknown>): boolean {
+  return attributes.active !== false;
+}
+
+/** The order of GSI1 (lower(userName) then id), so index answers and walks agree. */
+function compareUserNames(a: UserRecord, b: UserRecord): number {
+  const left = `${a.userName.toLowerCase()}#${a.id}`;
+  const right = `${b.userName.toLowerCase()}#${b.id}`;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The SCIM representation (RFC 7643 §4.1) with meta (§3.1); `groups` only when the caller read them. */
+export function renderUser(user: UserRecord, baseUrl: string, groups?: GroupRef[]): Record<string, unknown> {
+  const location = `${baseUrl}/Users/${user.id}`;
+  const extensions = Object.keys(user.attributes).filter((k) => k.toLowerCase().startsWith('urn:'));
+  return {
+    schemas: [USER_SCHEMA_URN, ...extensions],
+    id: user.id,
+    ...user.attributes,
+    active: user.active,
+    ...(groups
+      ? { groups: groups.map((g) => ({ ...g, $ref: `${baseUrl}/Groups/${g.value}`, type: 'direct' })) }
+      : {}),
+    meta: {
+      resourceType: 'User',
+      created: user.created,
+      lastModified: user.lastModified,
+      location,
+      version: etagOf(user.version),
+    },
+  };
+}

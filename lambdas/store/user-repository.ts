@@ -1,0 +1,389 @@
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
+import { ScimError } from '../scim/errors';
+import { batchGet } from './batch';
+import { getDocumentClient, tableName } from './client';
+import { cancellationReasons } from './errors';
+import { keys } from './keys';
+import { findCursor, queryHash, rememberCursor } from './paging-cursors';
+import { transactWrite } from './transact';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
+export const MAX_INDEXED_EMAILS = 20;
+
+export interface UserPage {
+  users: UserRecord[];
+  totalResults: number;
+}
+
+/**
+ * The users' single-table items (docs/data-model.md): the user item, its userName guard, its email
+ * and externalId lookup edges and the tenant's user counter, always written in one transaction.
+ * Storage errors become ScimErrors here (guard taken -> 409 uniqueness, version moved -> conflict).
+ */
+export class DynamoUserRepository {
+  private readonly db = getDocumentClient();
+
+  async create(user: UserRecord): Promise<void> {
+    const TableName = tableName();
+    const items: TransactItem[] = [
+      { Put: { TableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
+      guardPut(user),
+      ...edgePuts(user, emailKeys(user.attributes), externalIdOf(user.attributes)),
+      {
+        Update: {
+          TableName,
+          Key: keys.counters(user.tenantId),
+          UpdateExpression: 'ADD #users :one',
+          ExpressionAttributeNames: { '#users': 'users' },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ];
+    await this.write(items, user.userName);
+  }
+
+  async get(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.user(tenantId, id), ConsistentRead: true }),
+    );
+    return result.Item ? fromItem(result.Item) : undefined;
+  }
+
+  async getMany(tenantId: string, ids: string[]): Promise<UserRecord[]> {
+    const items = await batchGet(ids.map((id) => keys.user(tenantId, id)));
+    return items.filter((i): i is Record<string, unknown> => !!i).map(fromItem);
+  }
+
+  /** Okta's lookup before create: one strongly consistent read of the guard, one of the user. */
+  async findByUserName(tenantId: string, userName: string): Promise<UserRecord | undefined> {
+    const guard = await this.db.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.userNameGuard(tenantId, userName),
+        ConsistentRead: true,
+      }),
+    );
+    const id = guard.Item?.userId as string | undefined;
+    return id ? this.get(tenantId, id) : undefined;
+  }
+
+  /** Ids of the users with this email (any case) or externalId, page by page from the lookup edges. */
+  async *idsByEdge(tenantId: string, edge: 'email' | 'externalId', value: string): AsyncGenerator<string[]> {
+    const pk =
+      edge === 'email' ? keys.emailEdgePk(tenantId, value) : keys.externalIdEdgePk(tenantId, 'U', value);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          Limit: 100,
+          ExclusiveStartKey,
+        }),
+      );
+      const ids = (result.Items ?? []).map((item) => item.userId as string);
+      if (ids.length > 0) yield ids;
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /**
+   * Writes `next` over `previous`: the user item conditioned on the version read (optimistic
+   * concurrency), and the guard / lookup edges moved only where they changed — one transaction.
+   */
+  async replace(previous: UserRecord, next: UserRecord): Promise<void> {
+    const TableName = tableName();
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName,
+          Item: toItem(next),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
+        },
+      },
+    ];
+    if (previous.userName.toLowerCase() !== next.userName.toLowerCase()) {
+      items.push(guardDelete(previous), guardPut(next));
+    } else if (previous.userName !== next.userName) {
+      // Same guard, new spelling: nothing to move (the guard holds the id, not the spelling).
+    }
+    const oldEmails = emailKeys(previous.attributes);
+    const newEmails = emailKeys(next.attributes);
+    const oldExternal = externalIdOf(previous.attributes);
+    const newExternal = externalIdOf(next.attributes);
+    items.push(
+      ...edgeDeletes(
+        previous,
+        oldEmails.filter((e) => !newEmails.includes(e)),
+        oldExternal !== newExternal ? oldExternal : undefined,
+      ),
+      ...edgePuts(
+        next,
+        newEmails.filter((e) => !oldEmails.includes(e)),
+        oldExternal !== newExternal ? newExternal : undefined,
+      ),
+    );
+    await this.write(items, next.userName);
+  }
+
+  async delete(user: UserRecord): Promise<void> {
+    const TableName = tableName();
+    await this.write(
+      [
+        {
+          Delete: {
+            TableName,
+            Key: keys.user(user.tenantId, user.id),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': user.version },
+          },
+        },
+        guardDelete(user),
+        ...edgeDeletes(user, emailKeys(user.attributes), externalIdOf(user.attributes)),
+        {
+          Update: {
+            TableName,
+            Key: keys.counters(user.tenantId),
+            UpdateExpression: 'ADD #users :minus',
+            ExpressionAttributeNames: { '#users': 'users' },
+            ExpressionAttributeValues: { ':minus': -1 },
+          },
+        },
+      ],
+      user.userName,
+    );
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.counters(tenantId),
+        ConsistentRead: true,
+        ProjectionExpression: '#u',
+        ExpressionAttributeNames: { '#u': 'users' },
+      }),
+    );
+    return Math.max(0, (result.Item?.users as number | undefined) ?? 0);
+  }
+
+  /**
+   * One page of the tenant's users in userName order, from GSI1. The page that follows is remembered
+   * as a cursor, so a sequential import costs one Query per page; a jump to an unremembered offset
+   * walks keys only (cheap, but O(offset)).
+   */
+  async page(
+    tenantId: string,
+    startIndex: number,
+    count: number,
+    descending: boolean,
+  ): Promise<UserRecord[]> {
+    const hash = queryHash({ resource: 'users', descending });
+    let cursor: Record<string, unknown> | undefined;
+    if (startIndex > 1) {
+      cursor = await findCursor(tenantId, hash, startIndex);
+      if (!cursor) {
+        const skipped = await this.skip(tenantId, startIndex - 1, descending);
+        if (skipped.exhausted) return [];
+        cursor = skipped.cursor;
+      }
+    }
+    const users: UserRecord[] = [];
+    let ExclusiveStartKey = cursor;
+    while (users.length < count) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
+          ScanIndexForward: !descending,
+          Limit: count - users.length,
+          ExclusiveStartKey,
+        }),
+      );
+      users.push(...(result.Items ?? []).map(fromItem));
+      ExclusiveStartKey = result.LastEvaluatedKey;
+      if (!ExclusiveStartKey) break;
+    }
+    if (ExclusiveStartKey && users.length === count) {
+      await rememberCursor(tenantId, hash, startIndex + count, ExclusiveStartKey);
+    }
+    return users;
+  }
+
+  /** Walks the tenant's users in userName order, a page at a time (non-indexed filters). */
+  async *walk(tenantId: string, descending: boolean): AsyncGenerator<UserRecord[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
+          ScanIndexForward: !descending,
+          ExclusiveStartKey,
+        }),
+      );
+      const users = (result.Items ?? []).map(fromItem);
+      if (users.length > 0) yield users;
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /** Skips `n` index entries reading keys only; returns the cursor after them. */
+  private async skip(
+    tenantId: string,
+    n: number,
+    descending: boolean,
+  ): Promise<{ cursor?: Record<string, unknown>; exhausted: boolean }> {
+    let remaining = n;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    while (remaining > 0) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
+          ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk',
+          ScanIndexForward: !descending,
+          Limit: Math.min(remaining, 5000),
+          ExclusiveStartKey,
+        }),
+      );
+      const items = result.Items ?? [];
+      remaining -= items.length;
+      if (remaining === 0 && items.length > 0) {
+        const last = items[items.length - 1];
+        return {
+          cursor: { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk },
+          exhausted: false,
+        };
+      }
+      ExclusiveStartKey = result.LastEvaluatedKey;
+      if (!ExclusiveStartKey) return { exhausted: true };
+    }
+    return { exhausted: false };
+  }
+
+  private async write(items: TransactItem[], userName: string): Promise<void> {
+    try {
+      await transactWrite(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      // Item 0 is always the user item: its condition failing means someone else wrote it first.
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        throw new ConcurrentModificationError();
+      }
+      if (reasons.includes('ConditionalCheckFailed')) {
+        throw ScimError.conflict(`userName '${userName}' is already taken in this tenant`);
+      }
+      throw error;
+    }
+  }
+}
+
+/** The user changed between read and write; the domain retries or answers 412/409. */
+export class ConcurrentModificationError extends Error {
+  constructor() {
+    super('The user was modified concurrently');
+    this.name = 'ConcurrentModificationError';
+  }
+}
+
+function toItem(user: UserRecord): Record<string, unknown> {
+  return {
+    ...keys.user(user.tenantId, user.id),
+    ...keys.usersIndex(user.tenantId, user.userName, user.id),
+    type: 'user',
+    tenantId: user.tenantId,
+    id: user.id,
+    userName: user.userName,
+    attributes: user.attributes,
+    active: user.active,
+    created: user.created,
+    lastModified: user.lastModified,
+    version: user.version,
+    source: user.source,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): UserRecord {
+  return {
+    tenantId: item.tenantId as string,
+    id: item.id as string,
+    userName: item.userName as string,
+    attributes: item.attributes as Record<string, unknown>,
+    active: item.active as boolean,
+    created: item.created as string,
+    lastModified: item.lastModified as string,
+    version: item.version as number,
+    source: item.source as UserRecord['source'],
+  };
+}
+
+function guardPut(user: UserRecord): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.userNameGuard(user.tenantId, user.userName), type: 'userNameGuard', userId: user.id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function guardDelete(user: UserRecord): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.userNameGuard(user.tenantId, user.userName),
+      ConditionExpression: 'userId = :id',
+      ExpressionAttributeValues: { ':id': user.id },
+    },
+  };
+}
+
+function edgePuts(user: UserRecord, emails: string[], externalId: string | undefined): TransactItem[] {
+  const TableName = tableName();
+  const puts: TransactItem[] = emails.map((email) => ({
+    Put: {
+      TableName,
+      Item: { ...keys.emailEdge(user.tenantId, email, user.id), type: 'emailEdge', userId: user.id },
+    },
+  }));
+  if (externalId) {
+    puts.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.externalIdEdge(user.tenantId, 'U', externalId, user.id),
+          type: 'externalIdEdge',
+          userId: user.id,
+        },
+      },
+    });
+  }
+  return puts;
+}
+
+function edgeDeletes(user: UserRecord, emails: string[], externalId: string | undefined): TransactItem[] {
+  const TableName = tableName();
+  const deletes: TransactItem[] = emails.map((email) => ({
+    Delete: { TableName, Key: keys.emailEdge(user.tenantId, email, user.id) },
+  }));
+  if (externalId) {
+    deletes.push({
+      Delete: { TableName, Key: keys.externalIdEdge(user.tenantId, 'U', externalId, user.id) },
+    });
+  }
+  return deletes;
+}

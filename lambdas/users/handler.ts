@@ -1,0 +1,109 @@
+import type { ListQuery } from '../domain/list-query';
+import { userSchemaFor } from '../domain/tenant-schemas';
+import { etagOf, sourceFromUserAgent, type UserRecord } from '../domain/user-record';
+import { renderUser, UserService } from '../domain/users';
+import { createHttpHandler, parseJsonBody } from '../http/handler';
+import type { HttpRequest } from '../http/request';
+import type { HttpResult } from '../http/response';
+import { SCIM_BASE } from '../http/routes';
+import {
+  ifMatchOf,
+  listQueryFromGet,
+  listQueryFromSearch,
+  notModified,
+  projectionOf,
+  scimBase,
+} from '../http/scim-request';
+import { listResponse } from '../scim/list-response';
+import { project } from '../scim/projection';
+import { groupsOfUser } from '../store/membership-reader';
+import { DynamoUserRepository } from '../store/user-repository';
+
+/** SCIM /Users (RFC 7644 §3): thin — parse, call the user service, render and project. */
+const users = new UserService(new DynamoUserRepository(), groupsOfUser);
+
+const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
+
+async function single(request: HttpRequest, user: UserRecord, status: number): Promise<HttpResult> {
+  const schema = await userSchemaFor(user.tenantId);
+  const groups = await users.groups(user.tenantId, user.id);
+  const resource = project(renderUser(user, scimBase(request), groups), schema, projectionOf(request));
+  const headers: Record<string, string> = { ETag: etagOf(user.version) };
+  if (status === 201) headers.Location = `${scimBase(request)}/Users/${user.id}`;
+  return { status, body: resource, headers };
+}
+
+async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult> {
+  const tenantId = tenantOf(request);
+  const schema = await userSchemaFor(tenantId);
+  const base = scimBase(request);
+  const { users: page, totalResults } = await users.list(tenantId, query, (u) => renderUser(u, base), schema);
+  // `groups` costs a Query per user: lists return it only when asked for by name (docs/decisions.md).
+  const wantsGroups = query.attributes?.some((a) => /(^|:)groups(\.|$)/i.test(a)) ?? false;
+  const resources = await Promise.all(
+    page.map(async (u) =>
+      project(
+        renderUser(u, base, wantsGroups ? await users.groups(tenantId, u.id) : undefined),
+        schema,
+        query,
+      ),
+    ),
+  );
+  return { status: 200, body: listResponse(resources, { totalResults, startIndex: query.startIndex }) };
+}
+
+export const handler = createHttpHandler('scim', {
+  [`${SCIM_BASE}/Users`]: {
+    GET: (request) => list(request, listQueryFromGet(request, 'userName')),
+    POST: async (request) => {
+      const tenantId = tenantOf(request);
+      const body = parseJsonBody('scim', request);
+      const user = await users.create(
+        tenantId,
+        body,
+        await userSchemaFor(tenantId),
+        sourceFromUserAgent(request.headers['user-agent']),
+      );
+      return single(request, user, 201);
+    },
+  },
+  [`${SCIM_BASE}/Users/.search`]: {
+    POST: (request) => list(request, listQueryFromSearch(parseJsonBody('scim', request), 'userName')),
+  },
+  [`${SCIM_BASE}/Users/{id}`]: {
+    GET: async (request) => {
+      const user = await users.get(tenantOf(request), request.pathParameters.id);
+      if (notModified(request, etagOf(user.version)))
+        return { status: 304, headers: { ETag: etagOf(user.version) } };
+      return single(request, user, 200);
+    },
+    PUT: async (request) => {
+      const tenantId = tenantOf(request);
+      const body = parseJsonBody('scim', request);
+      const user = await users.replace(
+        tenantId,
+        request.pathParameters.id,
+        body,
+        await userSchemaFor(tenantId),
+        ifMatchOf(request),
+      );
+      return single(request, user, 200);
+    },
+    PATCH: async (request) => {
+      const tenantId = tenantOf(request);
+      const body = parseJsonBody('scim', request);
+      const user = await users.patch(
+        tenantId,
+        request.pathParameters.id,
+        body,
+        await userSchemaFor(tenantId),
+        ifMatchOf(request),
+      );
+      return single(request, user, 200);
+    },
+    DELETE: async (request) => {
+      await users.delete(tenantOf(request), request.pathParameters.id, ifMatchOf(request));
+      return { status: 204 };
+    },
+  },
+});

@@ -1,0 +1,81 @@
+import type { Node } from 'constructs';
+
+/**
+ * Deployment settings, read once from CDK context (`-c key=value` or cdk.json "context").
+ * Every key and its default is documented in docs/operations-deploy.md.
+ */
+export interface DeploymentConfig {
+  /** API Gateway stage name and stack-name suffix, e.g. `prod`. */
+  stage: string;
+  /**
+   * Public base URL of the SCIM API when a custom domain fronts it (no trailing slash). When unset,
+   * handlers derive the base URL from the execute-api host and stage of each request.
+   */
+  publicBaseUrl?: string;
+  /** Verified SES identity (address) the invitation emails are sent from. */
+  inviteFromAddress: string;
+  /** Link put into invitation emails; its placeholders are filled by the invite consumer. */
+  inviteUrlTemplate: string;
+  /** Steady-state requests per second per API stage (API Gateway method throttling). */
+  throttleRateLimit: number;
+  /** Burst bucket size per API stage. */
+  throttleBurstLimit: number;
+  /**
+   * Whether this stack sets the region-wide API Gateway CloudWatch Logs role (AWS::ApiGateway::Account)
+   * that execution logging needs. Turn off when the account already has one managed elsewhere.
+   */
+  apiGatewayAccountRole: boolean;
+}
+
+export const DEFAULT_CONFIG: DeploymentConfig = {
+  stage: 'dev',
+  inviteFromAddress: 'no-reply@example.com',
+  inviteUrlTemplate: 'https://example.com/invite?tenant={tenantId}&user={userId}',
+  throttleRateLimit: 50,
+  throttleBurstLimit: 100,
+  apiGatewayAccountRole: true,
+};
+
+/** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
+export function readDeploymentConfig(node: Node): DeploymentConfig {
+  const text = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value).trim();
+  };
+  const positiveInteger = (key: string, fallback: number): number => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`Context ${key} must be a positive integer`);
+    return value;
+  };
+
+  const stage = text('stage') ?? DEFAULT_CONFIG.stage;
+  // API Gateway stage names allow letters, digits, hyphens and underscores only.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stage)) throw new Error('Context stage must match [A-Za-z0-9_-]{1,64}');
+
+  let publicBaseUrl = text('publicBaseUrl');
+  if (publicBaseUrl !== undefined) {
+    if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicBaseUrl)) {
+      throw new Error('Context publicBaseUrl must be an https URL, e.g. https://scim.example.com');
+    }
+    publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+  }
+
+  const inviteFromAddress = text('inviteFromAddress') ?? DEFAULT_CONFIG.inviteFromAddress;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(inviteFromAddress)) {
+    throw new Error('Context inviteFromAddress must be an email address');
+  }
+
+  const apiGatewayAccountRole = text('apiGatewayAccountRole');
+  return {
+    stage,
+    publicBaseUrl,
+    inviteFromAddress,
+    inviteUrlTemplate: text('inviteUrlTemplate') ?? DEFAULT_CONFIG.inviteUrlTemplate,
+    throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
+    throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
+    apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
+  };
+}
