@@ -1,7 +1,6 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITION, type TableDefinition } from '../lambdas/store/table-definition';
 
@@ -59,6 +58,8 @@ export class DataStack extends Stack {
       // A browser client: no secret; SRP keeps the password off the wire.
       generateSecret: false,
       authFlows: { userSrp: true },
+      // No hosted-UI OAuth flows (CDK would otherwise enable implicit + code with a placeholder callback).
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -103,11 +104,16 @@ function buildTable(scope: Construct, definition: TableDefinition): dynamodb.Tab
   return table;
 }
 
-const ATTRIBUTE_TYPES: Record<TableDefinition['attributeDefinitions'][number]['type'], dynamodb.AttributeType> = {
+const ATTRIBUTE_TYPES: Record<
+  TableDefinition['attributeDefinitions'][number]['type'],
+  dynamodb.AttributeType
+> = {
   S: dynamodb.AttributeType.STRING,
 };
 const STREAM_VIEW_TYPES: Record<TableDefinition['stream'], dynamodb.StreamViewType> = {
   NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
 };
-const PROJECTION_TYPES: Record<TableDefinition['globalSecondaryIndexes'][number]['projection'], dynamodb.ProjectionType> =
-  { ALL: dynamodb.ProjectionType.ALL };
+const PROJECTION_TYPES: Record<
+  TableDefinition['globalSecondaryIndexes'][number]['projection'],
+  dynamodb.ProjectionType
+> = { ALL: dynamodb.ProjectionType.ALL };

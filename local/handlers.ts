@@ -11,6 +11,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       tokens: require('../lambdas/tokens/handler').handler,
       discovery: require('../lambdas/discovery/handler').handler,
       users: require('../lambdas/users/handler').handler,
+      groups: require('../lambdas/groups/handler').handler,
     },
   };
 }

@@ -8,8 +8,9 @@ const tokens = new DynamoTokenRepository();
 /**
  * REQUEST Lambda authorizer of the SCIM routes. Throwing 'Unauthorized' makes API Gateway answer
  * 401 through the UNAUTHORIZED Gateway Response (SCIM Error body); the local adapter does the same.
- * The allow policy covers the tenant's whole SCIM tree because API Gateway caches the result per
- * (Authorization, tenantId) for a few seconds (docs/decisions.md, "Authorizer cache").
+ * API Gateway caches the result per Authorization header for 5 s (REST authorizers cannot key the
+ * cache on a path parameter), so the allow policy covers exactly this tenant's SCIM tree: a cached
+ * decision replayed on another tenant's URL is denied (ACCESS_DENIED -> the SCIM 401).
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headers = Object.fromEntries(

@@ -46,7 +46,12 @@ export function createHttpHandler(kind: Kind, routes: RouteTable) {
     } catch (error) {
       result = toErrorResult(kind, error, request);
     }
-    return toApiGatewayResult(result, contentType, request.headers['accept-encoding']);
+    try {
+      return await toApiGatewayResult(result, contentType, request.headers['accept-encoding']);
+    } catch (error) {
+      // A streamed body failed midway (e.g. DynamoDB): answer a clean error, never half a document.
+      return toApiGatewayResult(toErrorResult(kind, error, request), contentType, undefined);
+    }
   };
 }
 

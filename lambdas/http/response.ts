@@ -1,7 +1,8 @@
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { AdminError } from '../domain/admin-error';
 import { type ScimError, toScimErrorBody } from '../scim/errors';
+import { JsonStream } from './json-stream';
 import { SCIM_CONTENT_TYPE } from './routes';
 
 export interface HttpResult {
@@ -13,13 +14,25 @@ export interface HttpResult {
 const COMPRESS_ABOVE_BYTES = 1024;
 
 /** Serialises a result; compresses with gzip when the client accepts it (Okta sends gzip,deflate). */
-export function toApiGatewayResult(
+export async function toApiGatewayResult(
   result: HttpResult,
   contentType: string,
   acceptEncoding: string | undefined,
-): APIGatewayProxyResult {
+): Promise<APIGatewayProxyResult> {
   const headers: Record<string, string> = { ...result.headers };
   if (result.body === undefined) return { statusCode: result.status, headers, body: '' };
+  if (result.body instanceof JsonStream) {
+    headers['Content-Type'] = contentType;
+    if (acceptsGzip(acceptEncoding)) {
+      headers['Content-Encoding'] = 'gzip';
+      headers.Vary = 'Accept-Encoding';
+      const body = (await gzipPieces(result.body)).toString('base64');
+      return { statusCode: result.status, headers, body, isBase64Encoded: true };
+    }
+    const pieces: string[] = [];
+    for await (const piece of result.body.pieces()) pieces.push(piece);
+    return { statusCode: result.status, headers, body: pieces.join('') };
+  }
   const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
   headers['Content-Type'] = contentType;
   if (text.length > COMPRESS_ABOVE_BYTES && acceptsGzip(acceptEncoding)) {
@@ -33,6 +46,23 @@ export function toApiGatewayResult(
     };
   }
   return { statusCode: result.status, headers, body: text };
+}
+
+/** Compresses the pieces as they are produced; only the compressed bytes accumulate. */
+async function gzipPieces(stream: JsonStream): Promise<Buffer> {
+  const gzip = createGzip({ level: 6 });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
+    gzip.on('error', reject);
+  });
+  for await (const piece of stream.pieces()) {
+    if (!gzip.write(piece)) await new Promise((resolve) => gzip.once('drain', resolve));
+  }
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
 }
 
 function acceptsGzip(acceptEncoding: string | undefined): boolean {

@@ -415,7 +415,8 @@ function applyToSingleValued(container: JsonObject, op: PatchOpName, target: Tar
     // §3.5.2.1 / §3.5.2.3: the sub-attributes in the value are set; the others are left unchanged.
     const current = readPresent(container, name);
     const element = isObject(current) ? current : {};
-    mergeComplex(element, attribute, value, op, name);
+    // Entra's "Add Manager" wraps the single value in an array: `[{"$ref": null, "value": "<id>"}]`.
+    mergeComplex(element, attribute, unwrapSingle(value), op, name);
     if (Object.keys(element).length === 0) deleteKey(container, name);
     else writeKey(container, name, element);
     return;

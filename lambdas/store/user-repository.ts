@@ -4,8 +4,8 @@ import { ScimError } from '../scim/errors';
 import { batchGet } from './batch';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons } from './errors';
+import { IndexListing } from './index-listing';
 import { keys } from './keys';
-import { findCursor, queryHash, rememberCursor } from './paging-cursors';
 import { transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -25,6 +25,7 @@ export interface UserPage {
  */
 export class DynamoUserRepository {
   private readonly db = getDocumentClient();
+  private readonly listing = new IndexListing('users', keys.usersIndexPk);
 
   async create(user: UserRecord): Promise<void> {
     const TableName = tableName();
@@ -173,105 +174,19 @@ export class DynamoUserRepository {
     return Math.max(0, (result.Item?.users as number | undefined) ?? 0);
   }
 
-  /**
-   * One page of the tenant's users in userName order, from GSI1. The page that follows is remembered
-   * as a cursor, so a sequential import costs one Query per page; a jump to an unremembered offset
-   * walks keys only (cheap, but O(offset)).
-   */
+  /** A page of the tenant's users in index order (see IndexListing). */
   async page(
     tenantId: string,
     startIndex: number,
     count: number,
     descending: boolean,
   ): Promise<UserRecord[]> {
-    const hash = queryHash({ resource: 'users', descending });
-    let cursor: Record<string, unknown> | undefined;
-    if (startIndex > 1) {
-      cursor = await findCursor(tenantId, hash, startIndex);
-      if (!cursor) {
-        const skipped = await this.skip(tenantId, startIndex - 1, descending);
-        if (skipped.exhausted) return [];
-        cursor = skipped.cursor;
-      }
-    }
-    const users: UserRecord[] = [];
-    let ExclusiveStartKey = cursor;
-    while (users.length < count) {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
-          ScanIndexForward: !descending,
-          Limit: count - users.length,
-          ExclusiveStartKey,
-        }),
-      );
-      users.push(...(result.Items ?? []).map(fromItem));
-      ExclusiveStartKey = result.LastEvaluatedKey;
-      if (!ExclusiveStartKey) break;
-    }
-    if (ExclusiveStartKey && users.length === count) {
-      await rememberCursor(tenantId, hash, startIndex + count, ExclusiveStartKey);
-    }
-    return users;
+    return (await this.listing.page(tenantId, startIndex, count, descending)).map(fromItem);
   }
 
-  /** Walks the tenant's users in userName order, a page at a time (non-indexed filters). */
+  /** Walks the tenant's users in index order, a page at a time (non-indexed filters). */
   async *walk(tenantId: string, descending: boolean): AsyncGenerator<UserRecord[]> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
-          ScanIndexForward: !descending,
-          ExclusiveStartKey,
-        }),
-      );
-      const users = (result.Items ?? []).map(fromItem);
-      if (users.length > 0) yield users;
-      ExclusiveStartKey = result.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  }
-
-  /** Skips `n` index entries reading keys only; returns the cursor after them. */
-  private async skip(
-    tenantId: string,
-    n: number,
-    descending: boolean,
-  ): Promise<{ cursor?: Record<string, unknown>; exhausted: boolean }> {
-    let remaining = n;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    while (remaining > 0) {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
-          ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk',
-          ScanIndexForward: !descending,
-          Limit: Math.min(remaining, 5000),
-          ExclusiveStartKey,
-        }),
-      );
-      const items = result.Items ?? [];
-      remaining -= items.length;
-      if (remaining === 0 && items.length > 0) {
-        const last = items[items.length - 1];
-        return {
-          cursor: { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk },
-          exhausted: false,
-        };
-      }
-      ExclusiveStartKey = result.LastEvaluatedKey;
-      if (!ExclusiveStartKey) return { exhausted: true };
-    }
-    return { exhausted: false };
+    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);
   }
 
   private async write(items: TransactItem[], userName: string): Promise<void> {

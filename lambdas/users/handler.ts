@@ -1,7 +1,7 @@
 import type { ListQuery } from '../domain/list-query';
 import { userSchemaFor } from '../domain/tenant-schemas';
 import { etagOf, sourceFromUserAgent, type UserRecord } from '../domain/user-record';
-import { renderUser, UserService } from '../domain/users';
+import { checkIfMatch, renderUser, UserService } from '../domain/users';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import type { HttpResult } from '../http/response';
@@ -16,7 +16,7 @@ import {
 } from '../http/scim-request';
 import { listResponse } from '../scim/list-response';
 import { project } from '../scim/projection';
-import { groupsOfUser } from '../store/membership-reader';
+import { groupsOfUser, removeUserFromAllGroups } from '../store/membership-reader';
 import { DynamoUserRepository } from '../store/user-repository';
 
 /** SCIM /Users (RFC 7644 §3): thin — parse, call the user service, render and project. */
@@ -102,7 +102,14 @@ export const handler = createHttpHandler('scim', {
       return single(request, user, 200);
     },
     DELETE: async (request) => {
-      await users.delete(tenantOf(request), request.pathParameters.id, ifMatchOf(request));
+      const tenantId = tenantOf(request);
+      const id = request.pathParameters.id;
+      // Memberships first (a retry finds the user still there), then the user, then a final sweep
+      // for an add that raced the delete (adds check the user exists, so none can follow it).
+      checkIfMatch(await users.get(tenantId, id), ifMatchOf(request));
+      await removeUserFromAllGroups(tenantId, id);
+      await users.delete(tenantId, id, ifMatchOf(request));
+      await removeUserFromAllGroups(tenantId, id);
       return { status: 204 };
     },
   },

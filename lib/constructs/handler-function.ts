@@ -127,6 +127,9 @@ const TABLE_ACTIONS: Record<TableAccess, { table: string[]; indexes: string[] }>
 export function grantTableAccess(grantee: iam.IGrantable, table: dynamodb.ITable, access: TableAccess): void {
   const actions = TABLE_ACTIONS[access];
   iam.Grant.addToPrincipal({ grantee, actions: actions.table, resourceArns: [table.tableArn] });
-  const indexArns = TABLE_DEFINITION.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
-  if (indexArns.length > 0) iam.Grant.addToPrincipal({ grantee, actions: actions.indexes, resourceArns: indexArns });
+  const indexArns = TABLE_DEFINITION.globalSecondaryIndexes.map(
+    (index) => `${table.tableArn}/index/${index.indexName}`,
+  );
+  if (indexArns.length > 0)
+    iam.Grant.addToPrincipal({ grantee, actions: actions.indexes, resourceArns: indexArns });
 }

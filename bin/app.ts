@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from '../lib/api-stack';
+import { readDeploymentConfig } from '../lib/config';
+import { DataStack } from '../lib/data-stack';
+
+/**
+ * The CDK app: the stateful stack (table, admin user pool) and the stateless one (functions, APIs).
+ * Settings come from context (`-c stage=prod`, ...): lib/config.ts, docs/operations-deploy.md.
+ */
+const app = new App();
+const config = readDeploymentConfig(app.node);
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+const data = new DataStack(app, `Scim-${config.stage}-Data`, {
+  env,
+  description: `SCIM provisioning (${config.stage}): table and admin user pool (stateful, retained)`,
+});
+new ApiStack(app, `Scim-${config.stage}-Api`, {
+  env,
+  description: `SCIM provisioning (${config.stage}): SCIM API, admin API, functions`,
+  table: data.table,
+  adminUserPool: data.adminUserPool,
+  config,
+});
+
+// cdk-nag 3: a validation plugin; unacknowledged AwsSolutions errors fail the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,17 @@
+/** A group as the domain keeps it. Members are NOT here: one item per membership, never loaded whole. */
+export interface GroupRecord {
+  tenantId: string;
+  id: string;
+  displayName: string;
+  /** Writable attributes other than members (externalId, Microsoft extension data, ...). */
+  attributes: Record<string, unknown>;
+  memberCount: number;
+  created: string;
+  lastModified: string;
+  version: number;
+}
+
+export interface MemberRef {
+  value: string;
+  display?: string;
+}

@@ -1,0 +1,246 @@
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { GroupRecord } from '../domain/group-record';
+import { externalIdOf } from '../domain/user-record';
+import { ScimError } from '../scim/errors';
+import { batchGet } from './batch';
+import { getDocumentClient, tableName } from './client';
+import { cancellationReasons } from './errors';
+import { IndexListing } from './index-listing';
+import { keys } from './keys';
+import { transactWrite } from './transact';
+import { ConcurrentModificationError } from './user-repository';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Group items (docs/data-model.md): the group (with its member count), its displayName guard, its
+ * externalId edge and the tenant's group counter. Membership edges live in membership-repository.ts.
+ */
+export class DynamoGroupRepository {
+  private readonly db = getDocumentClient();
+  private readonly listing = new IndexListing('groups', keys.groupsIndexPk);
+
+  async create(group: GroupRecord): Promise<void> {
+    const TableName = tableName();
+    await this.write(
+      [
+        { Put: { TableName, Item: toItem(group), ConditionExpression: 'attribute_not_exists(pk)' } },
+        guardPut(group),
+        ...externalEdge(group, 'put'),
+        counterUpdate(group.tenantId, 1),
+      ],
+      group.displayName,
+    );
+  }
+
+  async get(tenantId: string, id: string): Promise<GroupRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.group(tenantId, id), ConsistentRead: true }),
+    );
+    return result.Item ? fromItem(result.Item) : undefined;
+  }
+
+  async getMany(tenantId: string, ids: string[]): Promise<(GroupRecord | undefined)[]> {
+    const items = await batchGet(ids.map((id) => keys.group(tenantId, id)));
+    return items.map((i) => (i ? fromItem(i) : undefined));
+  }
+
+  async findByDisplayName(tenantId: string, displayName: string): Promise<GroupRecord | undefined> {
+    const guard = await this.db.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.displayNameGuard(tenantId, displayName),
+        ConsistentRead: true,
+      }),
+    );
+    const id = guard.Item?.groupId as string | undefined;
+    return id ? this.get(tenantId, id) : undefined;
+  }
+
+  async *idsByExternalId(tenantId: string, externalId: string): AsyncGenerator<string[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.externalIdEdgePk(tenantId, 'G', externalId) },
+          ConsistentRead: true,
+          Limit: 100,
+          ExclusiveStartKey,
+        }),
+      );
+      const ids = (result.Items ?? []).map((item) => item.groupId as string);
+      if (ids.length > 0) yield ids;
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /** Attribute change (rename, externalId) conditioned on the version read; memberCount untouched. */
+  async replaceAttributes(previous: GroupRecord, next: GroupRecord): Promise<void> {
+    const TableName = tableName();
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName,
+          Key: keys.group(next.tenantId, next.id),
+          UpdateExpression:
+            'SET displayName = :name, #attributes = :attributes, lastModified = :now, version = :next, gsi1sk = :gsi1sk',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: { '#attributes': 'attributes' },
+          ExpressionAttributeValues: {
+            ':name': next.displayName,
+            ':attributes': next.attributes,
+            ':now': next.lastModified,
+            ':next': next.version,
+            ':version': previous.version,
+            ':gsi1sk': keys.groupsIndex(next.tenantId, next.displayName, next.id).gsi1sk,
+          },
+        },
+      },
+    ];
+    if (previous.displayName.toLowerCase() !== next.displayName.toLowerCase()) {
+      items.push(guardDelete(previous), guardPut(next));
+    }
+    if (externalIdOf(previous.attributes) !== externalIdOf(next.attributes)) {
+      items.push(...externalEdge(previous, 'delete'), ...externalEdge(next, 'put'));
+    }
+    await this.write(items, next.displayName);
+  }
+
+  /** Removes the group item, its guard, its externalId edge and counts it out; members are swept separately. */
+  async delete(group: GroupRecord): Promise<void> {
+    await this.write(
+      [
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.group(group.tenantId, group.id),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        guardDelete(group),
+        ...externalEdge(group, 'delete'),
+        counterUpdate(group.tenantId, -1),
+      ],
+      group.displayName,
+    );
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.counters(tenantId),
+        ConsistentRead: true,
+        ProjectionExpression: '#g',
+        ExpressionAttributeNames: { '#g': 'groups' },
+      }),
+    );
+    return Math.max(0, (result.Item?.groups as number | undefined) ?? 0);
+  }
+
+  /** A page of the tenant's groups in index order (see IndexListing). */
+  async page(
+    tenantId: string,
+    startIndex: number,
+    count: number,
+    descending: boolean,
+  ): Promise<GroupRecord[]> {
+    return (await this.listing.page(tenantId, startIndex, count, descending)).map(fromItem);
+  }
+
+  /** Walks the tenant's groups in index order, a page at a time (non-indexed filters). */
+  async *walk(tenantId: string, descending: boolean): AsyncGenerator<GroupRecord[]> {
+    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);
+  }
+
+  private async write(items: TransactItem[], displayName: string): Promise<void> {
+    try {
+      await transactWrite(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') throw new ConcurrentModificationError();
+      if (reasons.includes('ConditionalCheckFailed')) {
+        throw ScimError.conflict(`displayName '${displayName}' is already taken in this tenant`);
+      }
+      throw error;
+    }
+  }
+}
+
+function counterUpdate(tenantId: string, delta: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.counters(tenantId),
+      UpdateExpression: 'ADD #groups :delta',
+      ExpressionAttributeNames: { '#groups': 'groups' },
+      ExpressionAttributeValues: { ':delta': delta },
+    },
+  };
+}
+
+function toItem(group: GroupRecord): Record<string, unknown> {
+  return {
+    ...keys.group(group.tenantId, group.id),
+    ...keys.groupsIndex(group.tenantId, group.displayName, group.id),
+    type: 'group',
+    tenantId: group.tenantId,
+    id: group.id,
+    displayName: group.displayName,
+    attributes: group.attributes,
+    memberCount: group.memberCount,
+    created: group.created,
+    lastModified: group.lastModified,
+    version: group.version,
+  };
+}
+
+export function fromItem(item: Record<string, unknown>): GroupRecord {
+  return {
+    tenantId: item.tenantId as string,
+    id: item.id as string,
+    displayName: item.displayName as string,
+    attributes: (item.attributes as Record<string, unknown>) ?? {},
+    memberCount: (item.memberCount as number | undefined) ?? 0,
+    created: item.created as string,
+    lastModified: item.lastModified as string,
+    version: item.version as number,
+  };
+}
+
+function guardPut(group: GroupRecord): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.displayNameGuard(group.tenantId, group.displayName),
+        type: 'displayNameGuard',
+        groupId: group.id,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function guardDelete(group: GroupRecord): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.displayNameGuard(group.tenantId, group.displayName),
+      ConditionExpression: 'groupId = :id',
+      ExpressionAttributeValues: { ':id': group.id },
+    },
+  };
+}
+
+function externalEdge(group: GroupRecord, action: 'put' | 'delete'): TransactItem[] {
+  const externalId = externalIdOf(group.attributes);
+  if (!externalId) return [];
+  const key = keys.externalIdEdge(group.tenantId, 'G', externalId, group.id);
+  return action === 'put'
+    ? [{ Put: { TableName: tableName(), Item: { ...key, type: 'externalIdEdge', groupId: group.id } } }]
+    : [{ Delete: { TableName: tableName(), Key: key } }];
+}

@@ -1,0 +1,269 @@
+import { QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { MemberRef } from '../domain/group-record';
+import { batchDelete, batchGet } from './batch';
+import { getDocumentClient, tableName } from './client';
+import { cancellationReasons } from './errors';
+import { keys } from './keys';
+import { transactWrite } from './transact';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Changes per transaction: an add is 3 items (edge, reverse edge, user check), plus the group's counter. */
+const CHANGES_PER_TRANSACTION = 32;
+const MAX_CHUNK_ATTEMPTS = 8;
+
+export interface MemberAdd {
+  userId: string;
+  display?: string;
+}
+
+/**
+ * Membership edges (docs/data-model.md): `M#<user>` in the group's partition (members of a group) and
+ * `MEMBEROF#<group>` in the user's partition (groups of a user). Every change writes both edges and
+ * the group's memberCount in one transaction, with conditions on the edges, so the count moves only
+ * for edges that really changed, whatever runs concurrently.
+ */
+export class DynamoMembershipRepository {
+  private readonly db = getDocumentClient();
+
+  /** Which of these users are members now (strongly consistent). */
+  async existing(tenantId: string, groupId: string, userIds: string[]): Promise<Set<string>> {
+    const items = await batchGet(userIds.map((id) => keys.memberEdge(tenantId, groupId, id)));
+    return new Set(items.filter((i) => !!i).map((i) => i?.userId as string));
+  }
+
+  /** Members of a group, page by page in user-id order (Query on the group's partition). */
+  async *members(tenantId: string, groupId: string, pageSize = 1000): AsyncGenerator<MemberRef[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+          ExpressionAttributeValues: {
+            ':pk': keys.groupPartition(tenantId, groupId),
+            ':m': keys.memberEdgePrefix,
+          },
+          ProjectionExpression: 'userId, display',
+          Limit: pageSize,
+          ExclusiveStartKey,
+        }),
+      );
+      const page = (result.Items ?? []).map((i) => ({
+        value: i.userId as string,
+        display: i.display as string | undefined,
+      }));
+      if (page.length > 0) yield page;
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /** Group ids of a user, page by page (Query on the user's partition). */
+  async *groupIdsOf(tenantId: string, userId: string): AsyncGenerator<string[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)',
+          ExpressionAttributeValues: {
+            ':pk': keys.userPartition(tenantId, userId),
+            ':g': keys.memberOfEdgePrefix,
+          },
+          ProjectionExpression: 'groupId',
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      const ids = (result.Items ?? []).map((i) => i.groupId as string);
+      if (ids.length > 0) yield ids;
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /**
+   * Adds and removes members in transactions of at most 32 changes. Each transaction is idempotent
+   * (put-if-absent, delete-if-present); when a condition fails because a concurrent request got there
+   * first, the chunk is re-planned from a fresh read and retried. Returns the ids of users that
+   * disappeared meanwhile (skipped: as if deleted right after being added).
+   */
+  async apply(
+    tenantId: string,
+    groupId: string,
+    adds: MemberAdd[],
+    removes: string[],
+    now: string,
+  ): Promise<{ added: number; removed: number; vanished: string[] }> {
+    let added = 0;
+    let removed = 0;
+    const vanished: string[] = [];
+    const changes: ({ kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string })[] = [
+      ...removes.map((userId) => ({ kind: 'remove' as const, userId })),
+      ...adds.map((add) => ({ kind: 'add' as const, add })),
+    ];
+    for (let i = 0; i < changes.length; i += CHANGES_PER_TRANSACTION) {
+      let chunk = changes.slice(i, i + CHANGES_PER_TRANSACTION);
+      for (let attempt = 1; chunk.length > 0; attempt++) {
+        // Plan from what is there now: only real changes touch the count.
+        const ids = chunk.map((c) => (c.kind === 'add' ? c.add.userId : c.userId));
+        const present = await this.existing(tenantId, groupId, ids);
+        const effective = chunk.filter((c) =>
+          c.kind === 'add' ? !present.has(c.add.userId) : present.has(c.userId),
+        );
+        if (effective.length === 0) break;
+        const items = effective.flatMap((c) =>
+          c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
+        );
+        const delta = effective.reduce((sum, c) => sum + (c.kind === 'add' ? 1 : -1), 0);
+        items.push(groupCountUpdate(tenantId, groupId, delta, now));
+        try {
+          await transactWrite(items);
+          added += effective.filter((c) => c.kind === 'add').length;
+          removed += effective.filter((c) => c.kind === 'remove').length;
+          break;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (!reasons || attempt >= MAX_CHUNK_ATTEMPTS) throw error;
+          if (reasons[reasons.length - 1] === 'ConditionalCheckFailed') throw new GroupVanishedError();
+          // A user check failed: that user was deleted meanwhile; drop it and re-plan the rest.
+          const gone = userChecksFailed(effective, reasons);
+          vanished.push(...gone);
+          chunk = chunk.filter((c) => c.kind !== 'add' || !gone.includes(c.add.userId));
+        }
+      }
+    }
+    return { added, removed, vanished };
+  }
+
+  /**
+   * Removes every membership of a user (user deletion): each edge pair and the group's count in one
+   * small transaction; safe to run again (edges already gone are skipped).
+   */
+  async removeUserEverywhere(tenantId: string, userId: string, now: string): Promise<void> {
+    for await (const groupIds of this.groupIdsOf(tenantId, userId)) {
+      for (const groupId of groupIds) {
+        try {
+          await transactWrite([
+            ...removeItems(tenantId, groupId, userId),
+            groupCountUpdate(tenantId, groupId, -1, now),
+          ]);
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (!reasons) throw error;
+          // The group is gone (its count cannot move) or the edge is already gone: just drop what is left.
+          await batchDelete([
+            keys.memberEdge(tenantId, groupId, userId),
+            keys.memberOfEdge(tenantId, userId, groupId),
+          ]);
+        }
+      }
+    }
+  }
+
+  /** Removes every member edge of a deleted group, page by page, with both edges of each pair. */
+  async removeAllOf(tenantId: string, groupId: string): Promise<void> {
+    for await (const page of this.members(tenantId, groupId, 500)) {
+      await batchDelete(
+        page.flatMap((m) => [
+          keys.memberEdge(tenantId, groupId, m.value),
+          keys.memberOfEdge(tenantId, m.value, groupId),
+        ]),
+      );
+    }
+  }
+
+  /** Drops reverse edges that point at groups which no longer exist (lazy cleanup on read). */
+  async dropStaleReverseEdges(tenantId: string, userId: string, groupIds: string[]): Promise<void> {
+    await batchDelete(groupIds.map((groupId) => keys.memberOfEdge(tenantId, userId, groupId)));
+  }
+}
+
+/** The group was deleted while its members were being changed. */
+export class GroupVanishedError extends Error {
+  constructor() {
+    super('The group was deleted concurrently');
+    this.name = 'GroupVanishedError';
+  }
+}
+
+function addItems(tenantId: string, groupId: string, add: MemberAdd): TransactItem[] {
+  const TableName = tableName();
+  return [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...keys.memberEdge(tenantId, groupId, add.userId),
+          type: 'member',
+          groupId,
+          userId: add.userId,
+          display: add.display,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...keys.memberOfEdge(tenantId, add.userId, groupId),
+          type: 'memberOf',
+          groupId,
+          userId: add.userId,
+        },
+      },
+    },
+    // The member must still be a user of this tenant when the edge is written.
+    {
+      ConditionCheck: {
+        TableName,
+        Key: keys.user(tenantId, add.userId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+  ];
+}
+
+function removeItems(tenantId: string, groupId: string, userId: string): TransactItem[] {
+  const TableName = tableName();
+  return [
+    {
+      Delete: {
+        TableName,
+        Key: keys.memberEdge(tenantId, groupId, userId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    { Delete: { TableName, Key: keys.memberOfEdge(tenantId, userId, groupId) } },
+  ];
+}
+
+function groupCountUpdate(tenantId: string, groupId: string, delta: number, now: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.group(tenantId, groupId),
+      UpdateExpression: 'ADD memberCount :delta, version :one SET lastModified = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':now': now },
+    },
+  };
+}
+
+/** Maps cancellation reasons back to the adds whose user check (3rd item of each add) failed. */
+function userChecksFailed(
+  effective: ({ kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string })[],
+  reasons: string[],
+): string[] {
+  const gone: string[] = [];
+  let index = 0;
+  for (const change of effective) {
+    if (change.kind === 'add') {
+      if (reasons[index + 2] === 'ConditionalCheckFailed') gone.push(change.add.userId);
+      index += 3;
+    } else {
+      index += 2;
+    }
+  }
+  return gone;
+}

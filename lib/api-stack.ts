@@ -1,0 +1,451 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  ADMIN_GATEWAY_RESPONSES,
+  GATEWAY_RESPONSES,
+  type HandlerName,
+  ROUTES,
+  type Route,
+  type RouteAuth,
+  SCIM_CONTENT_TYPE,
+  scimGatewayBody,
+} from '../lambdas/http/routes';
+import type { DeploymentConfig } from './config';
+import { HandlerFunction, PROJECT_ROOT, type TableAccess } from './constructs/handler-function';
+
+/** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
+export const HANDLERS: Record<HandlerName, { dir: string; tableAccess: TableAccess }> = {
+  tokens: { dir: 'tokens', tableAccess: 'readWrite' },
+  discovery: { dir: 'discovery', tableAccess: 'read' },
+  users: { dir: 'users', tableAccess: 'readWrite' },
+  groups: { dir: 'groups', tableAccess: 'readWrite' },
+  settings: { dir: 'settings', tableAccess: 'readWrite' },
+  adminUsers: { dir: 'admin-users', tableAccess: 'readWrite' },
+};
+
+export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
+export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
+/** Written in a later issue; the consumer is deployed only once this file exists. */
+export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
+
+/**
+ * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
+ * for at most this many seconds in AWS (docs/operations-deploy.md, "Authorizer cache").
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(5);
+
+/** 5xx answers of API Gateway itself; the request id lets an operator find the failure in the logs. */
+export const SCIM_SERVER_ERROR_DETAIL = 'Internal error; request id $context.requestId';
+export const ADMIN_SERVER_ERROR = {
+  error: 'internal_error',
+  message: 'Internal error; request id $context.requestId',
+};
+
+export interface ApiStackProps extends StackProps {
+  table: dynamodb.ITable;
+  adminUserPool: cognito.IUserPool;
+  config: DeploymentConfig;
+  /** @default ROUTES */
+  routes?: Route[];
+  /**
+   * Handler of the invite stream consumer, relative to the repository root. The consumer is deployed
+   * only when this file exists (it lands in a later issue). Tests point it at a stand-in.
+   * @default INVITES_ENTRY
+   */
+  invitesEntry?: string;
+}
+
+/**
+ * The stateless stack: the functions, the SCIM API and the admin API, and the invite stream consumer.
+ * Two REST APIs because Gateway Responses are per API: the SCIM API answers its own errors (401, 404,
+ * 429 ...) with the SCIM Error schema (RFC 7644 §3.12), the admin API with `{error, message}`.
+ */
+export class ApiStack extends Stack {
+  readonly scimApi: apigw.RestApi;
+  readonly adminApi: apigw.RestApi;
+  /** The SCIM API's public base (custom domain or execute-api URL with stage), without trailing slash. */
+  readonly scimPublicBaseUrl: string;
+  readonly functions: Partial<Record<HandlerName, HandlerFunction>> = {};
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { table, config } = props;
+    const routes = props.routes ?? ROUTES;
+    // Strong references are the intent: the data stack cannot drop the table or user pool exports
+    // while this stack uses them.
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/core:crossStackReferencesDefaultStrong',
+      'Strong cross-stack references protect the stateful exports (table, user pool) while in use',
+    );
+
+    const account = config.apiGatewayAccountRole ? this.apiGatewayAccount() : undefined;
+    this.scimApi = this.restApi('ScimApi', 'SCIM 2.0 provisioning API (RFC 7644)', config, account);
+    this.adminApi = this.restApi('AdminApi', 'Tenant admin API (SCIM tokens, settings)', config, account);
+    this.scimPublicBaseUrl =
+      config.publicBaseUrl ??
+      `https://${this.scimApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
+
+    // One function per handler name that ROUTES uses: the lead adds routes as features land.
+    const authsOf = (name: HandlerName): Set<RouteAuth> =>
+      new Set(routes.filter((r) => r.handler === name).map((r) => r.auth));
+    const integrations = new Map<HandlerName, apigw.LambdaIntegration>();
+    for (const name of new Set(routes.map((r) => r.handler))) {
+      const auths = authsOf(name);
+      const environment: Record<string, string> = {};
+      // Admin answers print the SCIM base URL of the *other* API (Target URL for Okta / Entra).
+      if (auths.has('admin')) environment.SCIM_PUBLIC_BASE_URL = this.scimPublicBaseUrl;
+      // SCIM handlers derive their base URL from the request unless a custom domain hides the stage.
+      if (auths.has('scim') && config.publicBaseUrl) environment.PUBLIC_BASE_URL = config.publicBaseUrl;
+      const handler = new HandlerFunction(this, `${pascal(name)}Handler`, {
+        entry: handlerEntry(name),
+        serviceName: `scim-${HANDLERS[name].dir}`,
+        description: `Routes served by the ${name} handler`,
+        table,
+        tableAccess: HANDLERS[name].tableAccess,
+        environment,
+      });
+      this.functions[name] = handler;
+      // One integration (and one invoke permission) per function, shared by its resources: keeps the
+      // function's resource policy small as routes are added.
+      integrations.set(
+        name,
+        new apigw.LambdaIntegration(handler.function, { scopePermissionToMethod: false }),
+      );
+    }
+
+    const scimAuthorizer = this.scimAuthorizer(table);
+    const adminAuthorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'AdminAuthorizer', {
+      cognitoUserPools: [props.adminUserPool],
+      // The ID token carries custom:tenantId, which the admin handlers compare with the path.
+      identitySource: apigw.IdentitySource.header('Authorization'),
+    });
+
+    for (const route of routes) {
+      const api = route.auth === 'scim' ? this.scimApi : this.adminApi;
+      const integration = integrations.get(route.handler)!;
+      // ANY: handlers dispatch methods themselves and answer 405 in their own error format.
+      api.root.resourceForPath(route.path).addMethod('ANY', integration, {
+        authorizer: route.auth === 'scim' ? scimAuthorizer : adminAuthorizer,
+        authorizationType:
+          route.auth === 'scim' ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.COGNITO,
+      });
+    }
+
+    this.scimGatewayResponses();
+    this.adminGatewayResponses();
+    this.acknowledgeApiFindings();
+
+    const invitesEntry = props.invitesEntry ?? INVITES_ENTRY;
+    if (fs.existsSync(path.join(PROJECT_ROOT, invitesEntry)))
+      this.inviteConsumer(table, config, invitesEntry);
+
+    new CfnOutput(this, 'ScimApiUrl', {
+      value: this.scimPublicBaseUrl,
+      description: 'SCIM base URL for a tenant: <ScimApiUrl>/scim/v2/<tenantId>',
+    });
+    new CfnOutput(this, 'AdminApiUrl', {
+      value: `https://${this.adminApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`,
+      description: 'Admin API base URL: <AdminApiUrl>/admin/v1/tenants/<tenantId>/tokens',
+    });
+  }
+
+  /** A REST API with the stage settings both APIs share. */
+  private restApi(id: string, description: string, config: DeploymentConfig, account?: apigw.CfnAccount) {
+    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    const api = new apigw.RestApi(this, id, {
+      description,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Every type is binary: gzip'd, base64 Lambda answers go out as bytes. Request bodies then
+      // reach the handlers base64-encoded (isBase64Encoded), which toHttpRequest decodes.
+      binaryMediaTypes: ['*/*'],
+      // The region-wide CloudWatch role is set once by apiGatewayAccount(), not once per API.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: config.stage,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Never log request/response bodies: they carry bearer tokens, SCIM secrets and PII.
+        dataTraceEnabled: false,
+        throttlingRateLimit: config.throttleRateLimit,
+        throttlingBurstLimit: config.throttleBurstLimit,
+      },
+    });
+    if (account) api.deploymentStage.node.addDependency(account);
+    return api;
+  }
+
+  /**
+   * The region-wide API Gateway setting that lets stages write execution logs. One per stack,
+   * retained on deletion: other APIs of the account may rely on it.
+   */
+  private apiGatewayAccount(): apigw.CfnAccount {
+    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
+    });
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The AWS-maintained policy API Gateway documents for its account-level CloudWatch Logs role; ' +
+        'API Gateway names the execution log groups itself, so no narrower resource is known in advance.',
+    });
+    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return account;
+  }
+
+  /**
+   * REQUEST authorizer of the SCIM routes. The cache key is the Authorization header; the tenant
+   * separation comes from the policy the authorizer returns, which allows only
+   * `<stage>/*\/scim/v2/<the token's tenant>/*`: a cached decision for tenant A evaluated against a
+   * request for tenant B is an explicit deny (ACCESS_DENIED -> SCIM 401). API Gateway REST REQUEST
+   * authorizers take headers, query strings, stage variables and $context variables as identity
+   * sources, not path parameters, so tenantId cannot be part of the key itself.
+   */
+  private scimAuthorizer(table: dynamodb.ITable): apigw.RequestAuthorizer {
+    const authorizer = new HandlerFunction(this, 'ScimAuthorizerHandler', {
+      entry: AUTHORIZER_ENTRY,
+      serviceName: 'scim-authorizer',
+      description: 'REQUEST authorizer of the SCIM API: bearer token -> tenant',
+      table,
+      tableAccess: 'read',
+      timeout: Duration.seconds(5),
+    });
+    return new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
+      handler: authorizer.function,
+      identitySources: [apigw.IdentitySource.header('Authorization')],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+  }
+
+  private scimGatewayResponses(): void {
+    const scim = (
+      id: string,
+      type: apigw.ResponseType,
+      statusCode: number,
+      detail: string,
+      headers: Record<string, string> = {},
+    ) =>
+      this.scimApi.addGatewayResponse(id, {
+        type,
+        statusCode: String(statusCode),
+        // Header values are mapping expressions: literals are single-quoted.
+        responseHeaders: { 'Content-Type': `'${SCIM_CONTENT_TYPE}'`, ...headers },
+        templates: { 'application/json': scimGatewayBody(detail, statusCode) },
+      });
+    const r = GATEWAY_RESPONSES;
+    scim('Unauthorized', apigw.ResponseType.UNAUTHORIZED, r.unauthorized.statusCode, r.unauthorized.detail);
+    scim('AccessDenied', apigw.ResponseType.ACCESS_DENIED, r.accessDenied.statusCode, r.accessDenied.detail);
+    scim(
+      'NotFound',
+      apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      r.notFound.statusCode,
+      r.notFound.detail,
+    );
+    // Okta waits exactly Retry-After seconds when it is an integer.
+    scim('Throttled', apigw.ResponseType.THROTTLED, r.throttled.statusCode, r.throttled.detail, {
+      'Retry-After': "'1'",
+    });
+    scim('TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, r.tooLarge.statusCode, r.tooLarge.detail);
+    // Each 5xx type keeps its own status; the body's "status" must say the same.
+    scim('IntegrationFailure', apigw.ResponseType.INTEGRATION_FAILURE, 502, SCIM_SERVER_ERROR_DETAIL);
+    scim('IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, 504, SCIM_SERVER_ERROR_DETAIL);
+    scim('Default5xx', apigw.ResponseType.DEFAULT_5XX, 500, SCIM_SERVER_ERROR_DETAIL);
+  }
+
+  private adminGatewayResponses(): void {
+    const admin = (
+      id: string,
+      type: apigw.ResponseType,
+      statusCode: number,
+      error: string,
+      message: string,
+    ) =>
+      this.adminApi.addGatewayResponse(id, {
+        type,
+        statusCode: String(statusCode),
+        responseHeaders: { 'Content-Type': "'application/json'" },
+        templates: { 'application/json': JSON.stringify({ error, message }) },
+      });
+    const r = ADMIN_GATEWAY_RESPONSES;
+    const e = ADMIN_SERVER_ERROR;
+    admin(
+      'Unauthorized',
+      apigw.ResponseType.UNAUTHORIZED,
+      r.unauthorized.statusCode,
+      r.unauthorized.error,
+      r.unauthorized.message,
+    );
+    admin(
+      'AccessDenied',
+      apigw.ResponseType.ACCESS_DENIED,
+      r.accessDenied.statusCode,
+      r.accessDenied.error,
+      r.accessDenied.message,
+    );
+    admin(
+      'NotFound',
+      apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      r.notFound.statusCode,
+      r.notFound.error,
+      r.notFound.message,
+    );
+    admin(
+      'Throttled',
+      apigw.ResponseType.THROTTLED,
+      r.throttled.statusCode,
+      r.throttled.error,
+      r.throttled.message,
+    );
+    admin(
+      'TooLarge',
+      apigw.ResponseType.REQUEST_TOO_LARGE,
+      r.tooLarge.statusCode,
+      r.tooLarge.error,
+      r.tooLarge.message,
+    );
+    admin('IntegrationFailure', apigw.ResponseType.INTEGRATION_FAILURE, 502, e.error, e.message);
+    admin('IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, 504, e.error, e.message);
+    admin('Default5xx', apigw.ResponseType.DEFAULT_5XX, 500, e.error, e.message);
+  }
+
+  private acknowledgeApiFindings(): void {
+    for (const api of [this.scimApi, this.adminApi]) {
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Bodies are validated by the handlers against the SCIM schemas (RFC 7643) and the admin contracts, ' +
+          'so that a bad request gets a SCIM invalidSyntax/invalidValue error (RFC 7644 §3.12) instead of ' +
+          "API Gateway's generic 400.",
+      });
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'AWS WAF is an operator choice (cost, managed rule sets, IdP egress allow-lists): associate a web ACL ' +
+          'with the stage as described in docs/operations-deploy.md. Every route requires authentication and ' +
+          'the stage is throttled.',
+      });
+    }
+    Validations.of(this.scimApi).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'SCIM clients (Okta, Entra ID) authenticate with a per-tenant bearer token (RFC 7644 §2), not a Cognito ' +
+        'user: every SCIM method uses the REQUEST Lambda authorizer, which checks the token hash in DynamoDB.',
+    });
+  }
+
+  /**
+   * Sends the invitation email of newly provisioned users: DynamoDB stream -> Lambda, user items only,
+   * partial batch failures, failed records to an encrypted SQS queue for inspection and replay.
+   */
+  private inviteConsumer(table: dynamodb.ITable, config: DeploymentConfig, entry: string): void {
+    const consumer = new HandlerFunction(this, 'InvitesHandler', {
+      entry,
+      serviceName: 'scim-invites',
+      description: 'Table stream consumer: sends invitation emails through SES',
+      table,
+      tableAccess: 'readWrite',
+      timeout: Duration.seconds(30),
+      environment: {
+        INVITE_FROM_ADDRESS: config.inviteFromAddress,
+        INVITE_URL_TEMPLATE: config.inviteUrlTemplate,
+      },
+    });
+
+    const failures = new sqs.Queue(this, 'InviteFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter store of the invite stream consumer (its on-failure destination); ' +
+        'nothing consumes it automatically, so it needs no DLQ of its own.',
+    });
+
+    consumer.function.addEventSource(
+      new DynamoEventSource(table, {
+        // TRIM_HORIZON: a user created while the mapping was being (re)created still gets the email.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failures),
+        // Only user items reach the function (invites are per user); other writes cost nothing.
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('user') } } },
+          }),
+        ],
+      }),
+    );
+
+    // SES authorises SendEmail against the identity (address or its domain) that is verified.
+    const domain = config.inviteFromAddress.split('@')[1];
+    consumer.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [config.inviteFromAddress, domain].map((identity) =>
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
+        conditions: { StringEquals: { 'ses:FromAddress': config.inviteFromAddress } },
+      }),
+    );
+  }
+}
+
+/** Access log line: JSON, one per request; no headers, no bodies, no query strings. */
+function accessLogFormat(): apigw.AccessLogFormat {
+  const f = apigw.AccessLogField;
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: f.contextRequestId(),
+      requestTime: f.contextRequestTime(),
+      ip: f.contextIdentitySourceIp(),
+      userAgent: f.contextIdentityUserAgent(),
+      httpMethod: f.contextHttpMethod(),
+      resourcePath: f.contextResourcePath(),
+      path: f.contextPath(),
+      status: f.contextStatus(),
+      responseLength: f.contextResponseLength(),
+      responseLatency: f.contextResponseLatency(),
+      integrationLatency: f.contextIntegrationLatency(),
+      principalId: f.contextAuthorizerPrincipalId(),
+      adminUser: f.contextAuthorizerClaims('sub'),
+      // Response type only: free-text error messages may contain quotes and break the JSON line.
+      errorType: f.contextErrorResponseType(),
+      authorizerError: f.contextAuthorizerError(),
+    }),
+  );
+}
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
