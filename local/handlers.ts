@@ -12,6 +12,8 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       discovery: require('../lambdas/discovery/handler').handler,
       users: require('../lambdas/users/handler').handler,
       groups: require('../lambdas/groups/handler').handler,
+      settings: require('../lambdas/settings/handler').handler,
+      adminUsers: require('../lambdas/admin-users/handler').handler,
     },
   };
 }

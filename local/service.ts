@@ -3,6 +3,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createAdapter, type LocalRoute } from './adapter';
 import { configureLocalEnvironment } from './environment';
 import { loadHandlers } from './handlers';
+import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
 export interface LocalServiceOptions {
@@ -14,11 +15,15 @@ export interface LocalServiceOptions {
   port: number;
   host?: string;
   localRoutes?: Record<string, LocalRoute>;
+  /** Poll the table's stream and run the invite handler (needs sesEndpoint to deliver mail). */
+  streams?: boolean;
 }
 
 export interface LocalService {
   baseUrl: string;
   server: Server;
+  /** The local on-failure destination of the stream consumer. */
+  failedStreamRecords: unknown[];
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     adminApiKey: options.adminApiKey,
     localRoutes: {
       'GET /health': async () => health(options),
+      ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),
       ...options.localRoutes,
     },
   });
@@ -55,15 +61,26 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   } finally {
     client.destroy();
   }
+  process.env.INVITE_FROM_ADDRESS ??= 'invitations@scim.local';
+  process.env.INVITE_URL_TEMPLATE ??= `${baseUrl}/invite?tenant={tenantId}&user={userId}`;
+  const poller = options.streams
+    ? await startStreamPoller({
+        tableName: options.tableName,
+        handler: () => require('../lambdas/invites/handler').handler,
+      })
+    : undefined;
   ready = true;
   return {
     baseUrl,
     server,
-    stop: () =>
-      new Promise((resolve) => {
+    failedStreamRecords: poller?.failed ?? [],
+    stop: async () => {
+      await poller?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -88,6 +105,31 @@ async function health(options: LocalServiceOptions): Promise<{ status: number; b
   }
   const ok = Object.values(checks).every(Boolean);
   return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'starting', checks } };
+}
+
+/** `GET /local/outbox` (local mode only): the mail local SES has captured. */
+async function outbox(sesEndpoint: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${sesEndpoint}/store`);
+  const store = (await response.json()) as {
+    emails: {
+      destination: { to: string[] };
+      subject: string;
+      body: { text?: string; html?: string };
+      at: number;
+    }[];
+  };
+  return {
+    status: 200,
+    body: {
+      messages: store.emails.map((e) => ({
+        to: e.destination.to,
+        subject: e.subject,
+        text: e.body.text ?? null,
+        html: e.body.html ?? null,
+        sentAt: new Date(e.at * 1000).toISOString(),
+      })),
+    },
+  };
 }
 
 /** Handlers are required on first use, after configureLocalEnvironment has run. */

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       tableName: process.env.TABLE_NAME ?? 'scim-local',
       adminApiKey,
       port,
+      streams: true,
     });
     stops.push(service.stop);
     const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
         `  data:          ${inMemory ? 'in memory (lost on exit)' : join(localDir, 'dynamodb')}`,
         `  DynamoDB Local ${dynamo.endpoint}   local SES ${ses.endpoint}`,
         `  health:        ${service.baseUrl}/health`,
+        `  sent mail:     ${service.baseUrl}/local/outbox`,
         `  admin API:     ${admin}`,
         `  admin key:     ${adminApiKey}`,
         '',

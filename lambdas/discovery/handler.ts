@@ -1,18 +1,21 @@
+import { groupSchema, userSchemaFor } from '../domain/tenant-schemas';
 import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
 import { ScimError } from '../scim/errors';
 import { SCIM_LIMITS } from '../scim/limits';
 import { listResponse } from '../scim/list-response';
-import { groupResourceSchema, userResourceSchema } from '../scim/schemas';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
 import type { ResourceSchema } from '../scim/schemas/types';
+import { installTenantSchemaSource } from '../store/tenant-schema-source';
+
+installTenantSchemaSource();
 
 /** Discovery endpoints (RFC 7644 §4), per tenant. */
 const tenantBase = (request: HttpRequest) => `${request.baseUrl}/scim/v2/${request.pathParameters.tenantId}`;
 
-async function resourceSchemas(_request: HttpRequest): Promise<ResourceSchema[]> {
-  return [userResourceSchema(), groupResourceSchema()];
+async function resourceSchemas(request: HttpRequest): Promise<ResourceSchema[]> {
+  return [await userSchemaFor(request.pathParameters.tenantId), groupSchema()];
 }
 
 async function allSchemas(request: HttpRequest) {

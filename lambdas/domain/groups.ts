@@ -227,9 +227,10 @@ export class GroupService {
     memberChanges: MemberChange[],
   ): Promise<GroupRecord> {
     const plan = netMembership(memberChanges);
-    const adds = await this.validateMembers(tenantId, [...plan.add]);
+    // An unknown group is a 404 whatever its request holds; then the members are checked.
     let group = await this.get(tenantId, id);
     checkIfMatch(group, ifMatch);
+    const adds = await this.validateMembers(tenantId, [...plan.add]);
     if (edit) group = await this.writeAttributes(group, edit, ifMatch);
     const now = new Date().toISOString();
     try {

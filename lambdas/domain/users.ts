@@ -11,9 +11,12 @@ import {
   ConcurrentModificationError,
   type DynamoUserRepository,
   MAX_INDEXED_EMAILS,
+  MAX_LOOKUP_VALUE_BYTES,
+  MAX_USER_ATTRIBUTES_BYTES,
+  MAX_USERNAME_BYTES,
 } from '../store/user-repository';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
-import { emailKeys, etagOf, type UserRecord, type UserSource } from './user-record';
+import { emailKeys, etagOf, externalIdOf, type UserRecord, type UserSource } from './user-record';
 
 export interface GroupRef {
   value: string;
@@ -229,10 +232,47 @@ function toStoredAttributes(resource: Record<string, unknown>): Record<string, u
   for (const [name, value] of Object.entries(resource)) {
     if (!SERVER_ATTRIBUTES.includes(name)) attributes[name] = value;
   }
-  if (emailKeys(attributes).length > MAX_INDEXED_EMAILS) {
+  const emails = emailKeys(attributes);
+  if (emails.length > MAX_INDEXED_EMAILS) {
     throw ScimError.badRequest('invalidValue', `A user may have at most ${MAX_INDEXED_EMAILS} emails`);
   }
+  checkStorable(attributes.userName as string, emails, externalIdOf(attributes), attributes);
   return attributes;
+}
+
+const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
+
+/**
+ * userName, emails and externalId are keys of the table (guard, index, lookup edges), and the whole
+ * user is one item: values DynamoDB would refuse are a 400 here rather than a 500 at write time.
+ */
+function checkStorable(
+  userName: string,
+  emails: string[],
+  externalId: string | undefined,
+  attributes: Record<string, unknown>,
+): void {
+  if (byteLength(userName.toLowerCase()) > MAX_USERNAME_BYTES) {
+    throw ScimError.badRequest('invalidValue', `userName must be at most ${MAX_USERNAME_BYTES} bytes (UTF-8)`);
+  }
+  if (emails.some((email) => byteLength(email) > MAX_LOOKUP_VALUE_BYTES)) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `Each email value must be at most ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8)`,
+    );
+  }
+  if (externalId !== undefined && byteLength(externalId) > MAX_LOOKUP_VALUE_BYTES) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `externalId must be at most ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8)`,
+    );
+  }
+  if (byteLength(JSON.stringify(attributes)) > MAX_USER_ATTRIBUTES_BYTES) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `The user's attributes must add up to at most ${MAX_USER_ATTRIBUTES_BYTES} bytes of JSON`,
+    );
+  }
 }
 
 /** RFC 7643 §4.1.1: active defaults to true when the client does not send it (Okta always does). */

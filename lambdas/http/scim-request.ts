@@ -71,9 +71,13 @@ function stringList(value: unknown, name: string): string[] | undefined {
 /** `If-Match` of a write (RFC 7644 §3.14). */
 export const ifMatchOf = (request: HttpRequest) => request.headers['if-match'];
 
-/** GET with If-None-Match equal to the current version -> 304 Not Modified. */
+/**
+ * GET with If-None-Match equal to the current version -> 304 Not Modified. If-None-Match compares
+ * weakly (RFC 7232 §3.2): `"3"` and `W/"3"` name the same version.
+ */
 export function notModified(request: HttpRequest, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (!header) return false;
-  return header.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+  const opaque = (tag: string) => tag.trim().replace(/^W\//i, '');
+  return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
 }

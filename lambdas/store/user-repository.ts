@@ -13,6 +13,20 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
 export const MAX_INDEXED_EMAILS = 20;
 
+/**
+ * DynamoDB refuses keys over 1,024 bytes (sort keys, GSI1's `lower(userName)#id`) or 2,048 bytes
+ * (partition keys: the userName guard, the email and externalId edges), and items over 400 KB; a
+ * refused write would be a 500. The domain refuses values beyond these bounds with a 400 (they sit
+ * well inside DynamoDB's limits with the tenant prefix), and lookups of longer values find nothing.
+ */
+export const MAX_USERNAME_BYTES = 512;
+/** Bytes of an email value (lower-cased) or an externalId, the keys of the lookup edges. */
+export const MAX_LOOKUP_VALUE_BYTES = 1024;
+/** Bytes of a user's attributes as JSON; the rest of the 400 KB item is keys and metadata. */
+export const MAX_USER_ATTRIBUTES_BYTES = 300 * 1024;
+
+const fitsKey = (value: string, maxBytes: number) => Buffer.byteLength(value, 'utf8') <= maxBytes;
+
 export interface UserPage {
   users: UserRecord[];
   totalResults: number;
@@ -47,19 +61,22 @@ export class DynamoUserRepository {
   }
 
   async get(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    // Ids are UUIDs; a longer one (any path segment) names no user and must not reach DynamoDB.
+    if (!fitsKey(id, MAX_LOOKUP_VALUE_BYTES)) return undefined;
     const result = await this.db.send(
       new GetCommand({ TableName: tableName(), Key: keys.user(tenantId, id), ConsistentRead: true }),
     );
-    return result.Item ? fromItem(result.Item) : undefined;
+    return result.Item ? userFromItem(result.Item) : undefined;
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<UserRecord[]> {
     const items = await batchGet(ids.map((id) => keys.user(tenantId, id)));
-    return items.filter((i): i is Record<string, unknown> => !!i).map(fromItem);
+    return items.filter((i): i is Record<string, unknown> => !!i).map(userFromItem);
   }
 
   /** Okta's lookup before create: one strongly consistent read of the guard, one of the user. */
   async findByUserName(tenantId: string, userName: string): Promise<UserRecord | undefined> {
+    if (!fitsKey(userName.toLowerCase(), MAX_USERNAME_BYTES)) return undefined;
     const guard = await this.db.send(
       new GetCommand({
         TableName: tableName(),
@@ -73,6 +90,7 @@ export class DynamoUserRepository {
 
   /** Ids of the users with this email (any case) or externalId, page by page from the lookup edges. */
   async *idsByEdge(tenantId: string, edge: 'email' | 'externalId', value: string): AsyncGenerator<string[]> {
+    if (!fitsKey(edge === 'email' ? value.toLowerCase() : value, MAX_LOOKUP_VALUE_BYTES)) return;
     const pk =
       edge === 'email' ? keys.emailEdgePk(tenantId, value) : keys.externalIdEdgePk(tenantId, 'U', value);
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -181,12 +199,12 @@ export class DynamoUserRepository {
     count: number,
     descending: boolean,
   ): Promise<UserRecord[]> {
-    return (await this.listing.page(tenantId, startIndex, count, descending)).map(fromItem);
+    return (await this.listing.page(tenantId, startIndex, count, descending)).map(userFromItem);
   }
 
   /** Walks the tenant's users in index order, a page at a time (non-indexed filters). */
   async *walk(tenantId: string, descending: boolean): AsyncGenerator<UserRecord[]> {
-    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);
+    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(userFromItem);
   }
 
   private async write(items: TransactItem[], userName: string): Promise<void> {
@@ -232,7 +250,7 @@ function toItem(user: UserRecord): Record<string, unknown> {
   };
 }
 
-function fromItem(item: Record<string, unknown>): UserRecord {
+export function userFromItem(item: Record<string, unknown>): UserRecord {
   return {
     tenantId: item.tenantId as string,
     id: item.id as string,

@@ -17,7 +17,10 @@ import {
 import { listResponse } from '../scim/list-response';
 import { project } from '../scim/projection';
 import { groupsOfUser, removeUserFromAllGroups } from '../store/membership-reader';
+import { installTenantSchemaSource } from '../store/tenant-schema-source';
 import { DynamoUserRepository } from '../store/user-repository';
+
+installTenantSchemaSource();
 
 /** SCIM /Users (RFC 7644 §3): thin — parse, call the user service, render and project. */
 const users = new UserService(new DynamoUserRepository(), groupsOfUser);

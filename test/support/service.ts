@@ -16,6 +16,7 @@ export interface TestService {
     headers?: Record<string, string>,
   ): Promise<TestResponse>;
   createToken(tenantId: string): Promise<{ id: string; token: string; scimBaseUrl: string }>;
+  failedStreamRecords: unknown[];
   stop(): Promise<void>;
 }
 
@@ -34,13 +35,16 @@ export interface TestResponse {
 }
 
 /** The whole local service (adapter, authorizer, handlers) on a fresh table of the shared DynamoDB Local. */
-export async function startTestService(extra: { sesEndpoint?: string } = {}): Promise<TestService> {
+export async function startTestService(
+  extra: { sesEndpoint?: string; streams?: boolean } = {},
+): Promise<TestService> {
   const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
   if (!endpoint)
     throw new Error('TEST_DYNAMODB_ENDPOINT not set: run through jest (global setup starts DynamoDB Local)');
   const service: LocalService = await startLocalService({
     dynamoDbEndpoint: endpoint,
     sesEndpoint: extra.sesEndpoint,
+    streams: extra.streams,
     tableName: `test-${randomUUID()}`,
     adminApiKey: ADMIN_KEY,
     port: 0,
@@ -84,6 +88,7 @@ export async function startTestService(extra: { sesEndpoint?: string } = {}): Pr
         throw new Error(`token creation failed: ${response.status} ${response.text}`);
       return response.body;
     },
+    failedStreamRecords: service.failedStreamRecords,
     stop: service.stop,
   };
 }

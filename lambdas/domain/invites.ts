@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { Mailer, MailMessage } from '../mail/ses-mailer';
+import type { DynamoInviteRepository, InviteRecord } from '../store/invite-repository';
+import type { DynamoSettingsRepository } from '../store/settings-repository';
+import { AdminError } from './admin-error';
+import type { TenantSettings } from './settings';
+import { escapeHtml, resolveTemplate } from './templates';
+import { userSchemaFor } from './tenant-schemas';
+import type { UserRecord } from './user-record';
+import { userVariables } from './user-variables';
+
+/** Attempts before an invite is marked failed (the admin can re-send it). */
+export const MAX_SEND_ATTEMPTS = 5;
+/** How long a sender holds an invite; a crash between guard and send is recovered after it. */
+export const SEND_LEASE_MS = 30_000;
+
+export interface InviteConfig {
+  fromAddress: string;
+  /** e.g. https://console.example.com/invite?tenant={tenantId}&user={userId} */
+  urlTemplate: string;
+}
+
+/** An attempt failed and should be retried by redelivering the stream record. */
+export class RetryableInviteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryableInviteError';
+  }
+}
+
+export type InviteOutcome = 'sent' | 'not-eligible' | 'setting-off' | 'already-handled';
+
+/**
+ * Exactly one invitation per user: sent when a user is created active with an email, or first
+ * becomes active, while the tenant's autoInviteUsers is on. The invite record is the guard.
+ */
+export class InviteService {
+  constructor(
+    private readonly settings: DynamoSettingsRepository,
+    private readonly invites: DynamoInviteRepository,
+    private readonly mailer: Mailer,
+    private readonly config: InviteConfig,
+  ) {}
+
+  /** Handles one stream record of a user item (old and new image). */
+  async onUserChange(
+    previous: UserRecord | undefined,
+    current: UserRecord | undefined,
+  ): Promise<InviteOutcome> {
+    if (!current || !isEligible(previous, current)) return 'not-eligible';
+    const settings = await this.settings.get(current.tenantId);
+    if (!settings.autoInviteUsers) return 'setting-off';
+    const email = primaryEmail(current);
+    if (!email) return 'not-eligible';
+    return this.send(current, email, settings, false);
+  }
+
+  /** Admin re-send: sends again whatever the record says (unless a send is in flight). */
+  async resend(user: UserRecord): Promise<InviteRecord | undefined> {
+    const email = primaryEmail(user);
+    if (!email) throw AdminError.badRequest('The user has no email address to invite');
+    const settings = await this.settings.get(user.tenantId);
+    const outcome = await this.send(user, email, settings, true).catch((error) => {
+      if (error instanceof RetryableInviteError) throw new AdminError(502, 'send_failed', error.message);
+      throw error;
+    });
+    if (outcome === 'already-handled')
+      throw AdminError.conflict('An invitation is being sent right now; retry shortly');
+    return this.invites.get(user.tenantId, user.id);
+  }
+
+  state(tenantId: string, userId: string): Promise<InviteRecord | undefined> {
+    return this.invites.get(tenantId, userId);
+  }
+
+  async compose(user: UserRecord, email: string, settings: TenantSettings): Promise<MailMessage> {
+    const schema = await userSchemaFor(user.tenantId);
+    const inviteLink = this.config.urlTemplate
+      .replaceAll('{tenantId}', encodeURIComponent(user.tenantId))
+      .replaceAll('{userId}', encodeURIComponent(user.id));
+    const values = {
+      ...userVariables(user, settings.customAttributes, schema),
+      inviteLink,
+      tenantId: user.tenantId,
+    };
+    const subject = resolveTemplate(settings.inviteEmail.subject, values).result.replace(/[\r\n]+/g, ' ');
+    const text = resolveTemplate(settings.inviteEmail.body, values).result;
+    const escaped = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, v === undefined ? v : escapeHtml(v)]),
+    );
+    const html = `<html><body><p>${resolveTemplate(escapeHtml(settings.inviteEmail.body), escaped).result.replace(/\n/g, '<br>')}</p></body></html>`;
+    return { from: this.config.fromAddress, to: email, subject, text, html };
+  }
+
+  private async send(
+    user: UserRecord,
+    email: string,
+    settings: TenantSettings,
+    resend: boolean,
+  ): Promise<InviteOutcome> {
+    const leaseId = randomUUID();
+    const acquired = await this.invites.acquire(
+      user.tenantId,
+      user.id,
+      email,
+      leaseId,
+      SEND_LEASE_MS,
+      resend,
+    );
+    if (!acquired) return 'already-handled';
+    const message = await this.compose(user, email, settings);
+    try {
+      await this.mailer(message);
+    } catch (error) {
+      const record = await this.invites.get(user.tenantId, user.id);
+      const giveUp = (record?.attempts ?? 0) + 1 >= MAX_SEND_ATTEMPTS;
+      await this.invites.markAttemptFailed(
+        user.tenantId,
+        user.id,
+        leaseId,
+        (error as Error).message ?? 'send failed',
+        giveUp,
+      );
+      if (giveUp && !resend) return 'already-handled';
+      throw new RetryableInviteError(`Sending the invitation failed: ${(error as Error).message}`);
+    }
+    await this.invites.markSent(user.tenantId, user.id, leaseId);
+    return 'sent';
+  }
+}
+
+/** Created active, or first becoming active (inactive -> active); other updates never invite. */
+function isEligible(previous: UserRecord | undefined, current: UserRecord): boolean {
+  if (!current.active) return false;
+  if (!previous) return true;
+  return !previous.active;
+}
+
+function primaryEmail(user: UserRecord): string | undefined {
+  const emails = user.attributes.emails;
+  if (!Array.isArray(emails) || emails.length === 0) return undefined;
+  const chosen =
+    emails.find((e) => e?.primary === true) ?? emails.find((e) => e?.type === 'work') ?? emails[0];
+  const value = chosen?.value;
+  return typeof value === 'string' && value.includes('@') ? value : undefined;
+}

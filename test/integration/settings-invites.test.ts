@@ -1,0 +1,334 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { keys } from '../../lambdas/store/keys';
+import { freePort } from '../../local/ports';
+import { type SesLocal, startSesLocal } from '../../local/ses-local';
+import { startTestService, type TestService } from '../support/service';
+
+const TENANT_URN = 'urn:ietf:params:scim:schemas:extension:scimaws:2.0:User';
+const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** A proxy in front of local SES that fails the next `failures` SendEmail calls (fault injection). */
+async function faultySes(
+  target: string,
+): Promise<{ endpoint: string; failNext(n: number): void; server: Server }> {
+  let failures = 0;
+  const server = createServer((req, res) => {
+    if (failures > 0 && req.method === 'POST') {
+      failures--;
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'text/xml' });
+      res.end(
+        '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>injected</Message></Error></ErrorResponse>',
+      );
+      return;
+    }
+    const url = new URL(req.url ?? '/', target);
+    const proxied = httpRequest(url, { method: req.method, headers: req.headers }, (upstream) => {
+      res.writeHead(upstream.statusCode ?? 500, upstream.headers);
+      upstream.pipe(res);
+    });
+    req.pipe(proxied);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${port}`, failNext: (n) => (failures = n), server };
+}
+
+let ses: SesLocal;
+let proxy: Awaited<ReturnType<typeof faultySes>>;
+let service: TestService;
+
+beforeAll(async () => {
+  ses = await startSesLocal();
+  proxy = await faultySes(ses.endpoint);
+  service = await startTestService({ sesEndpoint: proxy.endpoint, streams: true });
+});
+afterAll(async () => {
+  await service.stop();
+  proxy.server.closeAllConnections();
+  await new Promise((r) => proxy.server.close(r));
+  await ses.stop();
+});
+
+interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string;
+}
+
+async function mailTo(address: string): Promise<Mail[]> {
+  const response = await service.request('GET', '/local/outbox');
+  return (response.body.messages as Mail[]).filter((m) => m.to.includes(address));
+}
+
+async function waitForMail(address: string, count = 1, timeoutMs = 15_000): Promise<Mail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mails = await mailTo(address);
+    if (mails.length >= count || Date.now() > deadline) return mails;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Lets the poller see whatever was written (it polls every 200 ms). */
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+async function tenantWithToken(tenantId: string, settings?: unknown) {
+  const { token, scimBaseUrl } = await service.createToken(tenantId);
+  if (settings) expect((await service.admin('PUT', `/${tenantId}/settings`, settings)).status).toBe(200);
+  const createUser = (body: Record<string, unknown>) =>
+    service.scim(
+      'POST',
+      `${scimBaseUrl}/Users`,
+      token,
+      {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        ...body,
+      },
+      { 'User-Agent': 'Okta SCIM Client 1.0' },
+    );
+  return { token, scimBaseUrl, createUser };
+}
+
+describe('settings API', () => {
+  test('defaults: auto-invite off, no custom attributes, a default invitation', async () => {
+    const response = await service.admin('GET', '/settings-default/settings');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      autoInviteUsers: false,
+      customAttributes: [],
+      inviteEmail: { subject: expect.any(String), body: expect.stringContaining('${inviteLink}') },
+    });
+  });
+
+  test('PUT saves; fields left out take their defaults', async () => {
+    const put = await service.admin('PUT', '/settings-save/settings', {
+      autoInviteUsers: true,
+      customAttributes: [{ name: 'costCenter2', description: 'Cost center' }],
+    });
+    expect(put.status).toBe(200);
+    const get = await service.admin('GET', '/settings-save/settings');
+    expect(get.body.autoInviteUsers).toBe(true);
+    expect(get.body.customAttributes).toEqual([
+      { name: 'costCenter2', scimPath: `${TENANT_URN}:costCenter2`, description: 'Cost center' },
+    ]);
+    expect(get.body.inviteEmail.body).toContain('${inviteLink}');
+  });
+
+  test('invalid settings are a 400 listing every problem, and nothing is saved', async () => {
+    await service.admin('PUT', '/settings-bad/settings', { autoInviteUsers: true });
+    const response = await service.admin('PUT', '/settings-bad/settings', {
+      autoInviteUsers: 'yes',
+      customAttributes: [
+        { name: '1bad' },
+        { name: 'dup' },
+        { name: 'DUP' },
+        { name: 'ok', scimPath: 'no such path[' },
+      ],
+      inviteEmail: { subject: 'Hi ${nobody}', body: 'x' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('bad_request');
+    for (const part of ['autoInviteUsers', '1bad', "'DUP' is not unique", 'scimPath', '${nobody}']) {
+      expect(response.body.message).toContain(part);
+    }
+    const get = await service.admin('GET', '/settings-bad/settings');
+    expect(get.body).toEqual(expect.objectContaining({ autoInviteUsers: true, customAttributes: [] }));
+  });
+
+  test('more than 50 custom attributes are refused', async () => {
+    const customAttributes = Array.from({ length: 51 }, (_, i) => ({ name: `attr${i}` }));
+    const response = await service.admin('PUT', '/settings-many/settings', { customAttributes });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('at most 50');
+  });
+
+  test('malformed JSON is a 400 JSON error', async () => {
+    const response = await service.request('PUT', '/admin/v1/tenants/settings-json/settings', {
+      headers: { Authorization: 'Bearer test-admin-key', 'Content-Type': 'application/json' },
+      rawBody: '{"autoInviteUsers": tru',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: 'bad_request', message: expect.any(String) });
+  });
+});
+
+describe('custom attributes', () => {
+  test('the tenant extension appears in /Schemas and the User resource type, and SCIM writes to it are stored and resolvable', async () => {
+    const { token, scimBaseUrl, createUser } = await tenantWithToken('custom-attrs', {
+      customAttributes: [
+        { name: 'badgeColor', scimPath: `${TENANT_URN}:badgeColor` },
+        { name: 'costCode', scimPath: `${ENTERPRISE_URN}:costCenter` },
+      ],
+    });
+    const schema = await service.scim('GET', `${scimBaseUrl}/Schemas/${TENANT_URN}`, token);
+    expect(schema.status).toBe(200);
+    expect(schema.body.attributes.map((a: { name: string }) => a.name)).toEqual(['badgeColor']);
+    const userType = await service.scim('GET', `${scimBaseUrl}/ResourceTypes/User`, token);
+    expect(userType.body.schemaExtensions).toEqual(
+      expect.arrayContaining([{ schema: TENANT_URN, required: false }]),
+    );
+
+    const created = await createUser({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', TENANT_URN, ENTERPRISE_URN],
+      userName: 'custom@example.com',
+      [TENANT_URN]: { badgeColor: 'green' },
+      [ENTERPRISE_URN]: { costCenter: 'CC-7' },
+    });
+    expect(created.status).toBe(201);
+    const read = await service.scim('GET', `${scimBaseUrl}/Users/${created.body.id}`, token);
+    expect(read.body[TENANT_URN]).toEqual({ badgeColor: 'green' });
+
+    const resolved = await service.admin('POST', `/custom-attrs/users/${created.body.id}/resolve`, {
+      template: '${userName}: ${badgeColor} / ${costCode} / ${givenName}',
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual({ result: 'custom@example.com: green / CC-7 / ', missing: ['givenName'] });
+  });
+
+  test('a tenant without custom attributes has no tenant extension schema', async () => {
+    const { token, scimBaseUrl } = await tenantWithToken('no-custom');
+    expect((await service.scim('GET', `${scimBaseUrl}/Schemas/${TENANT_URN}`, token)).status).toBe(404);
+  });
+
+  test('resolve refuses unknown variables and unknown users', async () => {
+    const { createUser } = await tenantWithToken('resolve-errors');
+    const user = await createUser({ userName: 'r@example.com' });
+    const unknown = await service.admin('POST', `/resolve-errors/users/${user.body.id}/resolve`, {
+      template: '${nope}',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain('${nope}');
+    const missingUser = await service.admin('POST', '/resolve-errors/users/nobody/resolve', {
+      template: 'x',
+    });
+    expect(missingUser.status).toBe(404);
+    const badBody = await service.admin('POST', `/resolve-errors/users/${user.body.id}/resolve`, {
+      template: 7,
+    });
+    expect(badBody.status).toBe(400);
+  });
+});
+
+describe('auto-invite', () => {
+  const inviteSettings = {
+    autoInviteUsers: true,
+    inviteEmail: { subject: 'Welcome ${givenName}', body: 'Hi ${displayName}, join at ${inviteLink}' },
+  };
+
+  test('with the setting on, a new active user gets exactly one invitation with resolved variables', async () => {
+    const { createUser } = await tenantWithToken('invite-on', inviteSettings);
+    const user = await createUser({
+      userName: 'ann@example.com',
+      name: { givenName: 'Ann' },
+      displayName: 'Ann Lee',
+      emails: [{ value: 'ann@example.com', type: 'work', primary: true }],
+      active: true,
+    });
+    const mails = await waitForMail('ann@example.com');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toBe('Welcome Ann');
+    expect(mails[0].text).toContain('Hi Ann Lee, join at http');
+    expect(mails[0].text).toContain(`user=${user.body.id}`);
+    const admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    expect(admin.body).toEqual(
+      expect.objectContaining({
+        source: 'SCIM Okta',
+        invite: expect.objectContaining({ state: 'sent', attempts: 1 }),
+      }),
+    );
+  });
+
+  test('updates and redelivered stream records send no second invitation', async () => {
+    const { token, scimBaseUrl, createUser } = await tenantWithToken('invite-once', inviteSettings);
+    const user = await createUser({
+      userName: 'bo@example.com',
+      emails: [{ value: 'bo@example.com' }],
+      active: true,
+    });
+    await waitForMail('bo@example.com');
+    await service.scim('PATCH', `${scimBaseUrl}/Users/${user.body.id}`, token, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', value: { displayName: 'Bo' } }],
+    });
+    // Redelivery: hand the same INSERT record to the handler twice more.
+    const item = await new DynamoDBClient({}).send(
+      new GetItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: { S: keys.user('invite-once', user.body.id).pk }, sk: { S: 'USER' } },
+      }),
+    );
+    const { handler } = require('../../lambdas/invites/handler');
+    const record = {
+      eventID: '1',
+      eventName: 'INSERT',
+      dynamodb: { NewImage: item.Item, SequenceNumber: '1' },
+    };
+    for (let i = 0; i < 2; i++)
+      expect(await handler({ Records: [record] }, {})).toEqual({ batchItemFailures: [] });
+    await settle();
+    expect(await mailTo('bo@example.com')).toHaveLength(1);
+  });
+
+  test('with the setting off, no invitation is sent', async () => {
+    const { createUser } = await tenantWithToken('invite-off', { autoInviteUsers: false });
+    await createUser({ userName: 'cy@example.com', emails: [{ value: 'cy@example.com' }], active: true });
+    await settle();
+    expect(await mailTo('cy@example.com')).toHaveLength(0);
+  });
+
+  test('a user created inactive is invited once when activated, not before', async () => {
+    const { token, scimBaseUrl, createUser } = await tenantWithToken('invite-later', inviteSettings);
+    const user = await createUser({
+      userName: 'di@example.com',
+      emails: [{ value: 'di@example.com' }],
+      active: false,
+    });
+    await settle();
+    expect(await mailTo('di@example.com')).toHaveLength(0);
+    const activate = (active: boolean) =>
+      service.scim('PATCH', `${scimBaseUrl}/Users/${user.body.id}`, token, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', value: { active } }],
+      });
+    await activate(true);
+    expect(await waitForMail('di@example.com')).toHaveLength(1);
+    await activate(false);
+    await activate(true);
+    await settle();
+    expect(await mailTo('di@example.com')).toHaveLength(1);
+  });
+
+  test('an SES failure is retried and the invitation is sent once', async () => {
+    const { createUser } = await tenantWithToken('invite-retry', inviteSettings);
+    proxy.failNext(4); // more than the SDK's own 3 attempts: the stream record itself is retried
+    const user = await createUser({
+      userName: 'ed@example.com',
+      emails: [{ value: 'ed@example.com' }],
+      active: true,
+    });
+    const mails = await waitForMail('ed@example.com', 1, 20_000);
+    expect(mails).toHaveLength(1);
+    await settle();
+    expect(await mailTo('ed@example.com')).toHaveLength(1);
+    const admin = await service.admin('GET', `/invite-retry/users/${user.body.id}`);
+    expect(admin.body.invite).toEqual(expect.objectContaining({ state: 'sent', attempts: 2 }));
+  });
+
+  test('an admin can re-send an invitation', async () => {
+    const { createUser } = await tenantWithToken('invite-resend', inviteSettings);
+    const user = await createUser({
+      userName: 'fi@example.com',
+      emails: [{ value: 'fi@example.com' }],
+      active: true,
+    });
+    await waitForMail('fi@example.com');
+    const resend = await service.admin('POST', `/invite-resend/users/${user.body.id}/invite`);
+    expect(resend.status).toBe(200);
+    expect(resend.body.invite.state).toBe('sent');
+    expect(await waitForMail('fi@example.com', 2)).toHaveLength(2);
+  });
+});
