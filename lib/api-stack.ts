@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   Annotations,
   CfnOutput,
@@ -29,7 +27,7 @@ import {
   scimGatewayBody,
 } from '../lambdas/http/routes';
 import type { DeploymentConfig } from './config';
-import { HandlerFunction, PROJECT_ROOT, type TableAccess } from './constructs/handler-function';
+import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 
 /** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
 export const HANDLERS: Record<HandlerName, { dir: string; tableAccess: TableAccess }> = {
@@ -43,7 +41,7 @@ export const HANDLERS: Record<HandlerName, { dir: string; tableAccess: TableAcce
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
-/** Written in a later issue; the consumer is deployed only once this file exists. */
+/** The invite stream consumer. */
 export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
 
 /**
@@ -66,8 +64,7 @@ export interface ApiStackProps extends StackProps {
   /** @default ROUTES */
   routes?: Route[];
   /**
-   * Handler of the invite stream consumer, relative to the repository root. The consumer is deployed
-   * only when this file exists (it lands in a later issue). Tests point it at a stand-in.
+   * Handler of the invite stream consumer, relative to the repository root.
    * @default INVITES_ENTRY
    */
   invitesEntry?: string;
@@ -153,9 +150,10 @@ export class ApiStack extends Stack {
     this.adminGatewayResponses();
     this.acknowledgeApiFindings();
 
-    const invitesEntry = props.invitesEntry ?? INVITES_ENTRY;
-    if (fs.existsSync(path.join(PROJECT_ROOT, invitesEntry)))
-      this.inviteConsumer(table, config, invitesEntry);
+    this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
+    // The console's "re-send invitation" sends through SES from the admin-users handler.
+    const adminUsers = this.functions.adminUsers;
+    if (adminUsers) this.allowInvites(adminUsers, config);
 
     new CfnOutput(this, 'ScimApiUrl', {
       value: this.scimPublicBaseUrl,
@@ -372,11 +370,8 @@ export class ApiStack extends Stack {
       table,
       tableAccess: 'readWrite',
       timeout: Duration.seconds(30),
-      environment: {
-        INVITE_FROM_ADDRESS: config.inviteFromAddress,
-        INVITE_URL_TEMPLATE: config.inviteUrlTemplate,
-      },
     });
+    this.allowInvites(consumer, config);
 
     const failures = new sqs.Queue(this, 'InviteFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -408,10 +403,15 @@ export class ApiStack extends Stack {
         ],
       }),
     );
+  }
 
+  /** Invitation settings and SES permission, scoped to the configured sender identity. */
+  private allowInvites(handler: HandlerFunction, config: DeploymentConfig): void {
+    handler.function.addEnvironment('INVITE_FROM_ADDRESS', config.inviteFromAddress);
+    handler.function.addEnvironment('INVITE_URL_TEMPLATE', config.inviteUrlTemplate);
     // SES authorises SendEmail against the identity (address or its domain) that is verified.
     const domain = config.inviteFromAddress.split('@')[1];
-    consumer.function.addToRolePolicy(
+    handler.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [config.inviteFromAddress, domain].map((identity) =>

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -11,15 +9,8 @@ import {
   scimGatewayBody,
 } from '../../lambdas/http/routes';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
-import {
-  ApiStack,
-  type ApiStackProps,
-  AUTHORIZER_ENTRY,
-  INVITES_ENTRY,
-  SCIM_SERVER_ERROR_DETAIL,
-} from '../../lib/api-stack';
+import { ApiStack, type ApiStackProps, SCIM_SERVER_ERROR_DETAIL } from '../../lib/api-stack';
 import { readDeploymentConfig } from '../../lib/config';
-import { PROJECT_ROOT } from '../../lib/constructs/handler-function';
 import { DataStack } from '../../lib/data-stack';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
@@ -129,10 +120,9 @@ describe('data stack', () => {
 
 describe('functions', () => {
   const handlerNames = [...new Set(ROUTES.map((r) => r.handler))];
-  const invitesDeployed = fs.existsSync(path.join(PROJECT_ROOT, INVITES_ENTRY));
 
   test('there is one function per handler name in ROUTES, plus the authorizer (and the invite consumer)', () => {
-    expect(functions).toHaveLength(handlerNames.length + 1 + (invitesDeployed ? 1 : 0));
+    expect(functions).toHaveLength(handlerNames.length + 2);
   });
 
   test('every function runs Node 24 on arm64 with active tracing and an explicit log group', () => {
@@ -181,26 +171,13 @@ describe('functions', () => {
     expect(env('DiscoveryHandler').PUBLIC_BASE_URL).toBe('https://scim.example.com');
     expect(env('TokensHandler').PUBLIC_BASE_URL).toBeUndefined();
   });
-
-  (invitesDeployed ? test.skip : test)(
-    'no stream consumer exists before lambdas/invites/handler.ts does',
-    () => {
-      api.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
-      api.resourceCountIs('AWS::SQS::Queue', 0);
-    },
-  );
 });
 
-describe('invite consumer (with a stand-in entry until lambdas/invites/handler.ts exists)', () => {
-  const withInvites = synth(
-    {
-      inviteFromAddress: 'invites@mail.example.com',
-      inviteUrlTemplate: 'https://console.example.com/i/{token}',
-    },
-    {
-      invitesEntry: fs.existsSync(path.join(PROJECT_ROOT, INVITES_ENTRY)) ? INVITES_ENTRY : AUTHORIZER_ENTRY,
-    },
-  );
+describe('invite consumer', () => {
+  const withInvites = synth({
+    inviteFromAddress: 'invites@mail.example.com',
+    inviteUrlTemplate: 'https://console.example.com/i/{token}',
+  });
 
   test('it reads the table stream for user items only, with partial failures and an on-failure queue', () => {
     withInvites.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
