@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
@@ -39,12 +39,21 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function javaProcessesUsing(dataDir: string): string[] {
+function processesUsing(dataDir: string): string[] {
   try {
     return execFileSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).split('\n').filter(Boolean);
   } catch {
     return [];
   }
+}
+
+/** The launcher stops java on SIGTERM; give a loaded machine a few seconds to finish it. */
+async function javaProcessesUsing(dataDir: string): Promise<string[]> {
+  for (let i = 0; i < 50; i++) {
+    if (processesUsing(dataDir).length === 0) return [];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return processesUsing(dataDir);
 }
 
 test('npm start answers /health, keeps tokens across a restart and leaves no java behind', async () => {
@@ -60,7 +69,7 @@ test('npm start answers /health, keeps tokens across a restart and leaves no jav
     expect(created.status).toBe(201);
     const { token, scimBaseUrl } = (await created.json()) as { token: string; scimBaseUrl: string };
     await stop(child);
-    expect(javaProcessesUsing(dataDir)).toEqual([]);
+    expect(await javaProcessesUsing(dataDir)).toEqual([]);
 
     child = await start(dataDir, port);
     const response = await fetch(`${scimBaseUrl}/ServiceProviderConfig`, {
@@ -68,8 +77,29 @@ test('npm start answers /health, keeps tokens across a restart and leaves no jav
     });
     expect(response.status).toBe(200);
     await stop(child);
-    expect(javaProcessesUsing(dataDir)).toEqual([]);
+    expect(await javaProcessesUsing(dataDir)).toEqual([]);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }, 150_000);
+
+test('without Java, npm start says so clearly and exits', () => {
+  const binDir = mkdtempSync(join(tmpdir(), 'scim-nojava-'));
+  symlinkSync(process.execPath, join(binDir, 'node'));
+  try {
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/start.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, PATH: binDir, LOCAL_IN_MEMORY: '1' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Java was not found');
+  } finally {
+    rmSync(binDir, { recursive: true, force: true });
+  }
+}, 60_000);
