@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors';
-import type { Filter } from '../scim/filter/ast';
+import type { AttributePath, Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities } from '../scim/filter/plan';
 import { normalizeResource } from '../scim/normalize';
@@ -12,14 +12,24 @@ import {
   type DynamoMembershipRepository,
   GroupVanishedError,
   type MemberAdd,
+  ReplaceSupersededError,
 } from '../store/membership-repository';
 import { ConcurrentModificationError, type DynamoUserRepository } from '../store/user-repository';
 import type { GroupRecord, MemberRef } from './group-record';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
-import { etagOf } from './user-record';
-import { checkIfMatch } from './users';
+import { checkBytes, STORAGE_LIMITS } from './storage-limits';
+import { etagOf, externalIdOf } from './user-record';
+import { checkIfMatch, memberDisplayOf } from './users';
 
-const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * Attribute writes without If-Match that lose the version race (to another rename, or to member
+ * changes, which move the version too) are retried from a fresh read, with jittered backoff so that a
+ * burst of writers on one group spreads out instead of answering 412 to a client that set no precondition.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
+
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 const SERVER_ATTRIBUTES = ['id', 'meta', 'schemas', 'members'];
 
 /**
@@ -52,8 +62,9 @@ export class GroupService {
     await this.groups.create(group);
     if (adds.length === 0) return group;
     try {
-      const { added } = await this.memberships.apply(tenantId, group.id, adds, [], now);
-      return { ...group, memberCount: added, version: group.version + Math.ceil(adds.length / 32) };
+      await this.memberships.apply(tenantId, group.id, adds, [], now);
+      // Each chunk of edges moved the version (the ETag) and the count: read them back.
+      return (await this.groups.get(tenantId, group.id)) ?? group;
     } catch (error) {
       // Compensation: a create is all or nothing; take the half-made group away again.
       await this.memberships.removeAllOf(tenantId, group.id).catch(() => undefined);
@@ -147,22 +158,21 @@ export class GroupService {
         totalResults,
       };
     }
-    const candidates = this.indexedCandidates(tenantId, query.filter);
-    // Members are not loaded: a group is rendered with just the members the filter asks about that
-    // really are members (one strongly consistent BatchGet of edges), then the filter is evaluated.
-    const asked = indexableEqualities(query.filter)
-      .filter((e) => e.attribute === 'members.value')
-      .map((e) => e.value);
     const test = compileFilter(query.filter, schema);
+    const terms = memberTermsOf(query.filter);
+    const asked = [...terms.ids];
+    const candidates = this.indexedCandidates(tenantId, query.filter);
+    // Members are not loaded: a group is rendered with just the members the filter names that really
+    // are members (one strongly consistent BatchGet of edges) — plus, for `members pr`, a stand-in
+    // when its count says it has others — then the filter is evaluated. This is exact because the
+    // filter may only test members by `value eq` (and `pr`), see memberTermsOf.
     const matches = async (group: GroupRecord) => {
       const present = asked.length ? [...(await this.memberships.existing(tenantId, group.id, asked))] : [];
-      return test(
-        renderGroup(
-          group,
-          baseUrl,
-          present.map((value) => ({ value })),
-        ),
-      );
+      const members: MemberRef[] = present.map((value) => ({ value }));
+      if (terms.presence && members.length === 0 && group.memberCount > 0) {
+        members.push({ value: terms.standIn });
+      }
+      return test(renderGroup(group, baseUrl, members));
     };
     const filtered = filterAsync(candidates ?? this.groups.walk(tenantId, query.descending), matches);
     if (!candidates) {
@@ -236,20 +246,25 @@ export class GroupService {
     try {
       let removed = 0;
       let added = 0;
+      let ticket: number | undefined;
       if (plan.removeOthers) {
-        // replace: every current member not in the new set goes, a page at a time.
+        // replace: every current member not in the new set goes, a page at a time. The ticket keeps
+        // two replaces from interleaving (which would leave the union of both sets).
+        ticket = await this.memberships.beginReplace(tenantId, id);
         for await (const page of this.memberships.members(tenantId, id)) {
           const leaving = page.map((m) => m.value).filter((v) => !plan.add.has(v));
           if (leaving.length > 0)
-            removed += (await this.memberships.apply(tenantId, id, [], leaving, now)).removed;
+            removed += (await this.memberships.apply(tenantId, id, [], leaving, now, ticket)).removed;
         }
       }
-      const result = await this.memberships.apply(tenantId, id, adds, [...plan.remove], now);
+      const result = await this.memberships.apply(tenantId, id, adds, [...plan.remove], now, ticket);
       removed += result.removed;
       added += result.added;
       if (added + removed === 0) return group;
     } catch (error) {
       if (error instanceof GroupVanishedError) throw ScimError.notFound(`Group ${id} not found`);
+      // A later replace started: it applies over this one, as if this one had finished first.
+      if (error instanceof ReplaceSupersededError) return this.get(tenantId, id);
       throw error;
     }
     return this.get(tenantId, id);
@@ -287,6 +302,7 @@ export class GroupService {
           }
           throw error;
         }
+        await backOff(attempt);
         current = await this.get(current.tenantId, current.id);
       }
     }
@@ -298,11 +314,7 @@ export class GroupService {
     const found = new Map<string, MemberAdd>();
     for (let i = 0; i < ids.length; i += 100) {
       for (const user of await this.users.getMany(tenantId, ids.slice(i, i + 100))) {
-        const displayName = user.attributes.displayName;
-        found.set(user.id, {
-          userId: user.id,
-          display: typeof displayName === 'string' ? displayName : user.userName,
-        });
+        found.set(user.id, { userId: user.id, display: memberDisplayOf(user) });
       }
     }
     const unknown = ids.filter((id) => !found.has(id));
@@ -351,6 +363,78 @@ export function netMembership(changes: MemberChange[]): {
   return { add, remove, removeOthers };
 }
 
+const GROUP_URN_LOWER = GROUP_SCHEMA_URN.toLowerCase();
+
+const isMembers = (path: AttributePath) =>
+  path.attribute.toLowerCase() === 'members' &&
+  (path.schema === undefined || path.schema.toLowerCase() === GROUP_URN_LOWER);
+
+/**
+ * What a list filter asks about members, which are never loaded whole: the ids it compares with
+ * `value eq "<id>"` (anywhere: under and, or, not, in `members[...]` or as `members.value`) and
+ * whether it tests presence (`members pr`, `members eq null`). Both are answered exactly from the
+ * edges and the member count. Any other member condition (`display`, `co`, `ne "x"`, `not` inside a
+ * value filter) would need every member of every group: 400 invalidFilter (RFC 7644 §3.12).
+ */
+export function memberTermsOf(filter: Filter): { ids: Set<string>; presence: boolean; standIn: string } {
+  const ids = new Set<string>();
+  let presence = false;
+  const unsupported = (): never => {
+    throw ScimError.badRequest(
+      'invalidFilter',
+      'Groups can be filtered on members only by members[value eq "<id>"] (with and, or, not) and members pr',
+    );
+  };
+  const isValueEq = (f: Filter): f is Extract<Filter, { kind: 'compare' }> =>
+    f.kind === 'compare' && f.op === 'eq' && typeof f.value === 'string';
+  // Inside members[...]: only `value eq "<id>"` joined by and/or (a `not` would ask about the others).
+  const inner = (f: Filter): void => {
+    if (f.kind === 'and' || f.kind === 'or') {
+      inner(f.left);
+      inner(f.right);
+    } else if (
+      isValueEq(f) &&
+      f.path.schema === undefined &&
+      f.path.subAttribute === undefined &&
+      f.path.attribute.toLowerCase() === 'value'
+    ) {
+      ids.add(f.value as string);
+    } else unsupported();
+  };
+  const walk = (f: Filter): void => {
+    switch (f.kind) {
+      case 'and':
+      case 'or':
+        walk(f.left);
+        walk(f.right);
+        return;
+      case 'not':
+        walk(f.filter);
+        return;
+      case 'valuePath':
+        if (!isMembers(f.path)) return;
+        if (f.path.subAttribute !== undefined) unsupported();
+        inner(f.filter);
+        return;
+      case 'present':
+      case 'compare': {
+        if (!isMembers(f.path)) return;
+        const sub = f.path.subAttribute?.toLowerCase() ?? 'value';
+        if (sub !== 'value') unsupported();
+        if (f.kind === 'present' || (f.value === null && (f.op === 'eq' || f.op === 'ne'))) presence = true;
+        else if (isValueEq(f)) ids.add(f.value as string);
+        else unsupported();
+        return;
+      }
+    }
+  };
+  walk(filter);
+  // A member value no condition names: it stands for "some other member" in presence tests.
+  let standIn = '#other';
+  while (ids.has(standIn)) standIn += '#';
+  return { ids, presence, standIn };
+}
+
 function memberIdsOf(members: unknown): string[] {
   if (!Array.isArray(members)) return [];
   const ids = members.map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>).value : m));
@@ -362,11 +446,18 @@ function memberIdsOf(members: unknown): string[] {
   return [...new Set(ids as string[])];
 }
 
+/**
+ * The attributes kept on the group item (members and displayName live elsewhere). displayName and
+ * externalId are keys (guard, index, lookup edge): values DynamoDB would refuse are a 400 here.
+ */
 function storedAttributes(resource: Record<string, unknown>): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(resource)) {
     if (!SERVER_ATTRIBUTES.includes(name) && name !== 'displayName') attributes[name] = value;
   }
+  checkBytes('displayName', String(resource.displayName ?? '').toLowerCase(), STORAGE_LIMITS.nameBytes);
+  checkBytes('externalId', externalIdOf(attributes), STORAGE_LIMITS.lookupValueBytes);
+  checkBytes("The group's attributes (as JSON)", JSON.stringify(attributes), STORAGE_LIMITS.attributesBytes);
   return attributes;
 }
 

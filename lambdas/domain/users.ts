@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors';
 import type { Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
-import { indexableEqualities } from '../scim/filter/plan';
+import { indexableEqualities, referencesAttribute } from '../scim/filter/plan';
 import { normalizeResource } from '../scim/normalize';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
 import { USER_SCHEMA_URN } from '../scim/schemas';
@@ -11,11 +11,9 @@ import {
   ConcurrentModificationError,
   type DynamoUserRepository,
   MAX_INDEXED_EMAILS,
-  MAX_LOOKUP_VALUE_BYTES,
-  MAX_USER_ATTRIBUTES_BYTES,
-  MAX_USERNAME_BYTES,
 } from '../store/user-repository';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
+import { checkBytes, STORAGE_LIMITS } from './storage-limits';
 import { emailKeys, etagOf, externalIdOf, type UserRecord, type UserSource } from './user-record';
 
 export interface GroupRef {
@@ -26,7 +24,24 @@ export interface GroupRef {
 /** Reads a user's groups (memberships issue); none until groups exist. */
 export type GroupsOfUser = (tenantId: string, userId: string) => Promise<GroupRef[]>;
 
-const MAX_WRITE_ATTEMPTS = 5;
+/** Keeps the `display` on the user's membership edges current after a rename (memberships issue). */
+export type MemberDisplayChanged = (tenantId: string, userId: string, display: string) => Promise<void>;
+
+/** What groups show for a member: displayName, else userName. */
+export function memberDisplayOf(user: UserRecord): string {
+  const displayName = user.attributes.displayName;
+  return typeof displayName === 'string' && displayName.length > 0 ? displayName : user.userName;
+}
+
+/**
+ * Writes without If-Match that lose the version race are retried from a fresh read, with jittered
+ * backoff so that a burst of writers on one user (10 PATCHes at once) spreads out instead of
+ * exhausting its attempts in lock step and answering 412 to a client that set no precondition.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
+
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 
 /** Attributes kept outside `attributes`: server-assigned or never stored. */
 const SERVER_ATTRIBUTES = ['id', 'meta', 'groups', 'password', 'schemas'];
@@ -40,6 +55,7 @@ export class UserService {
   constructor(
     private readonly users: DynamoUserRepository,
     private readonly groupsOfUser: GroupsOfUser = async () => [],
+    private readonly memberDisplayChanged: MemberDisplayChanged = async () => undefined,
   ) {}
 
   async create(
@@ -116,6 +132,7 @@ export class UserService {
         if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
           throw translateConcurrency(error);
         }
+        await backOff(attempt);
       }
     }
   }
@@ -133,19 +150,23 @@ export class UserService {
       return { users, totalResults };
     }
     const test = compileFilter(query.filter, schema);
-    const matches = (user: UserRecord) => test(render(user));
+    // `render` leaves out `groups` (a Query per user); a filter on them gets them read per candidate.
+    const withGroups = referencesAttribute(query.filter, 'groups');
+    const rendered = (pages: AsyncIterable<UserRecord[]>) =>
+      this.renderPages(tenantId, pages, render, withGroups);
+    const matches = (candidate: Candidate) => test(candidate.resource);
     const candidates = this.indexedCandidates(tenantId, query.filter);
     if (!candidates) {
       // No index answers this filter: walk the tenant in userName order, a page at a time.
       const { items, totalResults } = await windowOfMatches(
-        this.users.walk(tenantId, query.descending),
+        rendered(this.users.walk(tenantId, query.descending)),
         matches,
         query.startIndex,
         query.count,
       );
-      return { users: items, totalResults };
+      return { users: items.map((c) => c.user), totalResults };
     }
-    const all = await collectCandidates(candidates, matches);
+    const all = (await collectCandidates(rendered(candidates), matches)).map((c) => c.user);
     all.sort((a, b) => compareUserNames(a, b) * (query.descending ? -1 : 1));
     return {
       users: all.slice(query.startIndex - 1, query.startIndex - 1 + query.count),
@@ -153,10 +174,32 @@ export class UserService {
     };
   }
 
-  /** Plan, don't scan: `eq` on id, userName, externalId or emails.value is answered from keys. */
+  /** Each user with the resource a filter is evaluated on; `groups` added only when the filter names them. */
+  private async *renderPages(
+    tenantId: string,
+    pages: AsyncIterable<UserRecord[]>,
+    render: (user: UserRecord) => Record<string, unknown>,
+    withGroups: boolean,
+  ): AsyncGenerator<Candidate[]> {
+    for await (const page of pages) {
+      yield await Promise.all(
+        page.map(async (user) => {
+          const resource = render(user);
+          if (withGroups)
+            resource.groups = renderGroups(await this.groupsOfUser(tenantId, user.id), resource);
+          return { user, resource };
+        }),
+      );
+    }
+  }
+
+  /**
+   * Plan, don't scan: `eq` on id, userName, externalId or emails.value is answered from keys, and
+   * `groups.value eq` from the group's member edges.
+   */
   private indexedCandidates(tenantId: string, filter: Filter): AsyncIterable<UserRecord[]> | undefined {
     const equality = indexableEqualities(filter).find((e) =>
-      ['id', 'username', 'externalid', 'emails.value'].includes(e.attribute),
+      ['id', 'username', 'externalid', 'emails.value', 'groups.value'].includes(e.attribute),
     );
     if (!equality) return undefined;
     const users = this.users;
@@ -170,6 +213,12 @@ export class UserService {
         case 'username': {
           const user = await users.findByUserName(tenantId, equality.value);
           if (user) yield [user];
+          return;
+        }
+        case 'groups.value': {
+          for await (const ids of users.idsInGroup(tenantId, equality.value)) {
+            yield await users.getMany(tenantId, ids);
+          }
           return;
         }
         default: {
@@ -202,11 +251,14 @@ export class UserService {
       };
       try {
         await this.users.replace(current, next);
+        const display = memberDisplayOf(next);
+        if (display !== memberDisplayOf(current)) await this.memberDisplayChanged(tenantId, id, display);
         return next;
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
           throw translateConcurrency(error);
         }
+        await backOff(attempt);
       }
     }
   }
@@ -240,8 +292,6 @@ function toStoredAttributes(resource: Record<string, unknown>): Record<string, u
   return attributes;
 }
 
-const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
-
 /**
  * userName, emails and externalId are keys of the table (guard, index, lookup edges), and the whole
  * user is one item: values DynamoDB would refuse are a 400 here rather than a 500 at write time.
@@ -252,27 +302,10 @@ function checkStorable(
   externalId: string | undefined,
   attributes: Record<string, unknown>,
 ): void {
-  if (byteLength(userName.toLowerCase()) > MAX_USERNAME_BYTES) {
-    throw ScimError.badRequest('invalidValue', `userName must be at most ${MAX_USERNAME_BYTES} bytes (UTF-8)`);
-  }
-  if (emails.some((email) => byteLength(email) > MAX_LOOKUP_VALUE_BYTES)) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `Each email value must be at most ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8)`,
-    );
-  }
-  if (externalId !== undefined && byteLength(externalId) > MAX_LOOKUP_VALUE_BYTES) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `externalId must be at most ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8)`,
-    );
-  }
-  if (byteLength(JSON.stringify(attributes)) > MAX_USER_ATTRIBUTES_BYTES) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `The user's attributes must add up to at most ${MAX_USER_ATTRIBUTES_BYTES} bytes of JSON`,
-    );
-  }
+  checkBytes('userName', userName.toLowerCase(), STORAGE_LIMITS.nameBytes);
+  for (const email of emails) checkBytes('Each email value', email, STORAGE_LIMITS.lookupValueBytes);
+  checkBytes('externalId', externalId, STORAGE_LIMITS.lookupValueBytes);
+  checkBytes("The user's attributes (as JSON)", JSON.stringify(attributes), STORAGE_LIMITS.attributesBytes);
 }
 
 /** RFC 7643 §4.1.1: active defaults to true when the client does not send it (Okta always does). */
@@ -285,6 +318,18 @@ function compareUserNames(a: UserRecord, b: UserRecord): number {
   const left = `${a.userName.toLowerCase()}#${a.id}`;
   const right = `${b.userName.toLowerCase()}#${b.id}`;
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+interface Candidate {
+  user: UserRecord;
+  resource: Record<string, unknown>;
+}
+
+/** `groups` as `renderUser` writes them, on a resource rendered without them (base URL from its meta). */
+function renderGroups(groups: GroupRef[], resource: Record<string, unknown>): Record<string, unknown>[] {
+  const location = String((resource.meta as Record<string, unknown> | undefined)?.location ?? '');
+  const baseUrl = location.replace(/\/Users\/[^/]*$/, '');
+  return groups.map((g) => ({ ...g, $ref: `${baseUrl}/Groups/${g.value}`, type: 'direct' }));
 }
 
 /** The SCIM representation (RFC 7643 §4.1) with meta (§3.1); `groups` only when the caller read them. */

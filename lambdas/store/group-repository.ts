@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { GroupRecord } from '../domain/group-record';
+import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
 import { ScimError } from '../scim/errors';
 import { batchGet } from './batch';
@@ -34,6 +35,8 @@ export class DynamoGroupRepository {
   }
 
   async get(tenantId: string, id: string): Promise<GroupRecord | undefined> {
+    // Ids are UUIDs; a longer one (any path segment) names no group and must not reach DynamoDB.
+    if (!fitsKey(id, STORAGE_LIMITS.lookupValueBytes)) return undefined;
     const result = await this.db.send(
       new GetCommand({ TableName: tableName(), Key: keys.group(tenantId, id), ConsistentRead: true }),
     );
@@ -41,11 +44,16 @@ export class DynamoGroupRepository {
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<(GroupRecord | undefined)[]> {
-    const items = await batchGet(ids.map((id) => keys.group(tenantId, id)));
-    return items.map((i) => (i ? fromItem(i) : undefined));
+    const storable = ids.filter((id) => fitsKey(id, STORAGE_LIMITS.lookupValueBytes));
+    const items = await batchGet(storable.map((id) => keys.group(tenantId, id)));
+    const found = new Map(
+      items.filter((i) => !!i).map((i) => [i?.id as string, fromItem(i as Record<string, unknown>)]),
+    );
+    return ids.map((id) => found.get(id));
   }
 
   async findByDisplayName(tenantId: string, displayName: string): Promise<GroupRecord | undefined> {
+    if (!fitsKey(displayName.toLowerCase(), STORAGE_LIMITS.nameBytes)) return undefined;
     const guard = await this.db.send(
       new GetCommand({
         TableName: tableName(),
@@ -58,6 +66,7 @@ export class DynamoGroupRepository {
   }
 
   async *idsByExternalId(tenantId: string, externalId: string): AsyncGenerator<string[]> {
+    if (!fitsKey(externalId, STORAGE_LIMITS.lookupValueBytes)) return;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(

@@ -25,3 +25,11 @@ export async function groupsOfUser(tenantId: string, userId: string): Promise<Gr
 export function removeUserFromAllGroups(tenantId: string, userId: string): Promise<void> {
   return memberships.removeUserEverywhere(tenantId, userId, new Date().toISOString());
 }
+
+/**
+ * Keeps the `display` of a user's memberships (shown in GET /Groups/{id} members) in step with the
+ * user: call after a user write changed displayName (or userName when it has none). Safe to repeat.
+ */
+export function refreshMemberDisplay(tenantId: string, userId: string, display: string): Promise<void> {
+  return memberships.refreshDisplay(tenantId, userId, display);
+}

@@ -1,8 +1,14 @@
-import { QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { MemberRef } from '../domain/group-record';
+import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { batchDelete, batchGet } from './batch';
 import { getDocumentClient, tableName } from './client';
-import { cancellationReasons } from './errors';
+import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { transactWrite } from './transact';
 
@@ -28,11 +34,16 @@ export class DynamoMembershipRepository {
 
   /** Which of these users are members now (strongly consistent). */
   async existing(tenantId: string, groupId: string, userIds: string[]): Promise<Set<string>> {
-    const items = await batchGet(userIds.map((id) => keys.memberEdge(tenantId, groupId, id)));
+    const storable = userIds.filter((id) => fitsKey(id, STORAGE_LIMITS.lookupValueBytes));
+    const items = await batchGet(storable.map((id) => keys.memberEdge(tenantId, groupId, id)));
     return new Set(items.filter((i) => !!i).map((i) => i?.userId as string));
   }
 
-  /** Members of a group, page by page in user-id order (Query on the group's partition). */
+  /**
+   * Members of a group, page by page in user-id order (Query on the group's partition). Strongly
+   * consistent: `replace` computes who leaves from it, a group's delete sweeps its edges with it, and
+   * a client reading right after its own write must see it (a default Query may miss recent edges).
+   */
   async *members(tenantId: string, groupId: string, pageSize = 1000): AsyncGenerator<MemberRef[]> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -45,6 +56,7 @@ export class DynamoMembershipRepository {
             ':m': keys.memberEdgePrefix,
           },
           ProjectionExpression: 'userId, display',
+          ConsistentRead: true,
           Limit: pageSize,
           ExclusiveStartKey,
         }),
@@ -82,10 +94,38 @@ export class DynamoMembershipRepository {
   }
 
   /**
+   * Starts a replace of the whole member set and returns its ticket. A replace removes "everyone
+   * else" from a scan, so two replaces running at once would each miss the other's adds and leave the
+   * union of both sets. With tickets they serialise: every chunk of a replace is conditioned on its
+   * ticket still being the latest, so once a later replace has started (and begins its scan, which
+   * sees every chunk committed before), the earlier one's remaining chunks cannot land.
+   */
+  async beginReplace(tenantId: string, groupId: string): Promise<number> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.group(tenantId, groupId),
+          UpdateExpression: 'ADD replaceSeq :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return result.Attributes?.replaceSeq as number;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new GroupVanishedError();
+      throw error;
+    }
+  }
+
+  /**
    * Adds and removes members in transactions of at most 32 changes. Each transaction is idempotent
    * (put-if-absent, delete-if-present); when a condition fails because a concurrent request got there
    * first, the chunk is re-planned from a fresh read and retried. Returns the ids of users that
-   * disappeared meanwhile (skipped: as if deleted right after being added).
+   * disappeared meanwhile (skipped: as if deleted right after being added). With a replace ticket
+   * (see beginReplace), a chunk lands only while no later replace has started; else
+   * ReplaceSupersededError.
    */
   async apply(
     tenantId: string,
@@ -93,6 +133,7 @@ export class DynamoMembershipRepository {
     adds: MemberAdd[],
     removes: string[],
     now: string,
+    replaceTicket?: number,
   ): Promise<{ added: number; removed: number; vanished: string[] }> {
     let added = 0;
     let removed = 0;
@@ -115,7 +156,7 @@ export class DynamoMembershipRepository {
           c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
         );
         const delta = effective.reduce((sum, c) => sum + (c.kind === 'add' ? 1 : -1), 0);
-        items.push(groupCountUpdate(tenantId, groupId, delta, now));
+        items.push(groupCountUpdate(tenantId, groupId, delta, now, replaceTicket));
         try {
           await transactWrite(items);
           added += effective.filter((c) => c.kind === 'add').length;
@@ -124,7 +165,12 @@ export class DynamoMembershipRepository {
         } catch (error) {
           const reasons = cancellationReasons(error);
           if (!reasons || attempt >= MAX_CHUNK_ATTEMPTS) throw error;
-          if (reasons[reasons.length - 1] === 'ConditionalCheckFailed') throw new GroupVanishedError();
+          if (reasons[reasons.length - 1] === 'ConditionalCheckFailed') {
+            if (replaceTicket !== undefined && (await this.groupExists(tenantId, groupId))) {
+              throw new ReplaceSupersededError();
+            }
+            throw new GroupVanishedError();
+          }
           // A user check failed: that user was deleted meanwhile; drop it and re-plan the rest.
           const gone = userChecksFailed(effective, reasons);
           vanished.push(...gone);
@@ -149,12 +195,38 @@ export class DynamoMembershipRepository {
           ]);
         } catch (error) {
           const reasons = cancellationReasons(error);
-          if (!reasons) throw error;
+          // Only a failed condition means "already gone"; a conflict left over after the retries must
+          // not drop the edges without counting them out (the user's DELETE fails and is retried).
+          if (!reasons?.includes('ConditionalCheckFailed')) throw error;
           // The group is gone (its count cannot move) or the edge is already gone: just drop what is left.
           await batchDelete([
             keys.memberEdge(tenantId, groupId, userId),
             keys.memberOfEdge(tenantId, userId, groupId),
           ]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites the `display` kept on a user's member edges (after a rename of the user), one small
+   * conditional update per group it is in: O(its groups). Edges removed meanwhile are skipped.
+   */
+  async refreshDisplay(tenantId: string, userId: string, display: string): Promise<void> {
+    for await (const groupIds of this.groupIdsOf(tenantId, userId)) {
+      for (const groupId of groupIds) {
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: tableName(),
+              Key: keys.memberEdge(tenantId, groupId, userId),
+              UpdateExpression: 'SET display = :display',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':display': display },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
         }
       }
     }
@@ -172,9 +244,29 @@ export class DynamoMembershipRepository {
     }
   }
 
+  private async groupExists(tenantId: string, groupId: string): Promise<boolean> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.group(tenantId, groupId),
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      }),
+    );
+    return !!result.Item;
+  }
+
   /** Drops reverse edges that point at groups which no longer exist (lazy cleanup on read). */
   async dropStaleReverseEdges(tenantId: string, userId: string, groupIds: string[]): Promise<void> {
     await batchDelete(groupIds.map((groupId) => keys.memberOfEdge(tenantId, userId, groupId)));
+  }
+}
+
+/** A later replace of the member set started: this replace's remaining changes were not applied. */
+export class ReplaceSupersededError extends Error {
+  constructor() {
+    super('A later replace of the member set superseded this one');
+    this.name = 'ReplaceSupersededError';
   }
 }
 
@@ -238,14 +330,28 @@ function removeItems(tenantId: string, groupId: string, userId: string): Transac
   ];
 }
 
-function groupCountUpdate(tenantId: string, groupId: string, delta: number, now: string): TransactItem {
+function groupCountUpdate(
+  tenantId: string,
+  groupId: string,
+  delta: number,
+  now: string,
+  replaceTicket?: number,
+): TransactItem {
+  const ticketed = replaceTicket !== undefined;
   return {
     Update: {
       TableName: tableName(),
       Key: keys.group(tenantId, groupId),
       UpdateExpression: 'ADD memberCount :delta, version :one SET lastModified = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':now': now },
+      ConditionExpression: ticketed
+        ? 'attribute_exists(pk) AND replaceSeq = :ticket'
+        : 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':delta': delta,
+        ':one': 1,
+        ':now': now,
+        ...(ticketed ? { ':ticket': replaceTicket } : {}),
+      },
     },
   };
 }

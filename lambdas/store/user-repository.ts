@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
 import { ScimError } from '../scim/errors';
 import { batchGet } from './batch';
@@ -6,26 +7,13 @@ import { getDocumentClient, tableName } from './client';
 import { cancellationReasons } from './errors';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
+import { DynamoMembershipRepository } from './membership-repository';
 import { transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
 export const MAX_INDEXED_EMAILS = 20;
-
-/**
- * DynamoDB refuses keys over 1,024 bytes (sort keys, GSI1's `lower(userName)#id`) or 2,048 bytes
- * (partition keys: the userName guard, the email and externalId edges), and items over 400 KB; a
- * refused write would be a 500. The domain refuses values beyond these bounds with a 400 (they sit
- * well inside DynamoDB's limits with the tenant prefix), and lookups of longer values find nothing.
- */
-export const MAX_USERNAME_BYTES = 512;
-/** Bytes of an email value (lower-cased) or an externalId, the keys of the lookup edges. */
-export const MAX_LOOKUP_VALUE_BYTES = 1024;
-/** Bytes of a user's attributes as JSON; the rest of the 400 KB item is keys and metadata. */
-export const MAX_USER_ATTRIBUTES_BYTES = 300 * 1024;
-
-const fitsKey = (value: string, maxBytes: number) => Buffer.byteLength(value, 'utf8') <= maxBytes;
 
 export interface UserPage {
   users: UserRecord[];
@@ -40,6 +28,7 @@ export interface UserPage {
 export class DynamoUserRepository {
   private readonly db = getDocumentClient();
   private readonly listing = new IndexListing('users', keys.usersIndexPk);
+  private readonly memberships = new DynamoMembershipRepository();
 
   async create(user: UserRecord): Promise<void> {
     const TableName = tableName();
@@ -62,7 +51,7 @@ export class DynamoUserRepository {
 
   async get(tenantId: string, id: string): Promise<UserRecord | undefined> {
     // Ids are UUIDs; a longer one (any path segment) names no user and must not reach DynamoDB.
-    if (!fitsKey(id, MAX_LOOKUP_VALUE_BYTES)) return undefined;
+    if (!fitsKey(id, STORAGE_LIMITS.lookupValueBytes)) return undefined;
     const result = await this.db.send(
       new GetCommand({ TableName: tableName(), Key: keys.user(tenantId, id), ConsistentRead: true }),
     );
@@ -70,13 +59,14 @@ export class DynamoUserRepository {
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<UserRecord[]> {
-    const items = await batchGet(ids.map((id) => keys.user(tenantId, id)));
+    const storable = ids.filter((id) => fitsKey(id, STORAGE_LIMITS.lookupValueBytes));
+    const items = await batchGet(storable.map((id) => keys.user(tenantId, id)));
     return items.filter((i): i is Record<string, unknown> => !!i).map(userFromItem);
   }
 
   /** Okta's lookup before create: one strongly consistent read of the guard, one of the user. */
   async findByUserName(tenantId: string, userName: string): Promise<UserRecord | undefined> {
-    if (!fitsKey(userName.toLowerCase(), MAX_USERNAME_BYTES)) return undefined;
+    if (!fitsKey(userName.toLowerCase(), STORAGE_LIMITS.nameBytes)) return undefined;
     const guard = await this.db.send(
       new GetCommand({
         TableName: tableName(),
@@ -90,7 +80,7 @@ export class DynamoUserRepository {
 
   /** Ids of the users with this email (any case) or externalId, page by page from the lookup edges. */
   async *idsByEdge(tenantId: string, edge: 'email' | 'externalId', value: string): AsyncGenerator<string[]> {
-    if (!fitsKey(edge === 'email' ? value.toLowerCase() : value, MAX_LOOKUP_VALUE_BYTES)) return;
+    if (!fitsKey(edge === 'email' ? value.toLowerCase() : value, STORAGE_LIMITS.lookupValueBytes)) return;
     const pk =
       edge === 'email' ? keys.emailEdgePk(tenantId, value) : keys.externalIdEdgePk(tenantId, 'U', value);
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -109,6 +99,14 @@ export class DynamoUserRepository {
       if (ids.length > 0) yield ids;
       ExclusiveStartKey = result.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  /** Ids of a group's members, page by page from its member edges (`groups.value eq "<id>"`). */
+  async *idsInGroup(tenantId: string, groupId: string): AsyncGenerator<string[]> {
+    if (!fitsKey(groupId, STORAGE_LIMITS.lookupValueBytes)) return;
+    for await (const members of this.memberships.members(tenantId, groupId, 100)) {
+      yield members.map((m) => m.value);
+    }
   }
 
   /**

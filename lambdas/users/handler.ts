@@ -16,14 +16,14 @@ import {
 } from '../http/scim-request';
 import { listResponse } from '../scim/list-response';
 import { project } from '../scim/projection';
-import { groupsOfUser, removeUserFromAllGroups } from '../store/membership-reader';
+import { groupsOfUser, refreshMemberDisplay, removeUserFromAllGroups } from '../store/membership-reader';
 import { installTenantSchemaSource } from '../store/tenant-schema-source';
 import { DynamoUserRepository } from '../store/user-repository';
 
 installTenantSchemaSource();
 
 /** SCIM /Users (RFC 7644 §3): thin — parse, call the user service, render and project. */
-const users = new UserService(new DynamoUserRepository(), groupsOfUser);
+const users = new UserService(new DynamoUserRepository(), groupsOfUser, refreshMemberDisplay);
 
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 

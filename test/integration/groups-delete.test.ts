@@ -7,6 +7,7 @@ import {
   newTenant,
   patchGroup,
   scimError,
+  storedEdges,
 } from './groups-helpers';
 
 /** Deleting groups and users keeps memberships and member counts consistent on both sides. */
@@ -27,6 +28,9 @@ describe('deleting a group', () => {
 
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
+    expect(await storedEdges(t, { groupId: doomed.id })).toBe(0);
+    expect(await storedEdges(t, { userId: b.id })).toBe(0);
+    expect(await storedEdges(t, { userId: a.id })).toBe(1);
     const userA = await t.call('GET', `/Users/${a.id}`);
     const userB = await t.call('GET', `/Users/${b.id}`);
     expect(userA.body.groups.map((g: { value: string }) => g.value)).toEqual([kept.id]);
@@ -73,7 +77,9 @@ describe('deleting a group', () => {
     const group = await createGroup(t, 'Guarded');
     await patchGroup(t, group.id, { op: 'add', path: 'members', value: [{ value: a.id }] });
 
-    const stale = await t.call('DELETE', `/Groups/${group.id}`, undefined, { 'If-Match': group.meta.version });
+    const stale = await t.call('DELETE', `/Groups/${group.id}`, undefined, {
+      'If-Match': group.meta.version,
+    });
 
     expect(stale.status).toBe(412);
     await expectMembers(t, group.id, [a.id]);
@@ -93,6 +99,7 @@ describe('deleting a user', () => {
     const response = await t.call('DELETE', `/Users/${leaver.id}`);
 
     expect(response.status).toBe(204);
+    expect(await storedEdges(t, { userId: leaver.id })).toBe(0);
     await expectMembers(t, groups[0].id, [stayer.id]);
     await expectMembers(t, groups[1].id, []);
     await expectMembers(t, groups[2].id, [stayer.id]);
@@ -111,6 +118,8 @@ describe('deleting a user', () => {
 
     expect(response.status).toBe(204);
     await expectMembers(t, alive.id, []);
+    expect(await storedEdges(t, { userId: user.id })).toBe(0);
+    expect(await storedEdges(t, { groupId: gone.id })).toBe(0);
   });
 
   test('a deleted user cannot be added back by id (400), and the group is unchanged', async () => {

@@ -24,7 +24,7 @@ const ENTRA_HEADERS = { 'Content-Type': 'application/scim+json', Accept: 'applic
 const entraTenant = (label: string): Promise<Tenant> => newTenant(service, label, ENTRA_HEADERS);
 
 /** Entra's group create: its own schema URN, externalId (the Entra object id), meta.resourceType. */
-async function entraCreate(t: Tenant, displayName: string, externalId = randomUUID()) {
+async function entraCreate(t: Tenant, displayName: string, externalId: string = randomUUID()) {
   const response = await t.call('POST', '/Groups', {
     schemas: [GROUP, MS_GROUP_SCHEMA],
     externalId,
@@ -49,7 +49,12 @@ describe("Entra's group provisioning", () => {
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual(
-      expect.objectContaining({ schemas: [GROUP], id: expect.any(String), externalId, displayName: 'Entra Group' }),
+      expect.objectContaining({
+        schemas: [GROUP],
+        id: expect.any(String),
+        externalId,
+        displayName: 'Entra Group',
+      }),
     );
     const read = await entra.call('GET', `/Groups/${response.body.id}`);
     expect(read.body.externalId).toBe(externalId);
@@ -65,7 +70,13 @@ describe("Entra's group provisioning", () => {
         `/Groups?excludedAttributes=members&${filterQuery(`${attribute} eq "${randomUUID()}"`)}`,
       );
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ schemas: [LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+      expect(response.body).toEqual({
+        schemas: [LIST],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      });
     }
   });
 
@@ -73,9 +84,16 @@ describe("Entra's group provisioning", () => {
     const entra = await entraTenant('entra-byid');
     const members = await createUsers(entra, 2);
     const group = await entraCreate(entra, 'Lookup');
-    await entra.call('PATCH', `/Groups/${group.id}`, patchOf({ op: 'Add', path: 'members', value: members.map((u) => ({ value: u.id })) }));
+    await entra.call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOf({ op: 'Add', path: 'members', value: members.map((u) => ({ value: u.id })) }),
+    );
 
-    const response = await entra.call('GET', `/Groups?${filterQuery(`id eq "${group.id}"`)}&excludedAttributes=members`);
+    const response = await entra.call(
+      'GET',
+      `/Groups?${filterQuery(`id eq "${group.id}"`)}&excludedAttributes=members`,
+    );
 
     expect(response.status).toBe(200);
     expect(response.body.totalResults).toBe(1);
@@ -118,7 +136,11 @@ describe("Entra's group provisioning", () => {
     const entra = await entraTenant('entra-remove');
     const [a, b, c, d] = await createUsers(entra, 4);
     const group = await entraCreate(entra, 'Removers');
-    await entra.call('PATCH', `/Groups/${group.id}`, patchOf({ op: 'Add', path: 'members', value: [a, b, c, d].map((u) => ({ value: u.id })) }));
+    await entra.call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOf({ op: 'Add', path: 'members', value: [a, b, c, d].map((u) => ({ value: u.id })) }),
+    );
 
     const response = await entra.call(
       'PATCH',
@@ -174,6 +196,8 @@ describe("Entra's group provisioning", () => {
 
     expect(response.status).toBe(204);
     expect((await entra.call('GET', `/Groups/${group.id}`)).status).toBe(404);
-    expect((await entra.call('GET', `/Groups?${filterQuery('externalId eq "ext-doomed"')}`)).body.totalResults).toBe(0);
+    expect(
+      (await entra.call('GET', `/Groups?${filterQuery('externalId eq "ext-doomed"')}`)).body.totalResults,
+    ).toBe(0);
   });
 });

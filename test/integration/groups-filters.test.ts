@@ -21,10 +21,11 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 // biome-ignore lint/suspicious/noExplicitAny: SCIM bodies are inspected freely
-const idsOf = (response: { body: any }) => (response.body.Resources as { id: string }[]).map((r) => r.id).sort();
+const idsOf = (response: { body: any }) =>
+  (response.body.Resources as { id: string }[]).map((r) => r.id).sort();
 
 describe('filters on groups', () => {
-  // Read-only tests share one tenant: Alpha {u1,u2} ext-a, Beta {u2} ext-b, Gamma {} (no externalId).
+  // Read-only tests share one tenant: Alpha {u1,u2} ext-a, Beta {u2} ext-b, Gamma {}, Delta {u3}.
   let t: Tenant;
   let u1: CreatedUser;
   let u2: CreatedUser;
@@ -35,6 +36,8 @@ describe('filters on groups', () => {
   let beta: any;
   // biome-ignore lint/suspicious/noExplicitAny: SCIM bodies
   let gamma: any;
+  // biome-ignore lint/suspicious/noExplicitAny: SCIM bodies
+  let delta: any;
   beforeAll(async () => {
     t = await newTenant(service, 'filters');
     [u1, u2, u3] = await createUsers(t, 3);
@@ -50,6 +53,7 @@ describe('filters on groups', () => {
     alpha = await create('Alpha', 'ext-a', [u1.id, u2.id]);
     beta = await create('Beta', 'ext-b', [u2.id]);
     gamma = await create('Gamma', undefined, []);
+    delta = await create('Delta', undefined, [u3.id]);
   });
 
   const find = (filter: string, extra = '') => t.call('GET', `/Groups?${filterQuery(filter)}${extra}`);
@@ -73,7 +77,8 @@ describe('filters on groups', () => {
   test('members[value eq "<id>"] finds the groups of that user', async () => {
     expect(idsOf(await find(`members[value eq "${u2.id}"]`))).toEqual([alpha.id, beta.id].sort());
     expect(idsOf(await find(`members[value eq "${u1.id}"]`))).toEqual([alpha.id]);
-    expect((await find(`members[value eq "${u3.id}"]`)).body.totalResults).toBe(0);
+    expect(idsOf(await find(`members[value eq "${u3.id}"]`))).toEqual([delta.id]);
+    expect(idsOf(await find(`members.value eq "${u1.id}"`))).toEqual([alpha.id]);
   });
 
   test('conditions combined with and must all hold', async () => {
@@ -86,16 +91,59 @@ describe('filters on groups', () => {
 
   test('filters no index serves are evaluated over the whole tenant', async () => {
     expect(idsOf(await find('displayName sw "a"'))).toEqual([alpha.id]);
-    expect(idsOf(await find('displayName co "a"'))).toEqual([alpha.id, beta.id, gamma.id].sort());
-    expect(idsOf(await find('not (externalId pr)'))).toEqual([gamma.id]);
+    expect(idsOf(await find('displayName co "a"'))).toEqual([alpha.id, beta.id, gamma.id, delta.id].sort());
+    expect(idsOf(await find('not (externalId pr)'))).toEqual([gamma.id, delta.id].sort());
+  });
+
+  test('member conditions under or and not are exact, though members are never loaded whole', async () => {
+    expect(idsOf(await find(`members[value eq "${u1.id}" or value eq "${u3.id}"]`))).toEqual(
+      [alpha.id, delta.id].sort(),
+    );
+    expect(idsOf(await find(`members[value eq "${u1.id}"] or members[value eq "${u3.id}"]`))).toEqual(
+      [alpha.id, delta.id].sort(),
+    );
+    expect(idsOf(await find(`members[value eq "${u1.id}"] or externalId eq "ext-b"`))).toEqual(
+      [alpha.id, beta.id].sort(),
+    );
+    expect(idsOf(await find(`not (members[value eq "${u2.id}"])`))).toEqual([gamma.id, delta.id].sort());
+    expect(idsOf(await find(`displayName eq "Alpha" and not (members[value eq "${u1.id}"])`))).toEqual([]);
+  });
+
+  test('members pr finds the groups that have members; not (members pr) the empty ones', async () => {
+    expect(idsOf(await find('members pr'))).toEqual([alpha.id, beta.id, delta.id].sort());
+    expect(idsOf(await find('not (members pr)'))).toEqual([gamma.id]);
+    expect(idsOf(await find(`members pr and not (members[value eq "${u2.id}"])`))).toEqual([delta.id]);
+  });
+
+  test.each([
+    ['members[display eq "member 0"]'],
+    ['members.display co "member"'],
+    ['members[not (value eq "x")]'],
+    ['members.value ne "x"'],
+  ])('a member condition that would need every member (%s) is a 400 invalidFilter', async (filter) => {
+    const response = await find(filter);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(scimError(400, 'invalidFilter'));
   });
 
   test('a random GUID matches nothing, for every indexed attribute', async () => {
     const guid = randomUUID();
-    for (const filter of [`id eq "${guid}"`, `displayName eq "${guid}"`, `externalId eq "${guid}"`, `members[value eq "${guid}"]`]) {
+    for (const filter of [
+      `id eq "${guid}"`,
+      `displayName eq "${guid}"`,
+      `externalId eq "${guid}"`,
+      `members[value eq "${guid}"]`,
+    ]) {
       const response = await find(filter);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ schemas: [LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+      expect(response.body).toEqual({
+        schemas: [LIST],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      });
     }
   });
 
@@ -178,7 +226,7 @@ describe('filters on groups', () => {
     expect(single.headers.get('vary')).toBe('Accept-Encoding');
     expect(single.body).toEqual(plain.body);
     expect(list.headers.get('content-encoding')).toBe('gzip');
-    expect(list.body.totalResults).toBe(3);
+    expect(list.body.totalResults).toBe(4);
     expect(plain.headers.get('content-encoding')).toBeNull();
   });
 });
@@ -201,7 +249,9 @@ describe('paging of groups', () => {
     expect(pages.map((p) => p.body.itemsPerPage)).toEqual([3, 3, 1]);
     const walked = pages.flatMap((p) => p.body.Resources.map((r: { displayName: string }) => r.displayName));
     expect(walked).toEqual(['Alpha', 'bravo', 'Charlie', 'delta', 'echo', 'foxtrot', 'Golf']);
-    expect(again.body.Resources.map((r: { id: string }) => r.id)).toEqual(pages[1].body.Resources.map((r: { id: string }) => r.id));
+    expect(again.body.Resources.map((r: { id: string }) => r.id)).toEqual(
+      pages[1].body.Resources.map((r: { id: string }) => r.id),
+    );
     expect(new Set(walked.map((n: string) => n.toLowerCase())).size).toBe(created.length);
   });
 
@@ -212,8 +262,20 @@ describe('paging of groups', () => {
     const countOnly = await t.call('GET', '/Groups?count=0');
     const pastEnd = await t.call('GET', '/Groups?startIndex=10&count=5');
 
-    expect(countOnly.body).toEqual({ schemas: [LIST], totalResults: 3, startIndex: 1, itemsPerPage: 0, Resources: [] });
-    expect(pastEnd.body).toEqual({ schemas: [LIST], totalResults: 3, startIndex: 10, itemsPerPage: 0, Resources: [] });
+    expect(countOnly.body).toEqual({
+      schemas: [LIST],
+      totalResults: 3,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
+    expect(pastEnd.body).toEqual({
+      schemas: [LIST],
+      totalResults: 3,
+      startIndex: 10,
+      itemsPerPage: 0,
+      Resources: [],
+    });
   });
 
   test('totalResults follows creates and deletes', async () => {
@@ -257,7 +319,11 @@ describe('discovery', () => {
     const all = await t.call('GET', '/ResourceTypes');
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(expect.objectContaining({ id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP }));
-    expect(all.body.Resources.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['User', 'Group']));
+    expect(response.body).toEqual(
+      expect.objectContaining({ id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP }),
+    );
+    expect(all.body.Resources.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(['User', 'Group']),
+    );
   });
 });

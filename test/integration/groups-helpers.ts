@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SCIM_ERROR_SCHEMA } from '../../lambdas/scim/errors';
 import { getDocumentClient, tableName } from '../../lambdas/store/client';
 import { keys } from '../../lambdas/store/keys';
@@ -49,7 +49,11 @@ export async function newTenant(
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-export async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const lane = async () => {
@@ -121,6 +125,27 @@ export async function storedMemberCount(t: Tenant, groupId: string): Promise<num
     new GetCommand({ TableName: tableName(), Key: keys.group(t.tenantId, groupId), ConsistentRead: true }),
   );
   return result.Item?.memberCount as number | undefined;
+}
+
+/**
+ * The membership items left in the table: member edges in a group's partition, or reverse edges in a
+ * user's partition (read directly, so a lazy cleanup on read cannot hide a leftover).
+ */
+export async function storedEdges(t: Tenant, of: { groupId: string } | { userId: string }): Promise<number> {
+  const [pk, prefix] =
+    'groupId' in of
+      ? [keys.groupPartition(t.tenantId, of.groupId), keys.memberEdgePrefix]
+      : [keys.userPartition(t.tenantId, of.userId), keys.memberOfEdgePrefix];
+  const result = await getDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+      Select: 'COUNT',
+    }),
+  );
+  return result.Count ?? 0;
 }
 
 /** Both: the members GET returns and the stored count, which must agree. */

@@ -11,6 +11,7 @@ import {
   patchGroup,
   patchOf,
   scimError,
+  storedEdges,
   storedMemberCount,
   type Tenant,
 } from './groups-helpers';
@@ -34,7 +35,11 @@ describe('members must be users of the same tenant', () => {
       patchOf(
         { op: 'replace', value: { id: group.id, displayName: 'Renamed' } },
         { op: 'remove', path: `members[value eq "${removed.id}"]` },
-        { op: 'add', path: 'members', value: [{ value: added.id }, { value: '1c1c1c1c-0000-4000-8000-000000000000' }] },
+        {
+          op: 'add',
+          path: 'members',
+          value: [{ value: added.id }, { value: '1c1c1c1c-0000-4000-8000-000000000000' }],
+        },
       ),
     );
 
@@ -86,7 +91,11 @@ describe('members must be users of the same tenant', () => {
     const list = await t.call('GET', '/Groups');
     expect(list.body.totalResults).toBe(0);
     expect((await t.call('GET', `/Users/${user.id}`)).body.groups ?? []).toEqual([]);
-    const retry = await t.call('POST', '/Groups', { schemas: [GROUP], displayName: 'Half Made', members: [] });
+    const retry = await t.call('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Half Made',
+      members: [],
+    });
     expect(retry.status).toBe(201);
   });
 
@@ -126,8 +135,16 @@ describe('members must be users of the same tenant', () => {
     const [user] = await createUsers(t, 1);
     const missing = '0f0f0f0f-0000-4000-8000-000000000000';
 
-    const valid = await t.call('PATCH', `/Groups/${missing}`, patchOf({ op: 'add', path: 'members', value: [{ value: user.id }] }));
-    const invalid = await t.call('PATCH', `/Groups/${missing}`, patchOf({ op: 'add', path: 'members', value: [{ value: 'ghost' }] }));
+    const valid = await t.call(
+      'PATCH',
+      `/Groups/${missing}`,
+      patchOf({ op: 'add', path: 'members', value: [{ value: user.id }] }),
+    );
+    const invalid = await t.call(
+      'PATCH',
+      `/Groups/${missing}`,
+      patchOf({ op: 'add', path: 'members', value: [{ value: 'ghost' }] }),
+    );
 
     expect(valid.status).toBe(404);
     expect(valid.body).toEqual(scimError(404));
@@ -279,7 +296,11 @@ describe('PATCH answers', () => {
     const t = await newTenant(service, 'ans-204');
     const group = await createGroup(t, 'Answer');
 
-    const response = await t.call('PATCH', `/Groups/${group.id}`, patchOf({ op: 'replace', path: 'displayName', value: 'Answered' }));
+    const response = await t.call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOf({ op: 'replace', path: 'displayName', value: 'Answered' }),
+    );
 
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
@@ -312,7 +333,9 @@ describe('PATCH answers', () => {
 
     expect(withMembers.status).toBe(200);
     expect(withMembers.body.id).toBe(group.id);
-    expect(withMembers.body.members.map((m: { value: string }) => m.value).sort()).toEqual([a.id, b.id].sort());
+    expect(withMembers.body.members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [a.id, b.id].sort(),
+    );
     expect(withoutMembers.status).toBe(200);
     expect(withoutMembers.body.displayName).toBe('Projected 2');
     expect(withoutMembers.body.members).toBeUndefined();
@@ -320,6 +343,25 @@ describe('PATCH answers', () => {
     expect(nameOnly.status).toBe(200);
     expect(nameOnly.body).toEqual({ schemas: [GROUP], id: group.id, displayName: 'Projected 2' });
     await expectMembers(t, group.id, [b.id]);
+  });
+});
+
+describe('conditional reads', () => {
+  test('If-None-Match with the current ETag is a 304 until a member change moves the version', async () => {
+    const t = await newTenant(service, 'cond-read');
+    const [a] = await createUsers(t, 1);
+    const group = await createGroup(t, 'Cached');
+    const etag = (await t.call('GET', `/Groups/${group.id}`)).headers.get('etag') as string;
+
+    const unchanged = await t.call('GET', `/Groups/${group.id}`, undefined, { 'If-None-Match': etag });
+    await patchGroup(t, group.id, { op: 'add', path: 'members', value: [{ value: a.id }] });
+    const changed = await t.call('GET', `/Groups/${group.id}`, undefined, { 'If-None-Match': etag });
+
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(changed.body.members).toHaveLength(1);
   });
 });
 
@@ -341,6 +383,9 @@ describe('large member sets (beyond one 32-change transaction)', () => {
     expect(response.status).toBe(201);
     expect(response.body.members).toHaveLength(150);
     await expectMembers(pool, response.body.id, ids(users));
+    const read = await pool.call('GET', `/Groups/${response.body.id}`);
+    expect(response.headers.get('etag')).toBe(read.headers.get('etag'));
+    expect(response.body.meta.version).toBe(read.body.meta.version);
   });
 
   test("a PATCH with 100 adds in one request (Okta's batch) adds all 100", async () => {
@@ -363,7 +408,11 @@ describe('large member sets (beyond one 32-change transaction)', () => {
   test('70 remove operations in one request remove exactly those 70', async () => {
     const group = await createGroup(pool, 'Big Remove', ids(users.slice(0, 100)));
 
-    await patchGroup(pool, group.id, ...users.slice(0, 70).map((u) => ({ op: 'remove', path: `members[value eq "${u.id}"]` })));
+    await patchGroup(
+      pool,
+      group.id,
+      ...users.slice(0, 70).map((u) => ({ op: 'remove', path: `members[value eq "${u.id}"]` })),
+    );
 
     await expectMembers(pool, group.id, ids(users.slice(70, 100)));
   });
@@ -392,10 +441,32 @@ describe('large member sets (beyond one 32-change transaction)', () => {
   test('replace members with a large list keeps the overlap and drops the rest', async () => {
     const group = await createGroup(pool, 'Big Replace', ids(users.slice(0, 80)));
 
-    await patchGroup(pool, group.id, { op: 'replace', path: 'members', value: users.slice(60, 150).map((u) => ({ value: u.id })) });
+    await patchGroup(pool, group.id, {
+      op: 'replace',
+      path: 'members',
+      value: users.slice(60, 150).map((u) => ({ value: u.id })),
+    });
 
     await expectMembers(pool, group.id, ids(users.slice(60, 150)));
     expect(await storedMemberCount(pool, group.id)).toBe(90);
+  });
+
+  test('deleting a large group removes every membership item on both sides', async () => {
+    const group = await createGroup(pool, 'Big Delete', ids(users));
+    const sample = [users[0], users[77], users[149]];
+    const before = await Promise.all(sample.map((u) => storedEdges(pool, { userId: u.id })));
+
+    const response = await pool.call('DELETE', `/Groups/${group.id}`);
+
+    expect(response.status).toBe(204);
+    expect(await storedEdges(pool, { groupId: group.id })).toBe(0);
+    // Read before any GET /Users, whose lazy cleanup would hide a leftover reverse edge.
+    const after = await Promise.all(sample.map((u) => storedEdges(pool, { userId: u.id })));
+    expect(after).toEqual(before.map((n) => n - 1));
+    for (const user of sample) {
+      const groups = (await pool.call('GET', `/Users/${user.id}`)).body.groups ?? [];
+      expect(groups.map((g: { value: string }) => g.value)).not.toContain(group.id);
+    }
   });
 
   test('the members of a large group are all listed, once each', async () => {

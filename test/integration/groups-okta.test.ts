@@ -54,7 +54,11 @@ describe("Okta's group push", () => {
     const [ada, bob, cy, dee] = await createUsers(okta, 4);
 
     // Create, as Okta sends it: displayName and an empty member list.
-    const created = await okta.call('POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [] });
+    const created = await okta.call('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Engineering',
+      members: [],
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`${okta.base}/Groups/${created.body.id}`);
     expect(created.headers.get('etag')).toMatch(/^W\/"/);
@@ -63,7 +67,10 @@ describe("Okta's group push", () => {
         schemas: [GROUP],
         id: expect.any(String),
         displayName: 'Engineering',
-        meta: expect.objectContaining({ resourceType: 'Group', location: `${okta.base}/Groups/${created.body.id}` }),
+        meta: expect.objectContaining({
+          resourceType: 'Group',
+          location: `${okta.base}/Groups/${created.body.id}`,
+        }),
       }),
     );
     const id = created.body.id;
@@ -80,7 +87,11 @@ describe("Okta's group push", () => {
       `/Groups/${id}`,
       patchOf(
         { op: 'replace', value: { id, displayName: 'Engineering Team' } },
-        { op: 'add', path: 'members', value: [ada, bob, cy].map((u) => ({ value: u.id, display: u.userName })) },
+        {
+          op: 'add',
+          path: 'members',
+          value: [ada, bob, cy].map((u) => ({ value: u.id, display: u.userName })),
+        },
       ),
     );
     expect(first.status).toBe(204);
@@ -114,7 +125,11 @@ describe("Okta's group push", () => {
     await expectMembers(okta, id, ids([bob, cy]));
 
     // "Push now" with nobody assigned: [] empties the group (never a 400).
-    const emptied = await okta.call('PATCH', `/Groups/${id}`, patchOf({ op: 'replace', path: 'members', value: [] }));
+    const emptied = await okta.call(
+      'PATCH',
+      `/Groups/${id}`,
+      patchOf({ op: 'replace', path: 'members', value: [] }),
+    );
     expect(emptied.status).toBe(204);
     await expectMembers(okta, id, []);
 
@@ -173,11 +188,29 @@ describe("Okta's group push", () => {
     expect(found.body.Resources[0].displayName).toBe('DevOps');
   });
 
+  test('a name with quotes, slashes and non-ASCII is found by its displayName filter', async () => {
+    const okta = await oktaTenant('okta-chars');
+    const name = 'R&D / "Core" Ünits #1';
+    const group = await createGroup(okta, name);
+
+    const found = await okta.call('GET', lookup(name.replace(/"/g, '\\"')));
+    const other = await okta.call('GET', lookup('R&D / Core Ünits #1'));
+
+    expect(found.status).toBe(200);
+    expect(found.body.Resources.map((g: { id: string }) => g.id)).toEqual([group.id]);
+    expect(found.body.Resources[0].displayName).toBe(name);
+    expect(other.body.totalResults).toBe(0);
+  });
+
   test('a duplicate displayName (any case) is a 409 uniqueness error and creates nothing', async () => {
     const okta = await oktaTenant('okta-dup');
     await createGroup(okta, 'Finance');
 
-    const duplicate = await okta.call('POST', '/Groups', { schemas: [GROUP], displayName: 'FINANCE', members: [] });
+    const duplicate = await okta.call('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'FINANCE',
+      members: [],
+    });
 
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toEqual(scimError(409, 'uniqueness'));

@@ -27,7 +27,7 @@ async function entraTenant(label: string) {
     service.scim(method, `${scimBaseUrl}${path}`, token, body, ENTRA_HEADERS);
   const patch = (id: string, ...Operations: unknown[]) =>
     entra('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations });
-  return { entra, patch };
+  return { tenantId, entra, patch };
 }
 
 /** Microsoft's documented "Create User" request. */
@@ -61,6 +61,15 @@ describe('Entra creates', () => {
         meta: expect.objectContaining({ resourceType: 'User', version: 'W/"1"' }),
       }),
     );
+  });
+
+  test("a user created with Entra's User-Agent records Entra as its source", async () => {
+    const { entra, tenantId } = await entraTenant('source');
+    const created = await entra('POST', '/Users', entraCreateBody('source@testuser.com'));
+
+    const response = await service.admin('GET', `/${tenantId}/users/${created.body.id}`);
+
+    expect(response.body.source).toBe('SCIM Microsoft Entra ID');
   });
 
   test('attributes set to null are treated as absent', async () => {
@@ -313,6 +322,67 @@ describe('Entra PATCH', () => {
 
     expect(response.status).toBe(200);
     expect(response.body.addresses).toEqual([{ type: 'work', formatted: '1 Main St, Springfield' }]);
+  });
+
+  test("the validator's value-filtered sequence on emails builds the three typed emails", async () => {
+    const { entra, patch } = await entraTenant('validator');
+    const created = await entra('POST', '/Users', entraCreateBody('validator@testuser.com'));
+
+    const response = await patch(
+      created.body.id,
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'oren.collins@white.com' },
+      { op: 'add', path: 'emails[type eq "home"].value', value: 'angelita@mante.us' },
+      { op: 'add', path: 'emails[type eq "other"].value', value: 'yasmine_bins@braun.us' },
+      { op: 'replace', path: 'emails[type eq "work"].display', value: '0TXBC2MOGUI0' },
+      { op: 'replace', path: 'emails[type eq "home"].display', value: '14UDKFEIO3YS' },
+      { op: 'add', path: 'emails[type eq "work"].primary', value: false },
+      { op: 'replace', path: 'emails[type eq "home"].primary', value: true },
+      { op: 'add', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 555 0100' },
+      { op: 'add', path: 'addresses[type eq "work"].streetAddress', value: '1010 Broadway Ave' },
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.body.emails).toEqual([
+      { primary: false, type: 'work', value: 'oren.collins@white.com', display: '0TXBC2MOGUI0' },
+      { type: 'home', value: 'angelita@mante.us', display: '14UDKFEIO3YS', primary: true },
+      { type: 'other', value: 'yasmine_bins@braun.us' },
+    ]);
+    expect(response.body.phoneNumbers).toEqual([{ type: 'mobile', value: '+1 555 0100' }]);
+    expect(response.body.addresses).toEqual([{ type: 'work', streetAddress: '1010 Broadway Ave' }]);
+  });
+
+  test('one request may mix a work email, a work address and a department', async () => {
+    const { entra, patch } = await entraTenant('mixed');
+    const created = await entra('POST', '/Users', entraCreateBody('adele@testuser.com'));
+
+    const response = await patch(
+      created.body.id,
+      { op: 'Replace', path: 'emails[type eq "work"].value', value: 'AdeleV2@contoso.onmicrosoft.com' },
+      { op: 'Replace', path: 'addresses[type eq "work"].formatted', value: '18/2111' },
+      { op: 'Add', path: `${ENTERPRISE}:department`, value: 'Retail' },
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.body.emails[0].value).toBe('AdeleV2@contoso.onmicrosoft.com');
+    expect(response.body.addresses).toEqual([{ type: 'work', formatted: '18/2111' }]);
+    expect(response.body[ENTERPRISE]).toEqual({ department: 'Retail' });
+  });
+
+  test('Remove of emails[type eq "work"].value with a value removes the work email', async () => {
+    const { entra, patch } = await entraTenant('remove-work-email');
+    const created = await entra('POST', '/Users', entraCreateBody('removed@testuser.com'));
+
+    const response = await patch(created.body.id, {
+      op: 'Remove',
+      path: 'emails[type eq "work"].value',
+      value: 'removed@testuser.com',
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body).not.toHaveProperty('emails');
+    expect((await entra('GET', filtered('emails.value eq "removed@testuser.com"'))).body.totalResults).toBe(
+      0,
+    );
   });
 
   test('"Add Manager": path manager with [{"$ref": null, "value": id}]', async () => {

@@ -15,7 +15,12 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-type Scim = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<TestResponse>;
+type Scim = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<TestResponse>;
 
 async function newTenant(label: string) {
   const { token, scimBaseUrl } = await service.createToken(`${label}-${randomUUID().slice(0, 8)}`);
@@ -213,7 +218,9 @@ describe('DELETE', () => {
       const response = await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`);
       expect(response.body.totalResults).toBe(0);
     }
-    expect((await scim('GET', '/Users')).body).toEqual(expect.objectContaining({ totalResults: 0, Resources: [] }));
+    expect((await scim('GET', '/Users')).body).toEqual(
+      expect.objectContaining({ totalResults: 0, Resources: [] }),
+    );
   });
 
   test('the userName is free again after a delete, in any case', async () => {
@@ -238,9 +245,14 @@ describe('media types', () => {
   ])('a body sent as %s is accepted', async (contentType) => {
     const { raw } = await newTenant('media');
 
-    const response = await raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'm@example.com' }), {
-      'Content-Type': contentType,
-    });
+    const response = await raw(
+      'POST',
+      '/Users',
+      JSON.stringify({ schemas: [USER], userName: 'm@example.com' }),
+      {
+        'Content-Type': contentType,
+      },
+    );
 
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toBe('application/scim+json');
@@ -249,7 +261,9 @@ describe('media types', () => {
   test('a GET with a JSON Content-Type and no body is accepted', async () => {
     const { raw } = await newTenant('media-get');
 
-    const response = await raw('GET', '/Users', undefined, { 'Content-Type': 'application/scim+json; charset=utf-8' });
+    const response = await raw('GET', '/Users', undefined, {
+      'Content-Type': 'application/scim+json; charset=utf-8',
+    });
 
     expect(response.status).toBe(200);
   });
@@ -257,16 +271,25 @@ describe('media types', () => {
   test('a body sent as text/plain is a 415', async () => {
     const { raw } = await newTenant('media-415');
 
-    const response = await raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 't@example.com' }), {
-      'Content-Type': 'text/plain',
-    });
+    const response = await raw(
+      'POST',
+      '/Users',
+      JSON.stringify({ schemas: [USER], userName: 't@example.com' }),
+      {
+        'Content-Type': 'text/plain',
+      },
+    );
 
     expectScimError(response, 415);
   });
 
   test('a body over 1 MiB is a 413', async () => {
     const { raw } = await newTenant('media-413');
-    const body = JSON.stringify({ schemas: [USER], userName: 'big@example.com', title: 'x'.repeat(1024 * 1024) });
+    const body = JSON.stringify({
+      schemas: [USER],
+      userName: 'big@example.com',
+      title: 'x'.repeat(1024 * 1024),
+    });
 
     const response = await raw('POST', '/Users', body, { 'Content-Type': 'application/scim+json' });
 
@@ -301,7 +324,9 @@ describe('malformed requests', () => {
   ])('a body that is %s is a 400 invalidSyntax', async (_name, body) => {
     const { raw } = await newTenant('not-object');
 
-    const response = await raw('POST', '/Users', JSON.stringify(body), { 'Content-Type': 'application/scim+json' });
+    const response = await raw('POST', '/Users', JSON.stringify(body), {
+      'Content-Type': 'application/scim+json',
+    });
 
     expectScimError(response, 400, 'invalidSyntax');
   });
@@ -339,11 +364,7 @@ describe('malformed requests', () => {
 });
 
 describe('routes and methods', () => {
-  test.each([
-    '/Nothing',
-    '/Users/abc/extra',
-    '/Groupies',
-  ])('GET %s is a SCIM 404', async (path) => {
+  test.each(['/Nothing', '/Users/abc/extra', '/Groupies'])('GET %s is a SCIM 404', async (path) => {
     const { scim } = await newTenant('route-404');
 
     expectScimError(await scim('GET', path), 404);
@@ -377,7 +398,10 @@ describe('no input yields a 5xx', () => {
   test.each([
     ['a userName of 2,000 characters', { userName: `${'u'.repeat(2000)}@example.com` }],
     ['a userName of 600 four-byte characters', { userName: '😀'.repeat(600) }],
-    ['an email of 3,000 characters', { userName: 'a@x.test', emails: [{ value: `${'e'.repeat(3000)}@x.test` }] }],
+    [
+      'an email of 3,000 characters',
+      { userName: 'a@x.test', emails: [{ value: `${'e'.repeat(3000)}@x.test` }] },
+    ],
     ['an externalId of 3,000 characters', { userName: 'b@x.test', externalId: 'x'.repeat(3000) }],
     [
       'attributes adding up to more than a DynamoDB item',
@@ -391,7 +415,10 @@ describe('no input yields a 5xx', () => {
         ),
       },
     ],
-    ['21 emails', { userName: 'd@x.test', emails: Array.from({ length: 21 }, (_, i) => ({ value: `${i}@x.test` })) }],
+    [
+      '21 emails',
+      { userName: 'd@x.test', emails: Array.from({ length: 21 }, (_, i) => ({ value: `${i}@x.test` })) },
+    ],
   ])('a create with %s is a 4xx', async (_name, body) => {
     const { scim } = await newTenant('no-5xx');
 
@@ -399,7 +426,9 @@ describe('no input yields a 5xx', () => {
 
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
-    expect(response.body).toEqual(expect.objectContaining({ schemas: [ERROR], status: String(response.status) }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ schemas: [ERROR], status: String(response.status) }),
+    );
   });
 
   test('a PATCH that grows the user past a DynamoDB item is a 4xx and changes nothing', async () => {
@@ -449,7 +478,11 @@ describe('no input yields a 5xx', () => {
     const response = await scim(
       method,
       `/Users/${'i'.repeat(3000)}`,
-      method === 'PUT' ? { schemas: [USER], userName: 'x@x.test' } : method === 'PATCH' ? replaceTitle('x') : undefined,
+      method === 'PUT'
+        ? { schemas: [USER], userName: 'x@x.test' }
+        : method === 'PATCH'
+          ? replaceTitle('x')
+          : undefined,
     );
 
     expectScimError(response, 404);
@@ -459,7 +492,10 @@ describe('no input yields a 5xx', () => {
     const { scim } = await newTenant('unicode');
 
     const created = await scim('POST', '/Users', { schemas: [USER], userName: 'Zoë#Ärger@Example.com' });
-    const found = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "zoë#ärger@example.com"')}`);
+    const found = await scim(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "zoë#ärger@example.com"')}`,
+    );
 
     expect(created.status).toBe(201);
     expect(created.body.userName).toBe('Zoë#Ärger@Example.com');

@@ -63,6 +63,13 @@ beforeAll(async () => {
     title: 'engineer',
     emails: [{ value: 'SHARED@example.com', type: 'home' }],
   });
+  const group = await scim('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Admins',
+    members: [{ value: ids.frank }, { value: ids.alice }],
+  });
+  if (group.status !== 201) throw new Error(`seeding the group: ${group.status} ${group.text}`);
+  ids.admins = group.body.id;
 });
 afterAll(() => service.stop());
 
@@ -145,22 +152,59 @@ describe('multi-valued attributes and value paths', () => {
       'emails.value eq "alice@example.com" and emails.type eq "home"',
       [ALICE],
     ],
-    ['a value path keeps both conditions on one value', 'emails[value eq "alice@example.com" and type eq "home"]', []],
+    [
+      'a value path keeps both conditions on one value',
+      'emails[value eq "alice@example.com" and type eq "home"]',
+      [],
+    ],
   ])('%s: %s', async (_name, filter, expected) => {
     expect(await usersMatching(filter)).toEqual(expected);
+  });
+});
+
+describe("the users' groups", () => {
+  test('groups.value eq finds the members of the group', async () => {
+    expect(await usersMatching(`groups.value eq "${ids.admins}"`)).toEqual([ALICE, FRANK]);
+  });
+
+  test('groups.value eq combines with another condition', async () => {
+    expect(await usersMatching(`groups.value eq "${ids.admins}" and name.givenName eq "alice"`)).toEqual([
+      ALICE,
+    ]);
+  });
+
+  test('a value path on groups by display name', async () => {
+    expect(await usersMatching('groups[display eq "admins"]')).toEqual([ALICE, FRANK]);
+  });
+
+  test('groups pr and not (groups pr) split the users', async () => {
+    expect(await usersMatching('groups pr')).toEqual([ALICE, FRANK]);
+    expect(await usersMatching('not (groups pr)')).toEqual([BOB, CAROL, DAVE, EVE]);
+  });
+
+  test('groups.value eq on an unknown group matches nothing', async () => {
+    expect(await usersMatching(`groups.value eq "${randomUUID()}"`)).toEqual([]);
   });
 });
 
 describe('logical operators', () => {
   test.each([
     ['or', 'name.givenName eq "carol" or nickName eq "D"', [CAROL, DAVE]],
-    ['and binds tighter than or', 'title eq "Manager" or title eq "Engineer" and active eq true', [ALICE, BOB, FRANK]],
+    [
+      'and binds tighter than or',
+      'title eq "Manager" or title eq "Engineer" and active eq true',
+      [ALICE, BOB, FRANK],
+    ],
     ['parentheses group', '(title eq "Manager" or title eq "Engineer") and active eq true', [ALICE, FRANK]],
     ['not ( )', 'not (title pr)', [CAROL, DAVE, EVE]],
     ['not without a space', 'not(userName ew "example.com")', [CAROL, DAVE]],
     ['indexed eq and a failing conjunct', 'userName eq "alice@example.com" and active eq false', []],
     ['or of two indexed equalities', 'userName eq "alice@example.com" or userName eq "dave"', [ALICE, DAVE]],
-    ['indexed email and a second condition', 'emails.value eq "shared@example.com" and emails.type eq "home"', [FRANK]],
+    [
+      'indexed email and a second condition',
+      'emails.value eq "shared@example.com" and emails.type eq "home"',
+      [FRANK],
+    ],
     ['whitespace is tolerated', '  userName   eq\t"dave"  ', [DAVE]],
   ])('%s: %s', async (_name, filter, expected) => {
     expect(await usersMatching(filter)).toEqual(expected);
@@ -186,23 +230,24 @@ describe('filtered lists page and sort', () => {
       `/Users?filter=${encodeURIComponent('userName co "example"')}&startIndex=2&count=2`,
     );
 
-    expect(response.body).toEqual(expect.objectContaining({ totalResults: 4, startIndex: 2, itemsPerPage: 2 }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ totalResults: 4, startIndex: 2, itemsPerPage: 2 }),
+    );
     expect(response.body.Resources.map((u: { userName: string }) => u.userName)).toEqual([BOB, EVE]);
   });
 
   test('a filter with count=0 answers only totalResults', async () => {
     const response = await scim('GET', `/Users?filter=${encodeURIComponent('title pr')}&count=0`);
 
-    expect(response.body).toEqual(expect.objectContaining({ totalResults: 3, itemsPerPage: 0, Resources: [] }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ totalResults: 3, itemsPerPage: 0, Resources: [] }),
+    );
   });
 
   test('descending order applies to filtered lists', async () => {
-    expect(await usersMatching('userName ew "example.com"', '&sortBy=userName&sortOrder=descending')).toEqual([
-      FRANK,
-      EVE,
-      BOB,
-      ALICE,
-    ]);
+    expect(await usersMatching('userName ew "example.com"', '&sortBy=userName&sortOrder=descending')).toEqual(
+      [FRANK, EVE, BOB, ALICE],
+    );
     expect(await usersMatching('emails.value eq "shared@example.com"', '&sortOrder=descending')).toEqual([
       FRANK,
       EVE,

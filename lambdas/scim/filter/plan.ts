@@ -14,7 +14,9 @@ export type IndexableAttribute =
   | 'id'
   | 'emails.value'
   | 'displayname'
-  | 'members.value';
+  | 'members.value'
+  /** A user's groups: answered from the group's member edges. */
+  | 'groups.value';
 
 export interface IndexableEquality {
   /** Canonical, lowercased attribute key. */
@@ -36,16 +38,38 @@ const INDEXABLE: ReadonlyMap<string, IndexableAttribute> = new Map([
   ['emails.value', 'emails.value'],
   ['members', 'members.value'],
   ['members.value', 'members.value'],
+  ['groups', 'groups.value'],
+  ['groups.value', 'groups.value'],
 ]);
 
 /** Multi-valued attributes whose value filter (`emails[value eq "x"]`) can use the "value" index. */
 const VALUE_INDEXED: ReadonlyMap<string, IndexableAttribute> = new Map([
   ['emails', 'emails.value'],
   ['members', 'members.value'],
+  ['groups', 'groups.value'],
 ]);
 
 const isCoreOrUnqualified = (path: AttributePath) =>
   path.schema === undefined || path.schema.toLowerCase().startsWith(CORE_SCHEMA_PREFIX);
+
+/**
+ * Whether the filter names the attribute anywhere (`groups`, `groups.value`, `groups[...]`, also
+ * under `not` and `or`), so that the caller can supply what resources lack until asked for.
+ */
+export function referencesAttribute(filter: Filter, name: string): boolean {
+  const lower = name.toLowerCase();
+  switch (filter.kind) {
+    case 'compare':
+    case 'present':
+    case 'valuePath':
+      return isCoreOrUnqualified(filter.path) && filter.path.attribute.toLowerCase() === lower;
+    case 'and':
+    case 'or':
+      return referencesAttribute(filter.left, name) || referencesAttribute(filter.right, name);
+    case 'not':
+      return referencesAttribute(filter.filter, name);
+  }
+}
 
 /** The conjuncts of an `and` chain, left to right. */
 function conjuncts(filter: Filter): Filter[] {
