@@ -23,7 +23,13 @@ export interface DbCounts {
   commands: Record<string, number>;
 }
 
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+const READS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
 const WRITES = new Set([
   'PutItemCommand',
   'UpdateItemCommand',
@@ -46,7 +52,7 @@ export class DbCounter {
           const input = args.input as Json;
           if (READS.has(command) || WRITES.has(command)) input.ReturnConsumedCapacity ??= 'TOTAL';
           const result = await next(args);
-          this.record(command, input, result.output as Json);
+          this.record(command, input, result.output as unknown as Json);
           return result;
         },
         { step: 'initialize', name: 'benchDbCounter' },
@@ -77,7 +83,9 @@ export class DbCounter {
       }
       case 'QueryCommand':
       case 'ScanCommand':
-        c.itemsRead += Number(output.ScannedCount ?? output.Count ?? (output.Items as unknown[])?.length ?? 0);
+        c.itemsRead += Number(
+          output.ScannedCount ?? output.Count ?? (output.Items as unknown[])?.length ?? 0,
+        );
         break;
       case 'BatchGetItemCommand':
         for (const items of Object.values((output.Responses as Record<string, unknown[]>) ?? {})) {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { keys } from '../lambdas/store/keys';
 
 /**
@@ -74,7 +80,6 @@ export class Seeder {
   ): Promise<SeededUser[]> {
     const now = new Date().toISOString();
     const users: SeededUser[] = [];
-    const self = this;
     function* items(): Generator<Item> {
       for (let n = from; n < from + count; n++) {
         const user = benchUser(n);
@@ -85,7 +90,7 @@ export class Seeder {
         yield { ...keys.emailEdge(tenantId, user.email, id), type: 'emailEdge', userId: id };
       }
     }
-    await self.write(items(), onProgress ? (written) => onProgress(Math.floor(written / 3)) : undefined);
+    await this.write(items(), onProgress ? (written) => onProgress(Math.floor(written / 3)) : undefined);
     await this.addToCounter(tenantId, 'users', count);
     return users;
   }
@@ -135,10 +140,50 @@ export class Seeder {
           userId: user.id,
           display: user.displayName,
         };
-        yield { ...keys.memberOfEdge(tenantId, user.id, groupId), type: 'memberOf', groupId, userId: user.id };
+        yield {
+          ...keys.memberOfEdge(tenantId, user.id, groupId),
+          type: 'memberOf',
+          groupId,
+          userId: user.id,
+        };
       }
     }
     await this.write(items(), onProgress ? (written) => onProgress(Math.floor(written / 2)) : undefined);
+  }
+
+  /** The group item's memberCount, read strongly consistent (checks that the runs left it exact). */
+  async memberCount(tenantId: string, groupId: string): Promise<number | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.group(tenantId, groupId), ConsistentRead: true }),
+    );
+    return result.Item?.memberCount as number | undefined;
+  }
+
+  /**
+   * Diagnostic, not seeding: the very Query the users listing runs for one page (GSI1, ascending,
+   * Limit `limit`), started after the given user, timed straight against DynamoDB without the service.
+   */
+  async timeIndexPageAfter(
+    tenantId: string,
+    after: { id: string; userName: string },
+    limit: number,
+  ): Promise<{ ms: number; items: number }> {
+    const started = performance.now();
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.usersIndexPk(tenantId) },
+        ScanIndexForward: true,
+        Limit: limit,
+        ExclusiveStartKey: {
+          ...keys.user(tenantId, after.id),
+          ...keys.usersIndex(tenantId, after.userName, after.id),
+        },
+      }),
+    );
+    return { ms: performance.now() - started, items: result.Items?.length ?? 0 };
   }
 
   private async addToCounter(tenantId: string, attribute: 'users' | 'groups', delta: number): Promise<void> {
@@ -203,7 +248,17 @@ interface BenchUser {
 }
 
 const GIVEN = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
-const FAMILY = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman'];
+const FAMILY = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Perlman',
+];
 
 /** Deterministic user number n; userNames spread over the index (not in insertion order). */
 export function benchUser(n: number): BenchUser {
