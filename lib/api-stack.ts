@@ -30,11 +30,16 @@ import type { DeploymentConfig } from './config';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 
 /** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
-export const HANDLERS: Record<HandlerName, { dir: string; tableAccess: TableAccess }> = {
+export const HANDLERS: Record<
+  HandlerName,
+  { dir: string; tableAccess: TableAccess; timeoutSeconds?: number }
+> = {
   tokens: { dir: 'tokens', tableAccess: 'readWrite' },
   discovery: { dir: 'discovery', tableAccess: 'read' },
-  users: { dir: 'users', tableAccess: 'readWrite' },
-  groups: { dir: 'groups', tableAccess: 'readWrite' },
+  // Deletes sweep memberships; filtered walks read the tenant: up to API Gateway's 29 s.
+  users: { dir: 'users', tableAccess: 'readWrite', timeoutSeconds: 28 },
+  // A 10k-member replace or a 100k-member read takes seconds: up to API Gateway's 29 s.
+  groups: { dir: 'groups', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   adminUsers: { dir: 'admin-users', tableAccess: 'readWrite' },
 };
@@ -117,6 +122,7 @@ export class ApiStack extends Stack {
         description: `Routes served by the ${name} handler`,
         table,
         tableAccess: HANDLERS[name].tableAccess,
+        timeout: HANDLERS[name].timeoutSeconds ? Duration.seconds(HANDLERS[name].timeoutSeconds) : undefined,
         environment,
       });
       this.functions[name] = handler;

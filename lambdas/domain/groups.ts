@@ -247,17 +247,34 @@ export class GroupService {
       let removed = 0;
       let added = 0;
       let ticket: number | undefined;
+      let toAdd = adds;
       if (plan.removeOthers) {
         // replace: every current member not in the new set goes, a page at a time. The ticket keeps
-        // two replaces from interleaving (which would leave the union of both sets).
+        // two replaces from interleaving (which would leave the union of both sets). The scan is a
+        // consistent read, so it also tells which of the new members are already there: those cost
+        // nothing, and the rest are written without reading their edges again.
         ticket = await this.memberships.beginReplace(tenantId, id);
+        const staying = new Set<string>();
         for await (const page of this.memberships.members(tenantId, id)) {
-          const leaving = page.map((m) => m.value).filter((v) => !plan.add.has(v));
+          const leaving: string[] = [];
+          for (const { value } of page) {
+            if (plan.add.has(value)) staying.add(value);
+            else leaving.push(value);
+          }
           if (leaving.length > 0)
-            removed += (await this.memberships.apply(tenantId, id, [], leaving, now, ticket)).removed;
+            removed += (await this.memberships.apply(tenantId, id, [], leaving, now, ticket, true)).removed;
         }
+        toAdd = adds.filter((a) => !staying.has(a.userId));
       }
-      const result = await this.memberships.apply(tenantId, id, adds, [...plan.remove], now, ticket);
+      const result = await this.memberships.apply(
+        tenantId,
+        id,
+        toAdd,
+        [...plan.remove],
+        now,
+        ticket,
+        plan.removeOthers,
+      );
       removed += result.removed;
       added += result.added;
       if (added + removed === 0) return group;
@@ -312,10 +329,9 @@ export class GroupService {
   private async validateMembers(tenantId: string, ids: string[]): Promise<MemberAdd[]> {
     if (ids.length === 0) return [];
     const found = new Map<string, MemberAdd>();
-    for (let i = 0; i < ids.length; i += 100) {
-      for (const user of await this.users.getMany(tenantId, ids.slice(i, i + 100))) {
-        found.set(user.id, { userId: user.id, display: memberDisplayOf(user) });
-      }
+    // One call: the store reads them 100 at a time, several batches in flight.
+    for (const user of await this.users.getMany(tenantId, ids)) {
+      found.set(user.id, { userId: user.id, display: memberDisplayOf(user) });
     }
     const unknown = ids.filter((id) => !found.has(id));
     if (unknown.length > 0) {

@@ -15,7 +15,10 @@ import { transactWrite } from './transact';
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Changes per transaction: an add is 3 items (edge, reverse edge, user check), plus the group's counter. */
-const CHANGES_PER_TRANSACTION = 32;
+/** Items per transaction: an add is 3 (edge, reverse edge, user check), a remove 2, plus the group's count. */
+const ITEMS_PER_TRANSACTION = 99;
+const ITEMS_PER_ADD = 3;
+const ITEMS_PER_REMOVE = 2;
 const MAX_CHUNK_ATTEMPTS = 8;
 
 export interface MemberAdd {
@@ -134,23 +137,29 @@ export class DynamoMembershipRepository {
     removes: string[],
     now: string,
     replaceTicket?: number,
+    /** True when the caller knows the adds are absent and the removes present (fresh consistent read). */
+    planKnown = false,
   ): Promise<{ added: number; removed: number; vanished: string[] }> {
     let added = 0;
     let removed = 0;
     const vanished: string[] = [];
-    const changes: ({ kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string })[] = [
+    const changes: Change[] = [
       ...removes.map((userId) => ({ kind: 'remove' as const, userId })),
       ...adds.map((add) => ({ kind: 'add' as const, add })),
     ];
-    for (let i = 0; i < changes.length; i += CHANGES_PER_TRANSACTION) {
-      let chunk = changes.slice(i, i + CHANGES_PER_TRANSACTION);
+    for (let chunk of chunksOf(changes)) {
       for (let attempt = 1; chunk.length > 0; attempt++) {
-        // Plan from what is there now: only real changes touch the count.
-        const ids = chunk.map((c) => (c.kind === 'add' ? c.add.userId : c.userId));
-        const present = await this.existing(tenantId, groupId, ids);
-        const effective = chunk.filter((c) =>
-          c.kind === 'add' ? !present.has(c.add.userId) : present.has(c.userId),
-        );
+        // Plan from what is there now, so only real changes touch the count. A caller that has just
+        // read the membership (replace) may skip that read on the first attempt: the conditions on
+        // the edges still catch any difference, and a cancelled chunk is re-planned from a read.
+        let effective = chunk;
+        if (!(planKnown && attempt === 1)) {
+          const ids = chunk.map((c) => (c.kind === 'add' ? c.add.userId : c.userId));
+          const present = await this.existing(tenantId, groupId, ids);
+          effective = chunk.filter((c) =>
+            c.kind === 'add' ? !present.has(c.add.userId) : present.has(c.userId),
+          );
+        }
         if (effective.length === 0) break;
         const items = effective.flatMap((c) =>
           c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
@@ -268,6 +277,27 @@ export class ReplaceSupersededError extends Error {
     super('A later replace of the member set superseded this one');
     this.name = 'ReplaceSupersededError';
   }
+}
+
+type Change = { kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string };
+
+/** Splits changes into transactions that stay within DynamoDB's 100-item limit. */
+function chunksOf(changes: Change[]): Change[][] {
+  const chunks: Change[][] = [];
+  let current: Change[] = [];
+  let items = 1; // the group's count update
+  for (const change of changes) {
+    const size = change.kind === 'add' ? ITEMS_PER_ADD : ITEMS_PER_REMOVE;
+    if (items + size > ITEMS_PER_TRANSACTION) {
+      chunks.push(current);
+      current = [];
+      items = 1;
+    }
+    current.push(change);
+    items += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** The group was deleted while its members were being changed. */

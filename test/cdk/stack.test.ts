@@ -137,6 +137,13 @@ describe('functions', () => {
     }
   });
 
+  test('users and groups may run up to the 29 s of API Gateway (large replaces and group reads), others 10 s', () => {
+    const timeoutOf = (prefix: string) => functions.find((fn) => fn.id.startsWith(prefix))?.Timeout;
+    expect(timeoutOf('GroupsHandler')).toBe(28);
+    expect(timeoutOf('UsersHandler')).toBe(28);
+    expect(timeoutOf('TokensHandler')).toBe(10);
+  });
+
   test('no function environment carries an admin API key or any API key', () => {
     for (const fn of functions) {
       const variables = JSON.stringify(fn.Environment?.Variables ?? {});
