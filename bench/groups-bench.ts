@@ -130,6 +130,15 @@ export async function groupsBenchmark({ seeder, timed, log }: BenchContext) {
     newMembers.every((id) => replacedIds.has(id)) &&
     replaceCount === newMembers.length;
 
+  // Okta's "push now" resends the whole set: the same members again cost a scan, no writes.
+  log(`PATCH replace members: the same ${newMembers.length} again (resync)`);
+  const resync = await timed(t, 'PATCH', `/Groups/${replaceTarget.id}`, [200, 204], {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'members', value: newMembers.map((value) => ({ value })) }],
+  });
+  log(`  ${round(resync.ms / 1000, 1)} s`);
+  const resyncCorrect = (await seeder.memberCount(t, replaceTarget.id)) === newMembers.length;
+
   // GET of the huge group with its members and gzip; memory sampled in this (the handler's) process.
   log(`GET /Groups/{id} of ${SIZES.hugeGroup} members with gzip: ${HUGE_GET_RUNS} runs`);
   const hugeRuns: HugeGetRun[] = [];
@@ -170,6 +179,12 @@ export async function groupsBenchmark({ seeder, timed, log }: BenchContext) {
       membersAfter: replacedIds.size,
       memberCountAfter: replaceCount,
       ...costOf(replace.db),
+    },
+    resync: {
+      seconds: round(resync.ms / 1000, 2),
+      status: resync.response.status,
+      correct: resyncCorrect,
+      ...costOf(resync.db),
     },
     hugeGet: {
       median: hugeMedian,
