@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HANDLERS } from '../lib/api-stack';
 import type { Cost, SIZES, Summary } from './context';
 import type { GroupsResults } from './groups-bench';
 import { mb, ratio } from './stats';
 import type { UsersResults } from './users-bench';
-import { HANDLERS } from '../lib/api-stack';
 
 export interface BenchResults {
   date: string;

@@ -1,17 +1,12 @@
-import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupRecord } from '../domain/group-record';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
-import { ScimError } from '../scim/errors';
 import { batchGet } from './batch';
 import { getDocumentClient, tableName } from './client';
-import { cancellationReasons } from './errors';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
-import { transactWrite } from './transact';
-import { ConcurrentModificationError } from './user-repository';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
 
 /**
  * Group items (docs/data-model.md): the group (with its member count), its displayName guard, its
@@ -28,7 +23,7 @@ export class DynamoGroupRepository {
         { Put: { TableName, Item: toItem(group), ConditionExpression: 'attribute_not_exists(pk)' } },
         guardPut(group),
         ...externalEdge(group, 'put'),
-        counterUpdate(group.tenantId, 1),
+        counterUpdate(group.tenantId, 'groups', 1),
       ],
       group.displayName,
     );
@@ -67,22 +62,7 @@ export class DynamoGroupRepository {
 
   async *idsByExternalId(tenantId: string, externalId: string): AsyncGenerator<string[]> {
     if (!fitsKey(externalId, STORAGE_LIMITS.lookupValueBytes)) return;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.externalIdEdgePk(tenantId, 'G', externalId) },
-          ConsistentRead: true,
-          Limit: 100,
-          ExclusiveStartKey,
-        }),
-      );
-      const ids = (result.Items ?? []).map((item) => item.groupId as string);
-      if (ids.length > 0) yield ids;
-      ExclusiveStartKey = result.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    yield* edgeIds(keys.externalIdEdgePk(tenantId, 'G', externalId), 'groupId');
   }
 
   /** Attribute change (rename, externalId) conditioned on the version read; memberCount untouched. */
@@ -130,23 +110,14 @@ export class DynamoGroupRepository {
         },
         guardDelete(group),
         ...externalEdge(group, 'delete'),
-        counterUpdate(group.tenantId, -1),
+        counterUpdate(group.tenantId, 'groups', -1),
       ],
       group.displayName,
     );
   }
 
-  async count(tenantId: string): Promise<number> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: tableName(),
-        Key: keys.counters(tenantId),
-        ConsistentRead: true,
-        ProjectionExpression: '#g',
-        ExpressionAttributeNames: { '#g': 'groups' },
-      }),
-    );
-    return Math.max(0, (result.Item?.groups as number | undefined) ?? 0);
+  count(tenantId: string): Promise<number> {
+    return readCounter(tenantId, 'groups');
   }
 
   /** A page of the tenant's groups in index order (see IndexListing). */
@@ -164,31 +135,9 @@ export class DynamoGroupRepository {
     for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);
   }
 
-  private async write(items: TransactItem[], displayName: string): Promise<void> {
-    try {
-      await transactWrite(items);
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') throw new ConcurrentModificationError();
-      if (reasons.includes('ConditionalCheckFailed')) {
-        throw ScimError.conflict(`displayName '${displayName}' is already taken in this tenant`);
-      }
-      throw error;
-    }
+  private write(items: TransactItem[], displayName: string): Promise<void> {
+    return writeGuarded(items, `displayName '${displayName}' is already taken in this tenant`);
   }
-}
-
-function counterUpdate(tenantId: string, delta: number): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.counters(tenantId),
-      UpdateExpression: 'ADD #groups :delta',
-      ExpressionAttributeNames: { '#groups': 'groups' },
-      ExpressionAttributeValues: { ':delta': delta },
-    },
-  };
 }
 
 function toItem(group: GroupRecord): Record<string, unknown> {

@@ -1,16 +1,21 @@
-import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
-import { ScimError } from '../scim/errors';
 import { batchGet } from './batch';
 import { getDocumentClient, tableName } from './client';
-import { cancellationReasons } from './errors';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
 import { DynamoMembershipRepository } from './membership-repository';
-import { transactWrite } from './transact';
+import {
+  ConcurrentModificationError,
+  counterUpdate,
+  edgeIds,
+  readCounter,
+  type TransactItem,
+  writeGuarded,
+} from './shared-items';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export { ConcurrentModificationError };
 
 /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
 export const MAX_INDEXED_EMAILS = 20;
@@ -36,15 +41,7 @@ export class DynamoUserRepository {
       { Put: { TableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
       guardPut(user),
       ...edgePuts(user, emailKeys(user.attributes), externalIdOf(user.attributes)),
-      {
-        Update: {
-          TableName,
-          Key: keys.counters(user.tenantId),
-          UpdateExpression: 'ADD #users :one',
-          ExpressionAttributeNames: { '#users': 'users' },
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
+      counterUpdate(user.tenantId, 'users', 1),
     ];
     await this.write(items, user.userName);
   }
@@ -83,22 +80,7 @@ export class DynamoUserRepository {
     if (!fitsKey(edge === 'email' ? value.toLowerCase() : value, STORAGE_LIMITS.lookupValueBytes)) return;
     const pk =
       edge === 'email' ? keys.emailEdgePk(tenantId, value) : keys.externalIdEdgePk(tenantId, 'U', value);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          Limit: 100,
-          ExclusiveStartKey,
-        }),
-      );
-      const ids = (result.Items ?? []).map((item) => item.userId as string);
-      if (ids.length > 0) yield ids;
-      ExclusiveStartKey = result.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    yield* edgeIds(pk, 'userId');
   }
 
   /** Ids of a group's members, page by page from its member edges (`groups.value eq "<id>"`). */
@@ -163,31 +145,14 @@ export class DynamoUserRepository {
         },
         guardDelete(user),
         ...edgeDeletes(user, emailKeys(user.attributes), externalIdOf(user.attributes)),
-        {
-          Update: {
-            TableName,
-            Key: keys.counters(user.tenantId),
-            UpdateExpression: 'ADD #users :minus',
-            ExpressionAttributeNames: { '#users': 'users' },
-            ExpressionAttributeValues: { ':minus': -1 },
-          },
-        },
+        counterUpdate(user.tenantId, 'users', -1),
       ],
       user.userName,
     );
   }
 
-  async count(tenantId: string): Promise<number> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: tableName(),
-        Key: keys.counters(tenantId),
-        ConsistentRead: true,
-        ProjectionExpression: '#u',
-        ExpressionAttributeNames: { '#u': 'users' },
-      }),
-    );
-    return Math.max(0, (result.Item?.users as number | undefined) ?? 0);
+  count(tenantId: string): Promise<number> {
+    return readCounter(tenantId, 'users');
   }
 
   /** A page of the tenant's users in index order (see IndexListing). */
@@ -205,29 +170,9 @@ export class DynamoUserRepository {
     for await (const items of this.listing.walk(tenantId, descending)) yield items.map(userFromItem);
   }
 
-  private async write(items: TransactItem[], userName: string): Promise<void> {
-    try {
-      await transactWrite(items);
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      // Item 0 is always the user item: its condition failing means someone else wrote it first.
-      if (reasons[0] === 'ConditionalCheckFailed') {
-        throw new ConcurrentModificationError();
-      }
-      if (reasons.includes('ConditionalCheckFailed')) {
-        throw ScimError.conflict(`userName '${userName}' is already taken in this tenant`);
-      }
-      throw error;
-    }
-  }
-}
-
-/** The user changed between read and write; the domain retries or answers 412/409. */
-export class ConcurrentModificationError extends Error {
-  constructor() {
-    super('The user was modified concurrently');
-    this.name = 'ConcurrentModificationError';
+  private write(items: TransactItem[], userName: string): Promise<void> {
+    // Item 0 is always the user item: its condition failing means someone else wrote it first.
+    return writeGuarded(items, `userName '${userName}' is already taken in this tenant`);
   }
 }
 
