@@ -72,6 +72,29 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     firstDiscovery = false;
   }
 
+  const lastSequence = new Map<string, string>();
+
+  function readShard(iterator: string) {
+    return streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+  }
+
+  async function resumeShard(shardId: string, reason: string): Promise<void> {
+    const after = lastSequence.get(shardId);
+    const iterator = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    if (iterator.ShardIterator) iterators.set(shardId, iterator.ShardIterator);
+    else iterators.delete(shardId);
+    if (process.env.LOCAL_STREAM_DEBUG)
+      console.error(`stream poller: resumed shard ${shardId} after ${reason}`);
+  }
+
   async function deliver(records: DynamoDBRecord[]): Promise<void> {
     let pending = records;
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -109,13 +132,26 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           lastDiscovery = Date.now();
         }
         for (const [shardId, iterator] of [...iterators]) {
-          const result = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          let result: Awaited<ReturnType<typeof readShard>>;
+          try {
+            result = await readShard(iterator);
+          } catch (error) {
+            // An iterator DynamoDB Local no longer honours (expired, or "past the oldest record"):
+            // continue after the last record seen on that shard (or from its start); the consumer is
+            // idempotent, so a record seen twice is harmless, and none is skipped.
+            if (!running) break;
+            await resumeShard(shardId, (error as Error).name);
+            continue;
+          }
           if (result.NextShardIterator) iterators.set(shardId, result.NextShardIterator);
           else {
             iterators.delete(shardId);
             finished.add(shardId);
           }
-          const records = (result.Records ?? []).map((r) => toLambdaRecord(r, streamArn)).filter(filter);
+          const raw = result.Records ?? [];
+          if (raw.length > 0)
+            lastSequence.set(shardId, raw[raw.length - 1].dynamodb?.SequenceNumber as string);
+          const records = raw.map((r) => toLambdaRecord(r, streamArn)).filter(filter);
           if (records.length > 0) await deliver(records);
         }
       } catch (error) {
