@@ -73,6 +73,12 @@ export const keys = {
     sk: `MEMBEROF#${groupId}`,
   }),
   memberOfEdgePrefix: 'MEMBEROF#',
+  /** A pending change of a group's memberCount, written by one member chunk, folded afterwards. */
+  countDelta: (t: string, groupId: string, deltaId: string): Key => ({
+    pk: `${tenant(t)}#G#${groupId}`,
+    sk: `DELTA#${deltaId}`,
+  }),
+  countDeltaPrefix: 'DELTA#',
 
   /** Remembered DynamoDB cursor that starts the page at `startIndex` of one list query. */
   pagingCursor: (t: string, queryHash: string, startIndex: number): Key => ({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   GetCommand,
   QueryCommand,
@@ -14,12 +15,19 @@ import { transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Changes per transaction: an add is 3 items (edge, reverse edge, user check), plus the group's counter. */
-/** Items per transaction: an add is 3 (edge, reverse edge, user check), a remove 2, plus the group's count. */
-const ITEMS_PER_TRANSACTION = 99;
+/**
+ * Items per transaction: an add is 3 (edge, reverse edge, user check), a remove 2, plus 2 for the
+ * chunk's count (the group check and the chunk's delta item).
+ */
+const ITEMS_PER_TRANSACTION = 100;
+const ITEMS_PER_CHUNK_COUNT = 2;
 const ITEMS_PER_ADD = 3;
 const ITEMS_PER_REMOVE = 2;
 const MAX_CHUNK_ATTEMPTS = 8;
+/** Chunks written at once. They share no item (the group is only checked), so they do not conflict. */
+const PARALLEL_CHUNKS = 4;
+/** Delta items folded into memberCount per transaction (plus the group update). */
+const DELTAS_PER_FOLD = 99;
 
 export interface MemberAdd {
   userId: string;
@@ -147,8 +155,11 @@ export class DynamoMembershipRepository {
       ...removes.map((userId) => ({ kind: 'remove' as const, userId })),
       ...adds.map((add) => ({ kind: 'add' as const, add })),
     ];
-    for (let chunk of chunksOf(changes)) {
-      for (let attempt = 1; chunk.length > 0; attempt++) {
+    const chunks = chunksOf(changes);
+    let failure: unknown;
+    const writeChunk = async (initial: Change[]): Promise<void> => {
+      let chunk = initial;
+      for (let attempt = 1; chunk.length > 0 && !failure; attempt++) {
         // Plan from what is there now, so only real changes touch the count. A caller that has just
         // read the membership (replace) may skip that read on the first attempt: the conditions on
         // the edges still catch any difference, and a cancelled chunk is re-planned from a read.
@@ -160,21 +171,22 @@ export class DynamoMembershipRepository {
             c.kind === 'add' ? !present.has(c.add.userId) : present.has(c.userId),
           );
         }
-        if (effective.length === 0) break;
+        if (effective.length === 0) return;
         const items = effective.flatMap((c) =>
           c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
         );
         const delta = effective.reduce((sum, c) => sum + (c.kind === 'add' ? 1 : -1), 0);
-        items.push(groupCountUpdate(tenantId, groupId, delta, now, replaceTicket));
+        items.push(...chunkCount(tenantId, groupId, delta, replaceTicket));
         try {
           await transactWrite(items);
           added += effective.filter((c) => c.kind === 'add').length;
           removed += effective.filter((c) => c.kind === 'remove').length;
-          break;
+          return;
         } catch (error) {
           const reasons = cancellationReasons(error);
           if (!reasons || attempt >= MAX_CHUNK_ATTEMPTS) throw error;
-          if (reasons[reasons.length - 1] === 'ConditionalCheckFailed') {
+          // The group check (second-to-last item) failed: the group is gone, or a later replace began.
+          if (reasons[reasons.length - ITEMS_PER_CHUNK_COUNT] === 'ConditionalCheckFailed') {
             if (replaceTicket !== undefined && (await this.groupExists(tenantId, groupId))) {
               throw new ReplaceSupersededError();
             }
@@ -186,7 +198,23 @@ export class DynamoMembershipRepository {
           chunk = chunk.filter((c) => c.kind !== 'add' || !gone.includes(c.add.userId));
         }
       }
+    };
+    const worker = async () => {
+      for (let chunk = chunks.shift(); chunk && !failure; chunk = chunks.shift()) {
+        try {
+          await writeChunk(chunk);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, worker));
+    } finally {
+      // Whatever landed is counted: the chunks' deltas go into memberCount (and the ETag moves).
+      if (added + removed > 0) await this.foldCounts(tenantId, groupId, now);
     }
+    if (failure) throw failure;
     return { added, removed, vanished };
   }
 
@@ -251,6 +279,72 @@ export class DynamoMembershipRepository {
         ]),
       );
     }
+    for (
+      let deltas = await this.deltaItems(tenantId, groupId);
+      deltas.length > 0;
+      deltas = await this.deltaItems(tenantId, groupId)
+    ) {
+      await batchDelete(deltas.map((d) => ({ pk: d.pk as string, sk: d.sk as string })));
+    }
+  }
+
+  /**
+   * Folds the chunks' delta items into the group's memberCount and bumps its version, deleting each
+   * delta in the same transaction (a delta is counted exactly once, even with two folders racing).
+   * memberCount plus the deltas not folded yet is always the exact number of member edges.
+   */
+  async foldCounts(tenantId: string, groupId: string, now: string): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_CHUNK_ATTEMPTS; attempt++) {
+      const deltas = await this.deltaItems(tenantId, groupId);
+      if (deltas.length === 0) return;
+      const sum = deltas.reduce((total, d) => total + (d.delta as number), 0);
+      try {
+        await transactWrite([
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.group(tenantId, groupId),
+              UpdateExpression: 'ADD memberCount :sum, version :one SET lastModified = :now',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':sum': sum, ':one': 1, ':now': now },
+            },
+          },
+          ...deltas.map((d) => ({
+            Delete: {
+              TableName: tableName(),
+              Key: { pk: d.pk as string, sk: d.sk as string },
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          })),
+        ]);
+        if (deltas.length < DELTAS_PER_FOLD) return;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[0] === 'ConditionalCheckFailed') {
+          // The group is gone: its deltas mean nothing any more.
+          await batchDelete(deltas.map((d) => ({ pk: d.pk as string, sk: d.sk as string })));
+          return;
+        }
+        // Another request folded some of these first: read again.
+      }
+    }
+  }
+
+  private async deltaItems(tenantId: string, groupId: string): Promise<Record<string, unknown>[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+        ExpressionAttributeValues: {
+          ':pk': keys.groupPartition(tenantId, groupId),
+          ':d': keys.countDeltaPrefix,
+        },
+        ConsistentRead: true,
+        Limit: DELTAS_PER_FOLD,
+      }),
+    );
+    return result.Items ?? [];
   }
 
   private async groupExists(tenantId: string, groupId: string): Promise<boolean> {
@@ -285,13 +379,13 @@ type Change = { kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string
 function chunksOf(changes: Change[]): Change[][] {
   const chunks: Change[][] = [];
   let current: Change[] = [];
-  let items = 1; // the group's count update
+  let items = ITEMS_PER_CHUNK_COUNT;
   for (const change of changes) {
     const size = change.kind === 'add' ? ITEMS_PER_ADD : ITEMS_PER_REMOVE;
     if (items + size > ITEMS_PER_TRANSACTION) {
       chunks.push(current);
       current = [];
-      items = 1;
+      items = ITEMS_PER_CHUNK_COUNT;
     }
     current.push(change);
     items += size;
@@ -384,6 +478,38 @@ function groupCountUpdate(
       },
     },
   };
+}
+
+/**
+ * The count of one chunk, without writing the group item (so parallel chunks never conflict): a check
+ * that the group still exists (and, for a replace, that no later replace began) and a delta item
+ * that foldCounts adds to memberCount afterwards.
+ */
+function chunkCount(
+  tenantId: string,
+  groupId: string,
+  delta: number,
+  replaceTicket?: number,
+): TransactItem[] {
+  const ticketed = replaceTicket !== undefined;
+  return [
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.group(tenantId, groupId),
+        ConditionExpression: ticketed
+          ? 'attribute_exists(pk) AND replaceSeq = :ticket'
+          : 'attribute_exists(pk)',
+        ...(ticketed ? { ExpressionAttributeValues: { ':ticket': replaceTicket } } : {}),
+      },
+    },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.countDelta(tenantId, groupId, randomUUID()), type: 'countDelta', delta },
+      },
+    },
+  ];
 }
 
 /** Maps cancellation reasons back to the adds whose user check (3rd item of each add) failed. */
