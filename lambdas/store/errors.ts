@@ -19,8 +19,15 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
-/** True when the transaction was cancelled by a conflicting transaction (safe to retry). */
+/**
+ * True when the transaction was cancelled by a conflicting transaction or by throttling of one of its
+ * items (a hot partition), not by a condition: safe to retry as is, after a backoff.
+ */
 export function isTransactionConflict(error: unknown): boolean {
   const reasons = cancellationReasons(error);
-  return !!reasons && reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+  return (
+    !!reasons &&
+    reasons.some((r) => r === 'TransactionConflict' || r === 'ThrottlingError') &&
+    !reasons.includes('ConditionalCheckFailed')
+  );
 }

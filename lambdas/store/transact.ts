@@ -2,11 +2,11 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import { getDocumentClient } from './client';
 import { isTransactionConflict } from './errors';
 
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 8;
 
 /**
  * TransactWriteItems, retried with jittered backoff when DynamoDB cancels it for a conflicting
- * concurrent transaction (AWS does; DynamoDB Local never does). Condition failures are not retried:
+ * concurrent transaction or a throttled item (AWS does; DynamoDB Local never does). Condition failures are not retried:
  * they are the caller's business (uniqueness, limits, existence).
  */
 export async function transactWrite(
