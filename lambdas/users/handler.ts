@@ -55,6 +55,15 @@ async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult>
   return { status: 200, body: listResponse(resources, { totalResults, startIndex: query.startIndex }) };
 }
 
+/** PUT and PATCH: the same shape, a different rule (RFC 7644 §3.5.1 / §3.5.2). */
+async function write(request: HttpRequest, how: 'replace' | 'patch'): Promise<HttpResult> {
+  const tenantId = tenantOf(request);
+  const body = parseJsonBody('scim', request);
+  const schema = await userSchemaFor(tenantId);
+  const user = await users[how](tenantId, request.pathParameters.id, body, schema, ifMatchOf(request));
+  return single(request, user, 200);
+}
+
 export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Users`]: {
     GET: (request) => list(request, listQueryFromGet(request, 'userName')),
@@ -80,30 +89,8 @@ export const handler = createHttpHandler('scim', {
         return { status: 304, headers: { ETag: etagOf(user.version) } };
       return single(request, user, 200);
     },
-    PUT: async (request) => {
-      const tenantId = tenantOf(request);
-      const body = parseJsonBody('scim', request);
-      const user = await users.replace(
-        tenantId,
-        request.pathParameters.id,
-        body,
-        await userSchemaFor(tenantId),
-        ifMatchOf(request),
-      );
-      return single(request, user, 200);
-    },
-    PATCH: async (request) => {
-      const tenantId = tenantOf(request);
-      const body = parseJsonBody('scim', request);
-      const user = await users.patch(
-        tenantId,
-        request.pathParameters.id,
-        body,
-        await userSchemaFor(tenantId),
-        ifMatchOf(request),
-      );
-      return single(request, user, 200);
-    },
+    PUT: (request) => write(request, 'replace'),
+    PATCH: (request) => write(request, 'patch'),
     DELETE: async (request) => {
       const tenantId = tenantOf(request);
       const id = request.pathParameters.id;
