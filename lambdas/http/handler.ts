@@ -7,6 +7,7 @@ import {
   ADMIN_JSON,
   adminErrorResult,
   type HttpResult,
+  ResponseTooLargeError,
   SCIM_JSON,
   scimErrorResult,
   toApiGatewayResult,
@@ -95,6 +96,12 @@ function authorize(kind: Kind, request: HttpRequest): void {
 }
 
 function toErrorResult(kind: Kind, error: unknown, request: HttpRequest): HttpResult {
+  if (error instanceof ResponseTooLargeError) {
+    // RFC 7644 §3.12 tooMany: more than the server is willing to return in one answer.
+    return kind === 'scim'
+      ? scimErrorResult(new ScimError(400, error.message, 'tooMany'))
+      : adminErrorResult(new AdminError(400, 'too_large', error.message));
+  }
   if (kind === 'scim' && error instanceof ScimError) return scimErrorResult(error);
   if (kind === 'admin' && error instanceof AdminError) return adminErrorResult(error);
   // A protocol error raised on the other kind of route (shared code): keep its status and message.

@@ -13,6 +13,27 @@ export interface HttpResult {
 
 const COMPRESS_ABOVE_BYTES = 1024;
 
+/**
+ * Lambda returns at most 6 MB to API Gateway (the body as sent, base64 when gzipped); keep room for the
+ * headers and the proxy envelope. A bigger answer would be a 502 from API Gateway: it is refused with a
+ * clear error instead (the handler maps it to a 400).
+ */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  constructor(bytes: number) {
+    super(
+      `The response would be ${bytes} bytes or more, over the ${MAX_RESPONSE_BYTES} bytes this API can return; ` +
+        'send Accept-Encoding: gzip, ask for fewer attributes (e.g. excludedAttributes=members), or page with count',
+    );
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+function checkSize(bytes: number): void {
+  if (bytes > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError(bytes);
+}
+
 /** Serialises a result; compresses with gzip when the client accepts it (Okta sends gzip,deflate). */
 export async function toApiGatewayResult(
   result: HttpResult,
@@ -27,10 +48,17 @@ export async function toApiGatewayResult(
       headers['Content-Encoding'] = 'gzip';
       headers.Vary = 'Accept-Encoding';
       const body = (await gzipPieces(result.body)).toString('base64');
+      checkSize(body.length);
       return { statusCode: result.status, headers, body, isBase64Encoded: true };
     }
     const pieces: string[] = [];
-    for await (const piece of result.body.pieces()) pieces.push(piece);
+    let bytes = 0;
+    for await (const piece of result.body.pieces()) {
+      pieces.push(piece);
+      bytes += Buffer.byteLength(piece, 'utf8');
+      // Stop reading members as soon as the answer cannot be sent anyway.
+      checkSize(bytes);
+    }
     return { statusCode: result.status, headers, body: pieces.join('') };
   }
   const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
@@ -38,13 +66,11 @@ export async function toApiGatewayResult(
   if (text.length > COMPRESS_ABOVE_BYTES && acceptsGzip(acceptEncoding)) {
     headers['Content-Encoding'] = 'gzip';
     headers.Vary = 'Accept-Encoding';
-    return {
-      statusCode: result.status,
-      headers,
-      body: gzipSync(Buffer.from(text, 'utf8')).toString('base64'),
-      isBase64Encoded: true,
-    };
+    const body = gzipSync(Buffer.from(text, 'utf8')).toString('base64');
+    checkSize(body.length);
+    return { statusCode: result.status, headers, body, isBase64Encoded: true };
   }
+  checkSize(Buffer.byteLength(text, 'utf8'));
   return { statusCode: result.status, headers, body: text };
 }
 
