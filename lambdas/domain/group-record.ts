@@ -15,3 +15,9 @@ export interface MemberRef {
   value: string;
   display?: string;
 }
+
+/** One member to add, with the display name its edge keeps. */
+export interface MemberAdd {
+  userId: string;
+  display?: string;
+}

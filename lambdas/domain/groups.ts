@@ -8,18 +8,14 @@ import { applyPatch, type MemberChange, parsePatchRequest, planGroupPatch } from
 import { GROUP_SCHEMA_URN } from '../scim/schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
 import type { DynamoGroupRepository } from '../store/group-repository';
-import {
-  type DynamoMembershipRepository,
-  GroupVanishedError,
-  type MemberAdd,
-  ReplaceSupersededError,
-} from '../store/membership-repository';
-import { ConcurrentModificationError, type DynamoUserRepository } from '../store/user-repository';
-import type { GroupRecord, MemberRef } from './group-record';
+import type { DynamoMembershipRepository } from '../store/membership-repository';
+import type { DynamoUserRepository } from '../store/user-repository';
+import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
 import { checkBytes, STORAGE_LIMITS } from './storage-limits';
 import { etagOf, externalIdOf } from './user-record';
 import { checkIfMatch, memberDisplayOf } from './users';
+import { ConcurrentModificationError, GroupVanishedError, ReplaceSupersededError } from './write-conflicts';
 
 /**
  * Attribute writes without If-Match that lose the version race (to another rename, or to member

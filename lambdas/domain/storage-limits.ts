@@ -11,6 +11,8 @@ export const STORAGE_LIMITS = {
   nameBytes: 512,
   /** An email value (lower-cased), an externalId or an id: keys of lookup edges and items. */
   lookupValueBytes: 1024,
+  /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
+  indexedEmails: 20,
   /** A resource's attributes as JSON; the rest of the 400 KB item is keys and metadata. */
   attributesBytes: 300 * 1024,
 } as const;

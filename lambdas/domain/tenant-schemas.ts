@@ -3,7 +3,8 @@ import type { ResourceSchema } from '../scim/schemas/types';
 
 /**
  * The User schema of one tenant: core + enterprise + the tenant's own extension once it has custom
- * attributes (settings issue). Cached briefly per tenant to keep it off every request's path.
+ * attributes (Edit Settings): one strongly consistent read of the settings item per request, so a
+ * change is seen by the very next request.
  */
 export type TenantExtensionSource = (
   tenantId: string,

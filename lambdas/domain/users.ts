@@ -7,24 +7,21 @@ import { normalizeResource } from '../scim/normalize';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
 import { USER_SCHEMA_URN } from '../scim/schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
-import {
-  ConcurrentModificationError,
-  type DynamoUserRepository,
-  MAX_INDEXED_EMAILS,
-} from '../store/user-repository';
+import type { DynamoUserRepository } from '../store/user-repository';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
 import { checkBytes, STORAGE_LIMITS } from './storage-limits';
 import { emailKeys, etagOf, externalIdOf, type UserRecord, type UserSource } from './user-record';
+import { ConcurrentModificationError } from './write-conflicts';
 
 export interface GroupRef {
   value: string;
   display?: string;
 }
 
-/** Reads a user's groups (memberships issue); none until groups exist. */
+/** Reads a user's groups (its member-of edges). */
 export type GroupsOfUser = (tenantId: string, userId: string) => Promise<GroupRef[]>;
 
-/** Keeps the `display` on the user's membership edges current after a rename (memberships issue). */
+/** Keeps the `display` on the user's membership edges current after a rename. */
 export type MemberDisplayChanged = (tenantId: string, userId: string, display: string) => Promise<void>;
 
 /** What groups show for a member: displayName, else userName. */
@@ -285,8 +282,11 @@ function toStoredAttributes(resource: Record<string, unknown>): Record<string, u
     if (!SERVER_ATTRIBUTES.includes(name)) attributes[name] = value;
   }
   const emails = emailKeys(attributes);
-  if (emails.length > MAX_INDEXED_EMAILS) {
-    throw ScimError.badRequest('invalidValue', `A user may have at most ${MAX_INDEXED_EMAILS} emails`);
+  if (emails.length > STORAGE_LIMITS.indexedEmails) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `A user may have at most ${STORAGE_LIMITS.indexedEmails} emails`,
+    );
   }
   checkStorable(attributes.userName as string, emails, externalIdOf(attributes), attributes);
   return attributes;

@@ -5,8 +5,9 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { MemberRef } from '../domain/group-record';
+import type { MemberAdd, MemberRef } from '../domain/group-record';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
+import { GroupVanishedError, ReplaceSupersededError } from '../domain/write-conflicts';
 import { batchDelete, batchGet } from './batch';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
@@ -28,11 +29,6 @@ const MAX_CHUNK_ATTEMPTS = 8;
 const PARALLEL_CHUNKS = 4;
 /** Delta items folded into memberCount per transaction (plus the group update). */
 const DELTAS_PER_FOLD = 99;
-
-export interface MemberAdd {
-  userId: string;
-  display?: string;
-}
 
 /**
  * Membership edges (docs/data-model.md): `M#<user>` in the group's partition (members of a group) and
@@ -365,14 +361,6 @@ export class DynamoMembershipRepository {
   }
 }
 
-/** A later replace of the member set started: this replace's remaining changes were not applied. */
-export class ReplaceSupersededError extends Error {
-  constructor() {
-    super('A later replace of the member set superseded this one');
-    this.name = 'ReplaceSupersededError';
-  }
-}
-
 type Change = { kind: 'add'; add: MemberAdd } | { kind: 'remove'; userId: string };
 
 /** Splits changes into transactions that stay within DynamoDB's 100-item limit. */
@@ -392,14 +380,6 @@ function chunksOf(changes: Change[]): Change[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-/** The group was deleted while its members were being changed. */
-export class GroupVanishedError extends Error {
-  constructor() {
-    super('The group was deleted concurrently');
-    this.name = 'GroupVanishedError';
-  }
 }
 
 function addItems(tenantId: string, groupId: string, add: MemberAdd): TransactItem[] {

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError } from '../domain/write-conflicts';
 import { ScimError } from '../scim/errors';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons } from './errors';
@@ -54,14 +55,6 @@ export async function* edgeIds(pk: string, idAttribute: 'userId' | 'groupId'): A
     if (ids.length > 0) yield ids;
     ExclusiveStartKey = result.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-}
-
-/** The resource changed between read and write; the domain retries or answers 412/404. */
-export class ConcurrentModificationError extends Error {
-  constructor() {
-    super('The resource was modified concurrently');
-    this.name = 'ConcurrentModificationError';
-  }
 }
 
 /**

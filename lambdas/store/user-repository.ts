@@ -6,19 +6,9 @@ import { getDocumentClient, tableName } from './client';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
 import { DynamoMembershipRepository } from './membership-repository';
-import {
-  ConcurrentModificationError,
-  counterUpdate,
-  edgeIds,
-  readCounter,
-  type TransactItem,
-  writeGuarded,
-} from './shared-items';
-
-export { ConcurrentModificationError };
+import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
 
 /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
-export const MAX_INDEXED_EMAILS = 20;
 
 export interface UserPage {
   users: UserRecord[];
