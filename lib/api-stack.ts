@@ -375,7 +375,7 @@ export class ApiStack extends Stack {
       description: 'Table stream consumer: sends invitation emails through SES',
       table,
       tableAccess: 'readWrite',
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(60),
     });
     this.allowInvites(consumer, config);
 

@@ -12,7 +12,7 @@ import { userVariables } from './user-variables';
 /** Attempts before an invite is marked failed (the admin can re-send it). */
 export const MAX_SEND_ATTEMPTS = 5;
 /** How long a sender holds an invite; a crash between guard and send is recovered after it. */
-export const SEND_LEASE_MS = 30_000;
+export const SEND_LEASE_MS = 10_000;
 
 export interface InviteConfig {
   fromAddress: string;
@@ -92,6 +92,23 @@ export class InviteService {
     return { from: this.config.fromAddress, to: email, subject, text, html };
   }
 
+  /**
+   * Takes the invite's lease. A redelivered stream record that finds a live lease most likely follows
+   * a crash between guard and send (one consumer handles a user's records at a time): it waits the
+   * lease out and takes over, so the invitation is still sent exactly once. Sent or failed invites
+   * are left alone (the admin re-sends those).
+   */
+  private async acquire(user: UserRecord, email: string, leaseId: string, resend: boolean): Promise<boolean> {
+    const take = () => this.invites.acquire(user.tenantId, user.id, email, leaseId, SEND_LEASE_MS, resend);
+    if (await take()) return true;
+    if (resend) return false;
+    const record = await this.invites.get(user.tenantId, user.id);
+    if (record?.state !== 'pending') return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, record.leaseUntil - Date.now()) + 50));
+    if (await take()) return true;
+    throw new RetryableInviteError('Another sender holds this invitation; retrying later');
+  }
+
   private async send(
     user: UserRecord,
     email: string,
@@ -99,15 +116,7 @@ export class InviteService {
     resend: boolean,
   ): Promise<InviteOutcome> {
     const leaseId = randomUUID();
-    const acquired = await this.invites.acquire(
-      user.tenantId,
-      user.id,
-      email,
-      leaseId,
-      SEND_LEASE_MS,
-      resend,
-    );
-    if (!acquired) return 'already-handled';
+    if (!(await this.acquire(user, email, leaseId, resend))) return 'already-handled';
     const message = await this.compose(user, email, settings);
     try {
       await this.mailer(message);

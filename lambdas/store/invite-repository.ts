@@ -36,7 +36,7 @@ export class DynamoInviteRepository {
 
   /**
    * Takes the right to send. `resend` (admin) also takes over a sent or failed invite. Returns false
-   * when someone else holds it or the invite was already sent.
+   * when someone else holds it or the invite was already sent (`get` tells which).
    */
   async acquire(
     tenantId: string,

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../lambdas/store/keys';
 import { freePort } from '../../local/ports';
 import { type SesLocal, startSesLocal } from '../../local/ses-local';
@@ -271,6 +271,55 @@ describe('auto-invite', () => {
       expect(await handler({ Records: [record] }, {})).toEqual({ batchItemFailures: [] });
     await settle();
     expect(await mailTo('bo@example.com')).toHaveLength(1);
+  });
+
+  test('a crash between guard and send is recovered: the redelivered record sends once', async () => {
+    const { createUser } = await tenantWithToken('invite-crash', { autoInviteUsers: false });
+    // A user created while the setting was off: no invite; now the setting is on.
+    const user = await createUser({
+      userName: 'gi@example.com',
+      emails: [{ value: 'gi@example.com' }],
+      active: true,
+    });
+    await settle();
+    expect((await service.admin('PUT', '/invite-crash/settings', inviteSettings)).status).toBe(200);
+    // What a sender that died after taking the guard leaves: pending, with a lease still running.
+    const db = new DynamoDBClient({});
+    const key = keys.invite('invite-crash', user.body.id);
+    await db.send(
+      new PutItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Item: {
+          pk: { S: key.pk },
+          sk: { S: key.sk },
+          type: { S: 'invite' },
+          state: { S: 'pending' },
+          attempts: { N: '0' },
+          email: { S: 'gi@example.com' },
+          leaseId: { S: 'dead-sender' },
+          leaseUntil: { N: String(Date.now() + 1500) },
+        },
+      }),
+    );
+    const item = await db.send(
+      new GetItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: { S: keys.user('invite-crash', user.body.id).pk }, sk: { S: 'USER' } },
+      }),
+    );
+    const { handler } = require('../../lambdas/invites/handler');
+    const record = {
+      eventID: '2',
+      eventName: 'INSERT',
+      dynamodb: { NewImage: item.Item, SequenceNumber: '2' },
+    };
+
+    expect(await handler({ Records: [record] }, {})).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [record] }, {})).toEqual({ batchItemFailures: [] });
+
+    expect(await waitForMail('gi@example.com')).toHaveLength(1);
+    const admin = await service.admin('GET', `/invite-crash/users/${user.body.id}`);
+    expect(admin.body.invite).toEqual(expect.objectContaining({ state: 'sent' }));
   });
 
   test('with the setting off, no invitation is sent', async () => {
