@@ -10,13 +10,15 @@ import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
 import { sesMailer } from '../mail/ses-mailer';
+import { DynamoGroupRepository } from '../store/group-repository';
+import { InvalidCursorError } from '../store/index-listing';
 import type { InviteRecord } from '../store/invite-repository';
 import { DynamoInviteRepository } from '../store/invite-repository';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 import { installTenantSchemaSource } from '../store/tenant-schema-source';
 import { DynamoUserRepository } from '../store/user-repository';
 
-/** The console's view of provisioned users: source, invite state, variables, re-send. */
+/** The console's view of the directory: users (source, invite state), groups (member counts), variables, re-send. */
 installTenantSchemaSource();
 const users = new DynamoUserRepository();
 const settings = new DynamoSettingsRepository();
@@ -57,7 +59,65 @@ const userView = (user: UserRecord, invite: InviteRecord | undefined) => ({
   invite: inviteView(invite),
 });
 
+const groups = new DynamoGroupRepository();
+
+/** `limit` (1-200, default 50) and `cursor` of a console listing. */
+function pageParams(request: HttpRequest): { limit: number; cursor: string | undefined } {
+  const raw = request.query.limit;
+  const limit = raw === undefined ? 50 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw AdminError.badRequest('limit must be an integer from 1 to 200');
+  return { limit, cursor: request.query.cursor || undefined };
+}
+
+/** Console listings are paged by cursor; a cursor of another listing or tenant is a 400. */
+async function listPage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw AdminError.badRequest(error.message);
+    throw error;
+  }
+}
+
 export const handler = createHttpHandler('admin', {
+  [`${ADMIN_BASE}/users`]: {
+    GET: async (request) => {
+      const tenantId = assertTenantId(request.pathParameters.tenantId);
+      const { limit, cursor } = pageParams(request);
+      const page = await listPage(() => users.pageByCursor(tenantId, limit, cursor));
+      return {
+        status: 200,
+        body: {
+          users: page.records.map((user) => {
+            const { invite: _invite, ...summary } = userView(user, undefined);
+            return summary;
+          }),
+          nextCursor: page.nextCursor,
+        },
+      };
+    },
+  },
+  [`${ADMIN_BASE}/groups`]: {
+    GET: async (request) => {
+      const tenantId = assertTenantId(request.pathParameters.tenantId);
+      const { limit, cursor } = pageParams(request);
+      const page = await listPage(() => groups.pageByCursor(tenantId, limit, cursor));
+      return {
+        status: 200,
+        body: {
+          groups: page.records.map((group) => ({
+            id: group.id,
+            displayName: group.displayName,
+            externalId: (group.attributes.externalId as string | undefined) ?? null,
+            memberCount: group.memberCount,
+            lastModified: group.lastModified,
+          })),
+          nextCursor: page.nextCursor,
+        },
+      };
+    },
+  },
   [`${ADMIN_BASE}/users/{userId}`]: {
     GET: async (request) => {
       const user = await requireUser(request);

@@ -21,6 +21,8 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/tokens/{tokenId}`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/tokens/{tokenId}/renew`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/settings`, handler: 'settings', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users`, handler: 'adminUsers', auth: 'admin' },
+  { path: `${ADMIN_BASE}/groups`, handler: 'adminUsers', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}`, handler: 'adminUsers', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'adminUsers', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'adminUsers', auth: 'admin' },

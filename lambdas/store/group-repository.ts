@@ -130,6 +130,16 @@ export class DynamoGroupRepository {
     return (await this.listing.page(tenantId, startIndex, count, descending)).map(fromItem);
   }
 
+  /** A page for the admin console, continued by an opaque cursor. */
+  async pageByCursor(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ records: GroupRecord[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
+    return { records: items.map(fromItem), nextCursor };
+  }
+
   /** Walks the tenant's groups in index order, a page at a time (non-indexed filters). */
   async *walk(tenantId: string, descending: boolean): AsyncGenerator<GroupRecord[]> {
     for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);

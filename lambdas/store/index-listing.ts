@@ -44,6 +44,36 @@ export class IndexListing {
     return items;
   }
 
+  /**
+   * A page for the admin console, continued by an opaque cursor (the LastEvaluatedKey, base64url).
+   * A cursor from another tenant's listing is refused: the tenant is part of the key it names.
+   */
+  async pageByCursor(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: Item[]; nextCursor: string | null }> {
+    let ExclusiveStartKey: Item | undefined;
+    if (cursor) {
+      ExclusiveStartKey = decodeCursor(cursor);
+      if (!ExclusiveStartKey || ExclusiveStartKey.gsi1pk !== this.partition(tenantId))
+        throw new InvalidCursorError();
+    }
+    const items: Item[] = [];
+    while (items.length < limit) {
+      const result = await this.query(tenantId, false, { Limit: limit - items.length, ExclusiveStartKey });
+      items.push(...(result.Items ?? []));
+      ExclusiveStartKey = result.LastEvaluatedKey;
+      if (!ExclusiveStartKey) break;
+    }
+    return {
+      items,
+      nextCursor: ExclusiveStartKey
+        ? Buffer.from(JSON.stringify(ExclusiveStartKey)).toString('base64url')
+        : null,
+    };
+  }
+
   /** Every item in index order, one DynamoDB page at a time (bounded memory). */
   async *walk(tenantId: string, descending: boolean): AsyncGenerator<Item[]> {
     let ExclusiveStartKey: Item | undefined;
@@ -91,5 +121,25 @@ export class IndexListing {
         ...extra,
       }),
     );
+  }
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not a cursor of this listing');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+function decodeCursor(cursor: string): Item | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!key || typeof key !== 'object' || Array.isArray(key)) return undefined;
+    const record = key as Record<string, unknown>;
+    const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+    if (Object.keys(record).length !== names.length) return undefined;
+    return names.every((n) => typeof record[n] === 'string') ? record : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -155,6 +155,16 @@ export class DynamoUserRepository {
     return (await this.listing.page(tenantId, startIndex, count, descending)).map(userFromItem);
   }
 
+  /** A page for the admin console, continued by an opaque cursor. */
+  async pageByCursor(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ records: UserRecord[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
+    return { records: items.map(userFromItem), nextCursor };
+  }
+
   /** Walks the tenant's users in index order, a page at a time (non-indexed filters). */
   async *walk(tenantId: string, descending: boolean): AsyncGenerator<UserRecord[]> {
     for await (const items of this.listing.walk(tenantId, descending)) yield items.map(userFromItem);
