@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from './ports';
@@ -45,14 +45,26 @@ export async function startDynamoDbLocal(
     join(dir, 'DynamoDBLocal.jar'),
   ];
   args.push('-port', String(port), '-sharedDb', '-disableTelemetry');
+  let pidFile: string | undefined;
   if (options.dataDir) {
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
     args.push('-dbPath', dataDir);
+    // A launcher killed outright (SIGKILL) cannot stop its java; the next start does.
+    pidFile = join(dataDir, 'dynamodb-local.pid');
+    stopStale(pidFile);
   } else {
     args.push('-inMemory');
   }
   const child: ChildProcess = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  // Whatever way this process exits (error, process.exit, a handled signal), java goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => {
+    process.removeListener('exit', killOnExit);
+    if (pidFile) rmSync(pidFile, { force: true });
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -107,6 +119,16 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export function dataDirExists(dir: string): boolean {
-  return existsSync(dir);
+/** Stops a DynamoDB Local left running by a launcher that was killed outright. */
+function stopStale(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    // Only if that pid is still a DynamoDB Local (pids are reused).
+    if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal'))
+      process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already, or not ours to look at
+  }
+  rmSync(pidFile, { force: true });
 }

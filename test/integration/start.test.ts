@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { freePort } from '../../local/ports';
 
 /** `npm start` as a newcomer runs it: one process tree, persisted data, clean stop. */
@@ -101,5 +102,19 @@ test('without Java, npm start says so clearly and exits', () => {
     expect(result.stderr).toContain('Java was not found');
   } finally {
     rmSync(binDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('a DynamoDB Local left behind by a launcher killed outright is stopped by the next start', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-stale-'));
+  try {
+    const orphan = await startDynamoDbLocal({ dataDir });
+    const next = await startDynamoDbLocal({ dataDir });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(() => process.kill(orphan.pid as number, 0)).toThrow();
+    await next.stop();
+    expect(await javaProcessesUsing(dataDir)).toEqual([]);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
