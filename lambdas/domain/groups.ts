@@ -59,7 +59,7 @@ export class GroupService {
     if (adds.length === 0) return group;
     try {
       await this.memberships.apply(tenantId, group.id, adds, [], now);
-      // Each chunk of edges moved the version (the ETag) and the count: read them back.
+      // The folded count deltas moved memberCount and the version (the ETag): read them back.
       return (await this.groups.get(tenantId, group.id)) ?? group;
     } catch (error) {
       // Compensation: a create is all or nothing; take the half-made group away again.
@@ -221,7 +221,7 @@ export class GroupService {
    * Applies an attribute edit and member changes. Everything is validated before anything is written
    * (members must be users of this tenant: else 400 invalidValue and nothing applied); then the
    * attribute change is written under optimistic concurrency, then the member edges in idempotent
-   * transactions of at most 32 changes (docs/decisions.md, "Group changes beyond 100 items").
+   * transactions of at most 100 items (docs/decisions.md, "Group changes beyond 100 items").
    */
   private async change(
     tenantId: string,

@@ -33,8 +33,8 @@ const DELTAS_PER_FOLD = 99;
 /**
  * Membership edges (docs/data-model.md): `M#<user>` in the group's partition (members of a group) and
  * `MEMBEROF#<group>` in the user's partition (groups of a user). Every change writes both edges and
- * the group's memberCount in one transaction, with conditions on the edges, so the count moves only
- * for edges that really changed, whatever runs concurrently.
+ * a count delta (folded into the group's memberCount afterwards) in one transaction, with conditions
+ * on the edges, so the count moves only for edges that really changed, whatever runs concurrently.
  */
 export class DynamoMembershipRepository {
   private readonly db = getDocumentClient();
@@ -127,7 +127,7 @@ export class DynamoMembershipRepository {
   }
 
   /**
-   * Adds and removes members in transactions of at most 32 changes. Each transaction is idempotent
+   * Adds and removes members in transactions of at most 100 items, 4 in flight. Each is idempotent
    * (put-if-absent, delete-if-present); when a condition fails because a concurrent request got there
    * first, the chunk is re-planned from a fresh read and retried. Returns the ids of users that
    * disappeared meanwhile (skipped: as if deleted right after being added). With a replace ticket
