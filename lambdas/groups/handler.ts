@@ -12,7 +12,7 @@ import {
   ifMatchOf,
   listQueryFromGet,
   listQueryFromSearch,
-  notModified,
+  notModifiedResult,
   projectionOf,
   scimBase,
 } from '../http/scim-request';
@@ -117,9 +117,7 @@ export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Groups/{id}`]: {
     GET: async (request) => {
       const group = await groups.get(tenantOf(request), request.pathParameters.id);
-      if (notModified(request, etagOf(group.version)))
-        return { status: 304, headers: { ETag: etagOf(group.version) } };
-      return single(request, group, 200);
+      return notModifiedResult(request, group.version) ?? single(request, group, 200);
     },
     PUT: async (request) => {
       const body = parseJsonBody('scim', request);

@@ -1,7 +1,9 @@
 import { type ListQuery, parseListQuery } from '../domain/list-query';
+import { etagOf } from '../domain/user-record';
 import { ScimError } from '../scim/errors';
 import { parseAttributeList } from '../scim/projection';
 import type { HttpRequest } from './request';
+import type { HttpResult } from './response';
 
 /** The tenant's SCIM base URL (what the admin copies into Okta). */
 export const scimBase = (request: HttpRequest) =>
@@ -80,4 +82,10 @@ export function notModified(request: HttpRequest, etag: string): boolean {
   if (!header) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//i, '');
   return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
+}
+
+/** RFC 7644 §3.14: a GET whose If-None-Match names the current version is answered 304 with no body. */
+export function notModifiedResult(request: HttpRequest, version: number): HttpResult | undefined {
+  const etag = etagOf(version);
+  return notModified(request, etag) ? { status: 304, headers: { ETag: etag } } : undefined;
 }

@@ -10,7 +10,7 @@ import {
   ifMatchOf,
   listQueryFromGet,
   listQueryFromSearch,
-  notModified,
+  notModifiedResult,
   projectionOf,
   scimBase,
 } from '../http/scim-request';
@@ -85,9 +85,7 @@ export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Users/{id}`]: {
     GET: async (request) => {
       const user = await users.get(tenantOf(request), request.pathParameters.id);
-      if (notModified(request, etagOf(user.version)))
-        return { status: 304, headers: { ETag: etagOf(user.version) } };
-      return single(request, user, 200);
+      return notModifiedResult(request, user.version) ?? single(request, user, 200);
     },
     PUT: (request) => write(request, 'replace'),
     PATCH: (request) => write(request, 'patch'),
