@@ -9,6 +9,21 @@ export interface Key {
 
 const tenant = (t: string) => `T#${t}`;
 
+/**
+ * A group's member edges are spread over this many partition keys: one key takes about 1,000 write
+ * units per second, and a 10k-member replace writes 20k edges (docs/data-model.md).
+ */
+export const MEMBER_SHARDS = 8;
+
+/** A stable shard per user: the sum of the id's character codes (ids are UUIDs, so this spreads evenly). */
+export function memberShardOf(userId: string): number {
+  let sum = 0;
+  for (let i = 0; i < userId.length; i++) sum = (sum + userId.charCodeAt(i)) % 65_536;
+  return sum % MEMBER_SHARDS;
+}
+
+const memberPartition = (t: string, groupId: string, shard: number) => `${tenant(t)}#G#${groupId}#M${shard}`;
+
 export const keys = {
   /** Tenant settings (custom attributes, auto-invite). */
   settings: (t: string): Key => ({ pk: tenant(t), sk: 'SETTINGS' }),
@@ -61,11 +76,17 @@ export const keys = {
     pk: `${tenant(t)}#GN#${displayName.toLowerCase()}`,
     sk: 'GUARD',
   }),
-  /** Member edge in the group's partition: members = Query begins_with(sk, 'M#'). */
+  /**
+   * Member edge in one of the group's MEMBER_SHARDS member partitions (chosen by the user id), so a
+   * big group's writes are spread over several partition keys: members = Query each of them.
+   */
   memberEdge: (t: string, groupId: string, userId: string): Key => ({
-    pk: `${tenant(t)}#G#${groupId}`,
+    pk: memberPartition(t, groupId, memberShardOf(userId)),
     sk: `M#${userId}`,
   }),
+  /** Every member partition of a group, in shard order. */
+  memberPartitions: (t: string, groupId: string): string[] =>
+    Array.from({ length: MEMBER_SHARDS }, (_, shard) => memberPartition(t, groupId, shard)),
   memberEdgePrefix: 'M#',
   /** Reverse edge in the user's partition: a user's groups = Query begins_with(sk, 'MEMBEROF#'). */
   memberOfEdge: (t: string, userId: string, groupId: string): Key => ({

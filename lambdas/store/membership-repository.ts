@@ -47,34 +47,33 @@ export class DynamoMembershipRepository {
   }
 
   /**
-   * Members of a group, page by page in user-id order (Query on the group's partition). Strongly
+   * Members of a group, page by page (a Query per member partition, user-id order within each). Strongly
    * consistent: `replace` computes who leaves from it, a group's delete sweeps its edges with it, and
    * a client reading right after its own write must see it (a default Query may miss recent edges).
    */
   async *members(tenantId: string, groupId: string, pageSize = 1000): AsyncGenerator<MemberRef[]> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-          ExpressionAttributeValues: {
-            ':pk': keys.groupPartition(tenantId, groupId),
-            ':m': keys.memberEdgePrefix,
-          },
-          ProjectionExpression: 'userId, display',
-          ConsistentRead: true,
-          Limit: pageSize,
-          ExclusiveStartKey,
-        }),
-      );
-      const page = (result.Items ?? []).map((i) => ({
-        value: i.userId as string,
-        display: i.display as string | undefined,
-      }));
-      if (page.length > 0) yield page;
-      ExclusiveStartKey = result.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for (const pk of keys.memberPartitions(tenantId, groupId)) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const result = await this.db.send(
+          new QueryCommand({
+            TableName: tableName(),
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+            ExpressionAttributeValues: { ':pk': pk, ':m': keys.memberEdgePrefix },
+            ProjectionExpression: 'userId, display',
+            ConsistentRead: true,
+            Limit: pageSize,
+            ExclusiveStartKey,
+          }),
+        );
+        const page = (result.Items ?? []).map((i) => ({
+          value: i.userId as string,
+          display: i.display as string | undefined,
+        }));
+        if (page.length > 0) yield page;
+        ExclusiveStartKey = result.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
   }
 
   /** Group ids of a user, page by page (Query on the user's partition). */

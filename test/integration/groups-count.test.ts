@@ -47,6 +47,23 @@ test('a PATCH spread over parallel chunks leaves an exact count and no pending d
   expect(response.status).toBe(204);
   await expectMembers(t, group.id, ids(users));
   expect(await pendingDeltas(t.tenantId, group.id)).toBe(0);
+  // The edges are spread over the group's member partitions (one key's write rate is limited).
+  const perPartition = await Promise.all(
+    keys.memberPartitions(t.tenantId, group.id).map(async (pk) => {
+      const result = await getDocumentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          Select: 'COUNT',
+        }),
+      );
+      return result.Count ?? 0;
+    }),
+  );
+  expect(perPartition.reduce((a, b) => a + b, 0)).toBe(150);
+  expect(Math.max(...perPartition)).toBeLessThan(60);
 });
 
 test('deltas left by an interrupted request are folded by the next change of the group', async () => {

@@ -132,20 +132,24 @@ export async function storedMemberCount(t: Tenant, groupId: string): Promise<num
  * user's partition (read directly, so a lazy cleanup on read cannot hide a leftover).
  */
 export async function storedEdges(t: Tenant, of: { groupId: string } | { userId: string }): Promise<number> {
-  const [pk, prefix] =
+  const [partitions, prefix] =
     'groupId' in of
-      ? [keys.groupPartition(t.tenantId, of.groupId), keys.memberEdgePrefix]
-      : [keys.userPartition(t.tenantId, of.userId), keys.memberOfEdgePrefix];
-  const result = await getDocumentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-      ConsistentRead: true,
-      Select: 'COUNT',
-    }),
-  );
-  return result.Count ?? 0;
+      ? [keys.memberPartitions(t.tenantId, of.groupId), keys.memberEdgePrefix]
+      : [[keys.userPartition(t.tenantId, of.userId)], keys.memberOfEdgePrefix];
+  let count = 0;
+  for (const pk of partitions) {
+    const result = await getDocumentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+        Select: 'COUNT',
+      }),
+    );
+    count += result.Count ?? 0;
+  }
+  return count;
 }
 
 /** Both: the members GET returns and the stored count, which must agree. */
