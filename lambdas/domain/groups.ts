@@ -15,17 +15,13 @@ import { collectCandidates, type ListQuery, windowOfMatches } from './list-query
 import { checkBytes, STORAGE_LIMITS } from './storage-limits';
 import { etagOf, externalIdOf } from './user-record';
 import { checkIfMatch, memberDisplayOf } from './users';
-import { ConcurrentModificationError, GroupVanishedError, ReplaceSupersededError } from './write-conflicts';
+import {
+  ConcurrentModificationError,
+  GroupVanishedError,
+  ReplaceSupersededError,
+  retryOnConflict,
+} from './write-conflicts';
 
-/**
- * Attribute writes without If-Match that lose the version race (to another rename, or to member
- * changes, which move the version too) are retried from a fresh read, with jittered backoff so that a
- * burst of writers on one group spreads out instead of answering 412 to a client that set no precondition.
- */
-const MAX_WRITE_ATTEMPTS = 10;
-
-const backOff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 const SERVER_ATTRIBUTES = ['id', 'meta', 'schemas', 'members'];
 
 /**
@@ -288,37 +284,27 @@ export class GroupService {
     edit: (current: GroupRecord) => { displayName: string; attributes: Record<string, unknown> },
     ifMatch: string | undefined,
   ): Promise<GroupRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const { displayName, attributes } = edit(current);
+    let latest = current;
+    return retryOnConflict('group', ifMatch, async (attempt) => {
+      // Attribute writes lose the version race to renames and to member changes (which move it too).
+      if (attempt > 1) latest = await this.get(latest.tenantId, latest.id);
+      const { displayName, attributes } = edit(latest);
       if (
-        displayName === current.displayName &&
-        JSON.stringify(attributes) === JSON.stringify(current.attributes)
+        displayName === latest.displayName &&
+        JSON.stringify(attributes) === JSON.stringify(latest.attributes)
       ) {
-        return current;
+        return latest;
       }
       const next: GroupRecord = {
-        ...current,
+        ...latest,
         displayName,
         attributes,
         lastModified: new Date().toISOString(),
-        version: current.version + 1,
+        version: latest.version + 1,
       };
-      try {
-        await this.groups.replaceAttributes(current, next);
-        return next;
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
-          if (error instanceof ConcurrentModificationError) {
-            throw ScimError.preconditionFailed(
-              'The group was modified concurrently; read it again and retry',
-            );
-          }
-          throw error;
-        }
-        await backOff(attempt);
-        current = await this.get(current.tenantId, current.id);
-      }
-    }
+      await this.groups.replaceAttributes(latest, next);
+      return next;
+    });
   }
 
   /** Every member must be a user of this tenant (a foreign tenant's id is simply not found here). */

@@ -49,10 +49,6 @@ export function assertTenantId(tenantId: string | undefined): string {
   return tenantId;
 }
 
-export function isValidTenantId(tenantId: string | undefined): tenantId is string {
-  return !!tenantId && TENANT_ID.test(tenantId);
-}
-
 /** 256 random bits from the CSPRNG, base64url, behind a recognisable prefix. */
 export function generateSecret(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');

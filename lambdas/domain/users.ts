@@ -11,7 +11,7 @@ import type { DynamoUserRepository } from '../store/user-repository';
 import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
 import { checkBytes, STORAGE_LIMITS } from './storage-limits';
 import { emailKeys, etagOf, externalIdOf, type UserRecord, type UserSource } from './user-record';
-import { ConcurrentModificationError } from './write-conflicts';
+import { retryOnConflict } from './write-conflicts';
 
 export interface GroupRef {
   value: string;
@@ -29,16 +29,6 @@ export function memberDisplayOf(user: UserRecord): string {
   const displayName = user.attributes.displayName;
   return typeof displayName === 'string' && displayName.length > 0 ? displayName : user.userName;
 }
-
-/**
- * Writes without If-Match that lose the version race are retried from a fresh read, with jittered
- * backoff so that a burst of writers on one user (10 PATCHes at once) spreads out instead of
- * exhausting its attempts in lock step and answering 412 to a client that set no precondition.
- */
-const MAX_WRITE_ATTEMPTS = 10;
-
-const backOff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 
 /** Attributes kept outside `attributes`: server-assigned or never stored. */
 const SERVER_ATTRIBUTES = ['id', 'meta', 'groups', 'password', 'schemas'];
@@ -119,19 +109,12 @@ export class UserService {
   }
 
   async delete(tenantId: string, id: string, ifMatch?: string): Promise<UserRecord> {
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict('user', ifMatch, async () => {
       const current = await this.get(tenantId, id);
       checkIfMatch(current, ifMatch);
-      try {
-        await this.users.delete(current);
-        return current;
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
-          throw translateConcurrency(error);
-        }
-        await backOff(attempt);
-      }
-    }
+      await this.users.delete(current);
+      return current;
+    });
   }
 
   async list(
@@ -234,7 +217,7 @@ export class UserService {
     ifMatch: string | undefined,
     change: (current: UserRecord) => Record<string, unknown>,
   ): Promise<UserRecord> {
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict('user', ifMatch, async () => {
       const current = await this.get(tenantId, id);
       checkIfMatch(current, ifMatch);
       const attributes = change(current);
@@ -246,26 +229,12 @@ export class UserService {
         lastModified: new Date().toISOString(),
         version: current.version + 1,
       };
-      try {
-        await this.users.replace(current, next);
-        const display = memberDisplayOf(next);
-        if (display !== memberDisplayOf(current)) await this.memberDisplayChanged(tenantId, id, display);
-        return next;
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || ifMatch || attempt >= MAX_WRITE_ATTEMPTS) {
-          throw translateConcurrency(error);
-        }
-        await backOff(attempt);
-      }
-    }
+      await this.users.replace(current, next);
+      const display = memberDisplayOf(next);
+      if (display !== memberDisplayOf(current)) await this.memberDisplayChanged(tenantId, id, display);
+      return next;
+    });
   }
-}
-
-function translateConcurrency(error: unknown): unknown {
-  if (error instanceof ConcurrentModificationError) {
-    return ScimError.preconditionFailed('The user was modified concurrently; read it again and retry');
-  }
-  return error;
 }
 
 /** RFC 7644 §3.14: If-Match with a stale version -> 412 Precondition Failed. */

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { SCIM_LIMITS } from '../scim/limits';
 
 export interface HttpRequest {
   method: string;
@@ -64,4 +65,5 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return mediaType === 'application/scim+json' || mediaType === 'application/json';
 }
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body accepted, as advertised in /ServiceProviderConfig (bulk.maxPayloadSize). */
+export const MAX_BODY_BYTES = SCIM_LIMITS.maxPayloadBytes;

@@ -77,7 +77,7 @@ export const ifMatchOf = (request: HttpRequest) => request.headers['if-match'];
  * GET with If-None-Match equal to the current version -> 304 Not Modified. If-None-Match compares
  * weakly (RFC 7232 §3.2): `"3"` and `W/"3"` name the same version.
  */
-export function notModified(request: HttpRequest, etag: string): boolean {
+function notModified(request: HttpRequest, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (!header) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//i, '');

@@ -10,11 +10,6 @@ import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } 
 
 /** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
 
-export interface UserPage {
-  users: UserRecord[];
-  totalResults: number;
-}
-
 /**
  * The users' single-table items (docs/data-model.md): the user item, its userName guard, its email
  * and externalId lookup edges and the tenant's user counter, always written in one transaction.
