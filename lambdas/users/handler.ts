@@ -16,6 +16,7 @@ import {
 } from '../http/scim-request';
 import { listResponse } from '../scim/list-response';
 import { project } from '../scim/projection';
+import type { ResourceSchema } from '../scim/schemas/types';
 import { groupsOfUser, refreshMemberDisplay, removeUserFromAllGroups } from '../store/membership-reader';
 import { installTenantSchemaSource } from '../store/tenant-schema-source';
 import { DynamoUserRepository } from '../store/user-repository';
@@ -27,8 +28,14 @@ const users = new UserService(new DynamoUserRepository(), groupsOfUser, refreshM
 
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 
-async function single(request: HttpRequest, user: UserRecord, status: number): Promise<HttpResult> {
-  const schema = await userSchemaFor(user.tenantId);
+/** One user as answered; `schema` is passed by writes that already read it (one settings read per request). */
+async function single(
+  request: HttpRequest,
+  user: UserRecord,
+  status: number,
+  schema?: ResourceSchema,
+): Promise<HttpResult> {
+  schema ??= await userSchemaFor(user.tenantId);
   const groups = await users.groups(user.tenantId, user.id);
   const resource = project(renderUser(user, scimBase(request), groups), schema, projectionOf(request));
   const headers: Record<string, string> = { ETag: etagOf(user.version) };
@@ -61,7 +68,7 @@ async function write(request: HttpRequest, how: 'replace' | 'patch'): Promise<Ht
   const body = parseJsonBody('scim', request);
   const schema = await userSchemaFor(tenantId);
   const user = await users[how](tenantId, request.pathParameters.id, body, schema, ifMatchOf(request));
-  return single(request, user, 200);
+  return single(request, user, 200, schema);
 }
 
 export const handler = createHttpHandler('scim', {
@@ -70,13 +77,14 @@ export const handler = createHttpHandler('scim', {
     POST: async (request) => {
       const tenantId = tenantOf(request);
       const body = parseJsonBody('scim', request);
+      const schema = await userSchemaFor(tenantId);
       const user = await users.create(
         tenantId,
         body,
-        await userSchemaFor(tenantId),
+        schema,
         sourceFromUserAgent(request.headers['user-agent']),
       );
-      return single(request, user, 201);
+      return single(request, user, 201, schema);
     },
   },
   [`${SCIM_BASE}/Users/.search`]: {
