@@ -41,7 +41,7 @@ export const HANDLERS: Record<
   // A 10k-member replace or a 100k-member read takes seconds: up to API Gateway's 29 s.
   groups: { dir: 'groups', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
-  adminUsers: { dir: 'admin-users', tableAccess: 'readWrite' },
+  directory: { dir: 'directory', tableAccess: 'readWrite' },
 };
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
@@ -157,9 +157,9 @@ export class ApiStack extends Stack {
     this.acknowledgeApiFindings();
 
     this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
-    // The console's "re-send invitation" sends through SES from the admin-users handler.
-    const adminUsers = this.functions.adminUsers;
-    if (adminUsers) this.allowInvites(adminUsers, config);
+    // The console's "re-send invitation" sends through SES from the directory handler.
+    const directory = this.functions.directory;
+    if (directory) this.allowInvites(directory, config);
 
     new CfnOutput(this, 'ScimApiUrl', {
       value: this.scimPublicBaseUrl,

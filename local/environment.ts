@@ -18,6 +18,10 @@ export function configureLocalEnvironment(options: {
     TABLE_NAME: options.tableName,
     PUBLIC_BASE_URL: options.publicBaseUrl,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Local invitation settings (the handlers refuse to start without them; the CDK stack sets its own).
+    INVITE_FROM_ADDRESS: process.env.INVITE_FROM_ADDRESS ?? 'invitations@scim.local',
+    INVITE_URL_TEMPLATE:
+      process.env.INVITE_URL_TEMPLATE ?? `${options.publicBaseUrl}/invite?tenant={tenantId}&user={userId}`,
   });
   if (options.sesEndpoint) {
     process.env.AWS_ENDPOINT_URL_SES = options.sesEndpoint;

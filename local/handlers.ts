@@ -13,7 +13,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       users: require('../lambdas/users/handler').handler,
       groups: require('../lambdas/groups/handler').handler,
       settings: require('../lambdas/settings/handler').handler,
-      adminUsers: require('../lambdas/admin-users/handler').handler,
+      directory: require('../lambdas/directory/handler').handler,
     },
   };
 }

@@ -61,8 +61,6 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   } finally {
     client.destroy();
   }
-  process.env.INVITE_FROM_ADDRESS ??= 'invitations@scim.local';
-  process.env.INVITE_URL_TEMPLATE ??= `${baseUrl}/invite?tenant={tenantId}&user={userId}`;
   const poller = options.streams
     ? await startStreamPoller({
         tableName: options.tableName,

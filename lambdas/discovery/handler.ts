@@ -1,21 +1,22 @@
-import { groupSchema, userSchemaFor } from '../domain/tenant-schemas';
+import { NotFoundError } from '../domain/errors';
+import { TenantSchemas } from '../domain/tenant-schemas';
+import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
-import { ScimError } from '../scim/errors';
 import { SCIM_LIMITS } from '../scim/limits';
 import { listResponse } from '../scim/list-response';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
 import type { ResourceSchema } from '../scim/schemas/types';
-import { installTenantSchemaSource } from '../store/tenant-schema-source';
+import { DynamoSettingsRepository } from '../store/settings-repository';
 
-installTenantSchemaSource();
+/** Discovery endpoints (RFC 7644 §4), per tenant: its User schema carries its custom attributes. */
+const schemas = new TenantSchemas(new DynamoSettingsRepository());
 
-/** Discovery endpoints (RFC 7644 §4), per tenant. */
-const tenantBase = (request: HttpRequest) => `${request.baseUrl}/scim/v2/${request.pathParameters.tenantId}`;
+const tenantBase = (request: HttpRequest) => scimBaseUrl(request);
 
 async function resourceSchemas(request: HttpRequest): Promise<ResourceSchema[]> {
-  return [await userSchemaFor(request.pathParameters.tenantId), groupSchema()];
+  return [await schemas.userSchema(request.pathParameters.tenantId), schemas.groupSchema()];
 }
 
 async function allSchemas(request: HttpRequest) {
@@ -54,7 +55,7 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const name = request.pathParameters.name?.toLowerCase();
       const found = (await resourceSchemas(request)).find((r) => r.resourceType.toLowerCase() === name);
-      if (!found) throw ScimError.notFound(`ResourceType ${request.pathParameters.name} not found`);
+      if (!found) throw new NotFoundError(`ResourceType ${request.pathParameters.name} not found`);
       return { status: 200, body: resourceTypeResource(tenantBase(request), found) };
     },
   },
@@ -66,7 +67,7 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const urn = request.pathParameters.urn?.toLowerCase();
       const found = (await allSchemas(request)).find((s) => s.id.toLowerCase() === urn);
-      if (!found) throw ScimError.notFound(`Schema ${request.pathParameters.urn} not found`);
+      if (!found) throw new NotFoundError(`Schema ${request.pathParameters.urn} not found`);
       return { status: 200, body: schemaResource(tenantBase(request), found) };
     },
   },
@@ -74,7 +75,7 @@ export const handler = createHttpHandler('scim', {
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
       method,
       async (request: HttpRequest) => {
-        throw ScimError.notFound(`No SCIM endpoint at ${request.path}`);
+        throw new NotFoundError(`No SCIM endpoint at ${request.path}`);
       },
     ]),
   ),

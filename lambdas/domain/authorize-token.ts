@@ -1,4 +1,5 @@
-import { hashSecret, isLastUsedStale, type TokenRepository } from './tokens';
+import type { TokenRepository } from './ports';
+import { hashSecret, isLastUsedStale } from './tokens';
 
 export type AuthorizationDecision =
   | { allowed: true; tenantId: string; tokenId: string }

@@ -1,26 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { ScimError } from '../scim/errors';
+import { etagOf, ifNoneMatchHolds } from '../scim/etag';
 import type { AttributePath, Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities } from '../scim/filter/plan';
+import type { ListQuery } from '../scim/list-request';
 import { normalizeResource } from '../scim/normalize';
 import { applyPatch, type MemberChange, parsePatchRequest, planGroupPatch } from '../scim/patch';
 import { GROUP_SCHEMA_URN } from '../scim/schemas';
-import type { ResourceSchema } from '../scim/schemas/types';
-import type { DynamoGroupRepository } from '../store/group-repository';
-import type { DynamoMembershipRepository } from '../store/membership-repository';
-import type { DynamoUserRepository } from '../store/user-repository';
-import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
-import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
-import { checkBytes, STORAGE_LIMITS } from './storage-limits';
-import { etagOf, externalIdOf } from './user-record';
-import { checkIfMatch, memberDisplayOf } from './users';
 import {
-  ConcurrentModificationError,
   GroupVanishedError,
+  InvalidInputError,
+  NotFoundError,
   ReplaceSupersededError,
-  retryOnConflict,
-} from './write-conflicts';
+  WriteConflictError,
+} from './errors';
+import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
+import { compareByIndexKey, type ListSource, listByQuery } from './list';
+import type { GroupRepository, MembershipRepository, UserRepository } from './ports';
+import { checkBytes, STORAGE_LIMITS } from './storage-limits';
+import { groupSchema } from './tenant-schemas';
+import { externalIdOf } from './user-record';
+import { memberDisplayOf } from './users';
+import { checkIfMatch, retryOnConflict } from './write-conflicts';
+
+/** GET with If-None-Match naming the current version: 304, members not read (RFC 7644 §3.14). */
+export type GroupRead = { notModified: boolean; group: GroupRecord };
 
 const SERVER_ATTRIBUTES = ['id', 'meta', 'schemas', 'members'];
 
@@ -30,14 +34,16 @@ const SERVER_ATTRIBUTES = ['id', 'meta', 'schemas', 'members'];
  * except `replace` of the whole member set, which must compare against every current member.
  */
 export class GroupService {
+  private readonly schema = groupSchema();
+
   constructor(
-    private readonly groups: DynamoGroupRepository,
-    private readonly memberships: DynamoMembershipRepository,
-    private readonly users: DynamoUserRepository,
+    private readonly groups: GroupRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly users: UserRepository,
   ) {}
 
-  async create(tenantId: string, body: unknown, schema: ResourceSchema): Promise<GroupRecord> {
-    const resource = normalizeResource(body, schema, 'create');
+  async create(tenantId: string, body: unknown): Promise<GroupRecord> {
+    const resource = normalizeResource(body, this.schema, 'create');
     const memberIds = memberIdsOf(resource.members);
     const adds = await this.validateMembers(tenantId, memberIds);
     const now = new Date().toISOString();
@@ -65,25 +71,20 @@ export class GroupService {
     }
   }
 
-  async get(tenantId: string, id: string): Promise<GroupRecord> {
-    const group = await this.groups.get(tenantId, id);
-    if (!group) throw ScimError.notFound(`Group ${id} not found`);
-    return group;
+  /** GET /Groups/{id}: the group; its members are streamed by the caller with `members`. */
+  async read(tenantId: string, id: string, ifNoneMatch?: string): Promise<GroupRead> {
+    const group = await this.get(tenantId, id);
+    return { notModified: ifNoneMatchHolds(ifNoneMatch, group.version), group };
   }
 
+  /** A group's members, page by page from its edges (never loaded whole). */
   members(tenantId: string, groupId: string): AsyncIterable<MemberRef[]> {
     return this.memberships.members(tenantId, groupId);
   }
 
   /** PUT (RFC 7644 §3.5.1): attributes and the whole member set are replaced. */
-  async replace(
-    tenantId: string,
-    id: string,
-    body: unknown,
-    schema: ResourceSchema,
-    ifMatch?: string,
-  ): Promise<GroupRecord> {
-    const resource = normalizeResource(body, schema, 'replace');
+  async replace(tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
+    const resource = normalizeResource(body, this.schema, 'replace');
     const ids = memberIdsOf(resource.members);
     const attributes = storedAttributes(resource);
     return this.change(
@@ -96,13 +97,8 @@ export class GroupService {
   }
 
   /** PATCH (RFC 7644 §3.5.2) as Okta and Entra send it; membership operations become edge changes. */
-  async patch(
-    tenantId: string,
-    id: string,
-    body: unknown,
-    schema: ResourceSchema,
-    ifMatch?: string,
-  ): Promise<GroupRecord> {
+  async patch(tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<GroupRecord> {
+    const schema = this.schema;
     const { memberChanges, otherOperations } = planGroupPatch(parsePatchRequest(body));
     const edit =
       otherOperations.length === 0
@@ -129,31 +125,30 @@ export class GroupService {
     try {
       await this.groups.delete(group);
     } catch (error) {
-      if (error instanceof ConcurrentModificationError) throw ScimError.notFound(`Group ${id} not found`);
+      if (error instanceof WriteConflictError) {
+        throw new NotFoundError(`Group ${id} not found`, { cause: error });
+      }
       throw error;
     }
     // The group is gone for every reader; its edges are swept page by page (safe to repeat).
     await this.memberships.removeAllOf(tenantId, id);
   }
 
+  /** GET /Groups and POST /Groups/.search; members are never loaded (see memberTermsOf). */
   async list(
     tenantId: string,
     query: ListQuery,
     baseUrl: string,
-    schema: ResourceSchema,
   ): Promise<{ groups: GroupRecord[]; totalResults: number }> {
-    if (!query.filter) {
-      const totalResults = await this.groups.count(tenantId);
-      if (query.count === 0 || query.startIndex > totalResults) return { groups: [], totalResults };
-      return {
-        groups: await this.groups.page(tenantId, query.startIndex, query.count, query.descending),
-        totalResults,
-      };
-    }
-    const test = compileFilter(query.filter, schema);
-    const terms = memberTermsOf(query.filter);
-    const asked = [...terms.ids];
-    const candidates = this.indexedCandidates(tenantId, query.filter);
+    const { items, totalResults } = await listByQuery(query, this.listSource(tenantId, query, baseUrl));
+    return { groups: items, totalResults };
+  }
+
+  private listSource(tenantId: string, query: ListQuery, baseUrl: string): ListSource<GroupRecord> {
+    const groups = this.groups;
+    const test = query.filter ? compileFilter(query.filter, this.schema) : () => true;
+    const terms = query.filter ? memberTermsOf(query.filter) : undefined;
+    const asked = terms ? [...terms.ids] : [];
     // Members are not loaded: a group is rendered with just the members the filter names that really
     // are members (one strongly consistent BatchGet of edges) — plus, for `members pr`, a stand-in
     // when its count says it has others — then the filter is evaluated. This is exact because the
@@ -161,26 +156,22 @@ export class GroupService {
     const matches = async (group: GroupRecord) => {
       const present = asked.length ? [...(await this.memberships.existing(tenantId, group.id, asked))] : [];
       const members: MemberRef[] = present.map((value) => ({ value }));
-      if (terms.presence && members.length === 0 && group.memberCount > 0) {
+      if (terms?.presence && members.length === 0 && group.memberCount > 0) {
         members.push({ value: terms.standIn });
       }
       return test(renderGroup(group, baseUrl, members));
     };
-    const filtered = filterAsync(candidates ?? this.groups.walk(tenantId, query.descending), matches);
-    if (!candidates) {
-      const { items, totalResults } = await windowOfMatches(
-        filtered,
-        () => true,
-        query.startIndex,
-        query.count,
-      );
-      return { groups: items, totalResults };
-    }
-    const all = await collectCandidates(filtered, () => true);
-    all.sort((a, b) => compareNames(a, b) * (query.descending ? -1 : 1));
     return {
-      groups: all.slice(query.startIndex - 1, query.startIndex - 1 + query.count),
-      totalResults: all.length,
+      count: () => groups.count(tenantId),
+      page: (startIndex, count, descending) => groups.page(tenantId, startIndex, count, descending),
+      walk: (descending) => groups.walk(tenantId, descending),
+      indexed: (filter) => this.indexedCandidates(tenantId, filter),
+      matching: async (page) => {
+        const kept: GroupRecord[] = [];
+        for (const group of page) if (await matches(group)) kept.push(group);
+        return kept;
+      },
+      compare: (a, b) => compareByIndexKey(a.displayName, a.id, b.displayName, b.id),
     };
   }
 
@@ -271,7 +262,9 @@ export class GroupService {
       added += result.added;
       if (added + removed === 0) return group;
     } catch (error) {
-      if (error instanceof GroupVanishedError) throw ScimError.notFound(`Group ${id} not found`);
+      if (error instanceof GroupVanishedError) {
+        throw new NotFoundError(`Group ${id} not found`, { cause: error });
+      }
       // A later replace started: it applies over this one, as if this one had finished first.
       if (error instanceof ReplaceSupersededError) return this.get(tenantId, id);
       throw error;
@@ -307,6 +300,12 @@ export class GroupService {
     });
   }
 
+  private async get(tenantId: string, id: string): Promise<GroupRecord> {
+    const group = await this.groups.get(tenantId, id);
+    if (!group) throw new NotFoundError(`Group ${id} not found`);
+    return group;
+  }
+
   /** Every member must be a user of this tenant (a foreign tenant's id is simply not found here). */
   private async validateMembers(tenantId: string, ids: string[]): Promise<MemberAdd[]> {
     if (ids.length === 0) return [];
@@ -318,8 +317,7 @@ export class GroupService {
     const unknown = ids.filter((id) => !found.has(id));
     if (unknown.length > 0) {
       const shown = unknown.slice(0, 10).join(', ');
-      throw ScimError.badRequest(
-        'invalidValue',
+      throw new InvalidInputError(
         `members must be users of this tenant; unknown: ${shown}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`,
       );
     }
@@ -378,9 +376,9 @@ export function memberTermsOf(filter: Filter): { ids: Set<string>; presence: boo
   const ids = new Set<string>();
   let presence = false;
   const unsupported = (): never => {
-    throw ScimError.badRequest(
-      'invalidFilter',
+    throw new InvalidInputError(
       'Groups can be filtered on members only by members[value eq "<id>"] (with and, or, not) and members pr',
+      { scimType: 'invalidFilter' },
     );
   };
   const isValueEq = (f: Filter): f is Extract<Filter, { kind: 'compare' }> =>
@@ -438,7 +436,7 @@ function memberIdsOf(members: unknown): string[] {
   const ids = members.map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>).value : m));
   for (const id of ids) {
     if (typeof id !== 'string' || id.length === 0) {
-      throw ScimError.badRequest('invalidValue', 'Each member needs a non-empty "value" (the user id)');
+      throw new InvalidInputError('Each member needs a non-empty "value" (the user id)');
     }
   }
   return [...new Set(ids as string[])];
@@ -457,23 +455,6 @@ function storedAttributes(resource: Record<string, unknown>): Record<string, unk
   checkBytes('externalId', externalIdOf(attributes), STORAGE_LIMITS.lookupValueBytes);
   checkBytes("The group's attributes (as JSON)", JSON.stringify(attributes), STORAGE_LIMITS.attributesBytes);
   return attributes;
-}
-
-function compareNames(a: GroupRecord, b: GroupRecord): number {
-  const left = `${a.displayName.toLowerCase()}#${a.id}`;
-  const right = `${b.displayName.toLowerCase()}#${b.id}`;
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
-async function* filterAsync<T>(
-  pages: AsyncIterable<T[]>,
-  keep: (item: T) => Promise<boolean>,
-): AsyncGenerator<T[]> {
-  for await (const page of pages) {
-    const kept: T[] = [];
-    for (const item of page) if (await keep(item)) kept.push(item);
-    if (kept.length > 0) yield kept;
-  }
 }
 
 /** The SCIM representation (RFC 7643 §4.2) with meta; `members` only when the caller passes them. */

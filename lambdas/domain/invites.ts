@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Mailer, MailMessage } from '../mail/ses-mailer';
-import type { DynamoInviteRepository, InviteRecord } from '../store/invite-repository';
-import type { DynamoSettingsRepository } from '../store/settings-repository';
-import { AdminError } from './admin-error';
+import { DeliveryFailedError, InvalidInputError, WriteConflictError } from './errors';
+import type { InviteRecord, InviteRepository, Mailer, MailMessage, SettingsRepository } from './ports';
 import type { TenantSettings } from './settings';
 import { escapeHtml, resolveTemplate } from './templates';
-import { userSchemaFor } from './tenant-schemas';
+import type { TenantSchemas } from './tenant-schemas';
 import type { UserRecord } from './user-record';
 import { userVariables } from './user-variables';
 
@@ -21,12 +19,7 @@ export interface InviteConfig {
 }
 
 /** An attempt failed and should be retried by redelivering the stream record. */
-export class RetryableInviteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RetryableInviteError';
-  }
-}
+export class RetryableInviteError extends DeliveryFailedError {}
 
 export type InviteOutcome = 'sent' | 'not-eligible' | 'setting-off' | 'already-handled';
 
@@ -36,10 +29,11 @@ export type InviteOutcome = 'sent' | 'not-eligible' | 'setting-off' | 'already-h
  */
 export class InviteService {
   constructor(
-    private readonly settings: DynamoSettingsRepository,
-    private readonly invites: DynamoInviteRepository,
+    private readonly settings: SettingsRepository,
+    private readonly invites: InviteRepository,
     private readonly mailer: Mailer,
     private readonly config: InviteConfig,
+    private readonly schemas: TenantSchemas,
   ) {}
 
   /** Handles one stream record of a user item (old and new image). */
@@ -58,14 +52,11 @@ export class InviteService {
   /** Admin re-send: sends again whatever the record says (unless a send is in flight). */
   async resend(user: UserRecord): Promise<InviteRecord | undefined> {
     const email = primaryEmail(user);
-    if (!email) throw AdminError.badRequest('The user has no email address to invite');
+    if (!email) throw new InvalidInputError('The user has no email address to invite');
     const settings = await this.settings.get(user.tenantId);
-    const outcome = await this.send(user, email, settings, true).catch((error) => {
-      if (error instanceof RetryableInviteError) throw new AdminError(502, 'send_failed', error.message);
-      throw error;
-    });
+    const outcome = await this.send(user, email, settings, true);
     if (outcome === 'already-handled')
-      throw AdminError.conflict('An invitation is being sent right now; retry shortly');
+      throw new WriteConflictError('An invitation is being sent right now; retry shortly');
     return this.invites.get(user.tenantId, user.id);
   }
 
@@ -74,7 +65,7 @@ export class InviteService {
   }
 
   async compose(user: UserRecord, email: string, settings: TenantSettings): Promise<MailMessage> {
-    const schema = await userSchemaFor(user.tenantId);
+    const schema = await this.schemas.userSchema(user.tenantId);
     const inviteLink = this.config.urlTemplate
       .replaceAll('{tenantId}', encodeURIComponent(user.tenantId))
       .replaceAll('{userId}', encodeURIComponent(user.id));
@@ -131,7 +122,9 @@ export class InviteService {
         giveUp,
       );
       if (giveUp && !resend) return 'already-handled';
-      throw new RetryableInviteError(`Sending the invitation failed: ${(error as Error).message}`);
+      throw new RetryableInviteError(`Sending the invitation failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     await this.invites.markSent(user.tenantId, user.id, leaseId);
     return 'sent';

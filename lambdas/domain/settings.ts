@@ -2,7 +2,7 @@ import { parsePatchPath } from '../scim/filter/parse';
 import { TENANT_EXTENSION_URN, tenantExtensionSchema, userResourceSchema } from '../scim/schemas';
 import { findAttribute } from '../scim/schemas/attributes';
 import type { SchemaDefinition } from '../scim/schemas/types';
-import { AdminError } from './admin-error';
+import { InvalidInputError } from './errors';
 import { variablesIn } from './templates';
 
 export interface CustomAttribute {
@@ -69,7 +69,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
  */
 export function parseSettings(body: unknown): TenantSettings {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw AdminError.badRequest('Settings must be a JSON object');
+    throw new InvalidInputError('Settings must be a JSON object');
   }
   const input = body as Record<string, unknown>;
   const problems: string[] = [];
@@ -127,7 +127,7 @@ export function parseSettings(body: unknown): TenantSettings {
     }
   }
 
-  if (problems.length > 0) throw AdminError.badRequest(`Invalid settings: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InvalidInputError(`Invalid settings: ${problems.join('; ')}`);
   return { autoInviteUsers, customAttributes, inviteEmail };
 }
 

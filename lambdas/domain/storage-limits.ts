@@ -1,9 +1,9 @@
-import { ScimError } from '../scim/errors';
+import { InvalidInputError } from './errors';
 
 /**
  * DynamoDB refuses keys over 1,024 bytes (sort keys, GSI1's `lower(name)#id`) or 2,048 bytes
  * (partition keys: guards, email and externalId edges), and items over 400 KB; a refused write would
- * be a 500. Values beyond these bounds are a 400 here (they sit well inside DynamoDB's limits with the
+ * be a 500. Values beyond these bounds are an InvalidInputError (400 invalidValue) here (they sit well inside DynamoDB's limits with the
  * tenant prefix), and lookups of longer values find nothing.
  */
 export const STORAGE_LIMITS = {
@@ -24,6 +24,6 @@ export const fitsKey = (value: string, maxBytes: number) => byteLength(value) <=
 /** A 400 invalidValue when `value` is longer than `maxBytes` of UTF-8. */
 export function checkBytes(what: string, value: string | undefined, maxBytes: number): void {
   if (value !== undefined && byteLength(value) > maxBytes) {
-    throw ScimError.badRequest('invalidValue', `${what} must be at most ${maxBytes} bytes (UTF-8)`);
+    throw new InvalidInputError(`${what} must be at most ${maxBytes} bytes (UTF-8)`);
   }
 }

@@ -1,23 +1,23 @@
 import { groupResourceSchema, userResourceSchema } from '../scim/schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
+import type { SettingsRepository } from './ports';
+import { tenantExtensionOf } from './settings';
 
 /**
- * The User schema of one tenant: core + enterprise + the tenant's own extension once it has custom
- * attributes (Edit Settings): one strongly consistent read of the settings item per request, so a
- * change is seen by the very next request.
+ * The schemas of one tenant. The User schema is core + enterprise + the tenant's own extension once it
+ * has custom attributes (Edit Settings): one strongly consistent read of the settings item per
+ * request, so a change is seen by the very next request.
  */
-export type TenantExtensionSource = (
-  tenantId: string,
-) => Promise<ResourceSchema['extensions'][number]['schema'] | undefined>;
+export class TenantSchemas {
+  constructor(private readonly settings: SettingsRepository) {}
 
-let extensionSource: TenantExtensionSource = async () => undefined;
+  async userSchema(tenantId: string): Promise<ResourceSchema> {
+    return userResourceSchema(tenantExtensionOf(await this.settings.get(tenantId)));
+  }
 
-export function setTenantExtensionSource(source: TenantExtensionSource): void {
-  extensionSource = source;
-}
-
-export async function userSchemaFor(tenantId: string): Promise<ResourceSchema> {
-  return userResourceSchema(await extensionSource(tenantId));
+  groupSchema(): ResourceSchema {
+    return groupSchema();
+  }
 }
 
 export function groupSchema(): ResourceSchema {

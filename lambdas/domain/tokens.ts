@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AdminError } from './admin-error';
+import { InvalidInputError } from './errors';
 
 /** Prefix that secret scanners can recognise (GitHub-style "scimaws_..."). */
 export const TOKEN_PREFIX = 'scimaws_';
@@ -20,17 +20,6 @@ export interface Token {
   secretHash: string;
 }
 
-export interface TokenRepository {
-  create(token: Token): Promise<void>;
-  list(tenantId: string): Promise<Token[]>;
-  get(tenantId: string, tokenId: string): Promise<Token | undefined>;
-  setStatus(token: Token, status: TokenStatus): Promise<Token>;
-  replaceSecret(token: Token, newSecretHash: string, newHint: string): Promise<Token>;
-  remove(token: Token): Promise<void>;
-  findByHash(secretHash: string): Promise<TokenByHash | undefined>;
-  touch(token: TokenByHash, now: Date): Promise<void>;
-}
-
 /** What the authorizer reads: the item keyed by the secret's hash. */
 export interface TokenByHash {
   tenantId: string;
@@ -44,7 +33,7 @@ const TENANT_ID = /^[a-z0-9-]{1,63}$/;
 
 export function assertTenantId(tenantId: string | undefined): string {
   if (!tenantId || !TENANT_ID.test(tenantId)) {
-    throw AdminError.badRequest('tenantId must be 1-63 characters of a-z, 0-9 and -');
+    throw new InvalidInputError('tenantId must be 1-63 characters of a-z, 0-9 and -');
   }
   return tenantId;
 }
@@ -92,13 +81,13 @@ export function tokenView(token: Token) {
 /** Parses the PATCH body `{status: "active" | "inactive"}`. */
 export function parseStatusChange(body: unknown): TokenStatus {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw AdminError.badRequest('Body must be a JSON object {"status": "active" | "inactive"}');
+    throw new InvalidInputError('Body must be a JSON object {"status": "active" | "inactive"}');
   }
   const { status, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw AdminError.badRequest(`Unknown field(s): ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s): ${unknown.join(', ')}`);
   if (status !== 'active' && status !== 'inactive') {
-    throw AdminError.badRequest('status must be "active" or "inactive"');
+    throw new InvalidInputError('status must be "active" or "inactive"');
   }
   return status;
 }

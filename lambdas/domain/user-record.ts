@@ -47,5 +47,3 @@ export function externalIdOf(attributes: Record<string, unknown>): string | unde
   const value = attributes.externalId;
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
-
-export const etagOf = (version: number) => `W/"${version}"`;

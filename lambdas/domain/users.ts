@@ -1,28 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { ScimError } from '../scim/errors';
+import { etagOf, ifNoneMatchHolds } from '../scim/etag';
 import type { Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities, referencesAttribute } from '../scim/filter/plan';
+import type { ListQuery } from '../scim/list-request';
 import { normalizeResource } from '../scim/normalize';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
 import { USER_SCHEMA_URN } from '../scim/schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
-import type { DynamoUserRepository } from '../store/user-repository';
-import { collectCandidates, type ListQuery, windowOfMatches } from './list-query';
-import { checkBytes, STORAGE_LIMITS } from './storage-limits';
-import { emailKeys, etagOf, externalIdOf, type UserRecord, type UserSource } from './user-record';
-import { retryOnConflict } from './write-conflicts';
+import { InvalidInputError, NotFoundError } from './errors';
+import { compareByIndexKey, type ListSource, listByQuery } from './list';
+import type { GroupRepository, MembershipRepository, UserRepository } from './ports';
+import { checkBytes, fitsKey, STORAGE_LIMITS } from './storage-limits';
+import type { TenantSchemas } from './tenant-schemas';
+import { emailKeys, externalIdOf, type UserRecord, type UserSource } from './user-record';
+import { checkIfMatch, retryOnConflict } from './write-conflicts';
 
 export interface GroupRef {
   value: string;
   display?: string;
 }
 
-/** Reads a user's groups (its member-of edges). */
-export type GroupsOfUser = (tenantId: string, userId: string) => Promise<GroupRef[]>;
+/** A user as a SCIM answer needs it: the record, its groups, and the tenant's schema to project with. */
+export interface UserView {
+  user: UserRecord;
+  groups: GroupRef[];
+  schema: ResourceSchema;
+}
 
-/** Keeps the `display` on the user's membership edges current after a rename. */
-export type MemberDisplayChanged = (tenantId: string, userId: string, display: string) => Promise<void>;
+/** GET with If-None-Match naming the current version: nothing more is read (RFC 7644 §3.14). */
+export type UserRead = { notModified: true; user: UserRecord } | ({ notModified: false } & UserView);
+
+export interface UserList {
+  /** `groups` only when the client asked for them by name (a Query per user). */
+  users: { user: UserRecord; groups?: GroupRef[] }[];
+  totalResults: number;
+  schema: ResourceSchema;
+}
 
 /** What groups show for a member: displayName, else userName. */
 export function memberDisplayOf(user: UserRecord): string {
@@ -34,23 +48,21 @@ export function memberDisplayOf(user: UserRecord): string {
 const SERVER_ATTRIBUTES = ['id', 'meta', 'groups', 'password', 'schemas'];
 
 /**
- * The rules of SCIM users (RFC 7643 §4.1, RFC 7644 §3), over the user repository.
- * `password` is accepted and dropped: this service authenticates no one with it (SSO), so it is never
- * stored, neither in clear nor hashed, and never returned.
+ * The use cases of SCIM users (RFC 7643 §4.1, RFC 7644 §3) over the user, group and membership ports.
+ * Each reads the tenant's schema once. `password` is accepted and dropped: this service authenticates
+ * no one with it (SSO), so it is never stored, neither in clear nor hashed, and never returned.
  */
 export class UserService {
   constructor(
-    private readonly users: DynamoUserRepository,
-    private readonly groupsOfUser: GroupsOfUser = async () => [],
-    private readonly memberDisplayChanged: MemberDisplayChanged = async () => undefined,
+    private readonly users: UserRepository,
+    private readonly groups: GroupRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly schemas: TenantSchemas,
   ) {}
 
-  async create(
-    tenantId: string,
-    body: unknown,
-    schema: ResourceSchema,
-    source: UserSource,
-  ): Promise<UserRecord> {
+  /** POST /Users: validate against the tenant's schema, then one transaction (guard, edges, counter). */
+  async create(tenantId: string, body: unknown, source: UserSource): Promise<UserView> {
+    const schema = await this.schemas.userSchema(tenantId);
     const attributes = toStoredAttributes(normalizeResource(body, schema, 'create'));
     const now = new Date().toISOString();
     const user: UserRecord = {
@@ -65,112 +77,125 @@ export class UserService {
       source,
     };
     await this.users.create(user);
-    return user;
+    return this.view(user, schema);
   }
 
-  async get(tenantId: string, id: string): Promise<UserRecord> {
-    const user = await this.users.get(tenantId, id);
-    if (!user) throw ScimError.notFound(`User ${id} not found`);
-    return user;
-  }
-
-  groups(tenantId: string, userId: string): Promise<GroupRef[]> {
-    return this.groupsOfUser(tenantId, userId);
+  /** GET /Users/{id}: 304 when If-None-Match names the current version, else the user with its groups. */
+  async read(tenantId: string, id: string, ifNoneMatch?: string): Promise<UserRead> {
+    const user = await this.get(tenantId, id);
+    if (ifNoneMatchHolds(ifNoneMatch, user.version)) return { notModified: true, user };
+    return { notModified: false, ...(await this.view(user, await this.schemas.userSchema(tenantId))) };
   }
 
   /** PUT (RFC 7644 §3.5.1): replaces every writable attribute; an unknown id is a 404, never a create. */
-  async replace(
-    tenantId: string,
-    id: string,
-    body: unknown,
-    schema: ResourceSchema,
-    ifMatch?: string,
-  ): Promise<UserRecord> {
+  async replace(tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<UserView> {
+    const schema = await this.schemas.userSchema(tenantId);
     const attributes = toStoredAttributes(normalizeResource(body, schema, 'replace'));
-    return this.update(tenantId, id, ifMatch, () => attributes);
+    return this.view(await this.update(tenantId, id, ifMatch, () => attributes), schema);
   }
 
   /** PATCH (RFC 7644 §3.5.2): all operations or none; concurrent writers are retried from a fresh read. */
-  async patch(
-    tenantId: string,
-    id: string,
-    body: unknown,
-    schema: ResourceSchema,
-    ifMatch?: string,
-  ): Promise<UserRecord> {
+  async patch(tenantId: string, id: string, body: unknown, ifMatch?: string): Promise<UserView> {
+    const schema = await this.schemas.userSchema(tenantId);
     const operations = parsePatchRequest(body);
-    return this.update(tenantId, id, ifMatch, (current) => {
+    const user = await this.update(tenantId, id, ifMatch, (current) => {
       const { resource } = applyPatch(current.attributes, operations, schema);
       // Re-validate the whole result like a PUT body: required userName, types, primary.
       return toStoredAttributes(
         normalizeResource({ ...resource, schemas: [USER_SCHEMA_URN] }, schema, 'replace'),
       );
     });
+    return this.view(user, schema);
   }
 
-  async delete(tenantId: string, id: string, ifMatch?: string): Promise<UserRecord> {
-    return retryOnConflict('user', ifMatch, async () => {
+  /**
+   * DELETE: memberships first (a retry finds the user still there), then the user under optimistic
+   * concurrency, then a final sweep for an add that raced the delete (adds check that the user exists,
+   * so none can follow it).
+   */
+  async delete(tenantId: string, id: string, ifMatch?: string): Promise<void> {
+    checkIfMatch(await this.get(tenantId, id), ifMatch);
+    await this.memberships.removeUserEverywhere(tenantId, id, new Date().toISOString());
+    await retryOnConflict('user', ifMatch, async () => {
       const current = await this.get(tenantId, id);
       checkIfMatch(current, ifMatch);
       await this.users.delete(current);
-      return current;
     });
+    await this.memberships.removeUserEverywhere(tenantId, id, new Date().toISOString());
   }
 
-  async list(
+  /**
+   * GET /Users and POST /Users/.search. `groups` costs a Query per user: lists return it only when the
+   * client names it in `attributes` (docs/decisions.md); a filter on groups reads them per candidate.
+   */
+  async list(tenantId: string, query: ListQuery, baseUrl: string): Promise<UserList> {
+    const schema = await this.schemas.userSchema(tenantId);
+    const { items, totalResults } = await listByQuery(
+      query,
+      this.listSource(tenantId, query, baseUrl, schema),
+    );
+    const wantsGroups = query.attributes?.some((a) => /(^|:)groups(\.|$)/i.test(a)) ?? false;
+    const users = await Promise.all(
+      items.map(async (user) =>
+        wantsGroups ? { user, groups: await this.groupsOf(tenantId, user.id) } : { user },
+      ),
+    );
+    return { users, totalResults, schema };
+  }
+
+  /**
+   * A user's groups (RFC 7643 §4.1.2, readOnly, type "direct"): the reverse edges in the user's
+   * partition plus one BatchGet of those groups for their names — O(1 + the user's groups). Edges of
+   * groups deleted meanwhile are dropped here (lazy cleanup).
+   */
+  async groupsOf(tenantId: string, userId: string): Promise<GroupRef[]> {
+    const refs: GroupRef[] = [];
+    for await (const ids of this.memberships.groupIdsOf(tenantId, userId)) {
+      const found = await this.groups.getMany(tenantId, ids);
+      const stale = ids.filter((_, i) => !found[i]);
+      if (stale.length > 0) await this.memberships.dropStaleReverseEdges(tenantId, userId, stale);
+      for (const group of found) if (group) refs.push({ value: group.id, display: group.displayName });
+    }
+    return refs;
+  }
+
+  private async get(tenantId: string, id: string): Promise<UserRecord> {
+    const user = await this.users.get(tenantId, id);
+    if (!user) throw new NotFoundError(`User ${id} not found`);
+    return user;
+  }
+
+  private async view(user: UserRecord, schema: ResourceSchema): Promise<UserView> {
+    return { user, groups: await this.groupsOf(user.tenantId, user.id), schema };
+  }
+
+  private listSource(
     tenantId: string,
     query: ListQuery,
-    render: (user: UserRecord) => Record<string, unknown>,
+    baseUrl: string,
     schema: ResourceSchema,
-  ): Promise<{ users: UserRecord[]; totalResults: number }> {
-    if (!query.filter) {
-      const totalResults = await this.users.count(tenantId);
-      if (query.count === 0 || query.startIndex > totalResults) return { users: [], totalResults };
-      const users = await this.users.page(tenantId, query.startIndex, query.count, query.descending);
-      return { users, totalResults };
-    }
-    const test = compileFilter(query.filter, schema);
-    // `render` leaves out `groups` (a Query per user); a filter on them gets them read per candidate.
-    const withGroups = referencesAttribute(query.filter, 'groups');
-    const rendered = (pages: AsyncIterable<UserRecord[]>) =>
-      this.renderPages(tenantId, pages, render, withGroups);
-    const matches = (candidate: Candidate) => test(candidate.resource);
-    const candidates = this.indexedCandidates(tenantId, query.filter);
-    if (!candidates) {
-      // No index answers this filter: walk the tenant in userName order, a page at a time.
-      const { items, totalResults } = await windowOfMatches(
-        rendered(this.users.walk(tenantId, query.descending)),
-        matches,
-        query.startIndex,
-        query.count,
-      );
-      return { users: items.map((c) => c.user), totalResults };
-    }
-    const all = (await collectCandidates(rendered(candidates), matches)).map((c) => c.user);
-    all.sort((a, b) => compareUserNames(a, b) * (query.descending ? -1 : 1));
+  ): ListSource<UserRecord> {
+    const users = this.users;
+    const test = query.filter ? compileFilter(query.filter, schema) : () => true;
+    // The filter is evaluated on the rendered user; `groups` are added only when it names them.
+    const withGroups = query.filter ? referencesAttribute(query.filter, 'groups') : false;
     return {
-      users: all.slice(query.startIndex - 1, query.startIndex - 1 + query.count),
-      totalResults: all.length,
+      count: () => users.count(tenantId),
+      page: (startIndex, count, descending) => users.page(tenantId, startIndex, count, descending),
+      walk: (descending) => users.walk(tenantId, descending),
+      indexed: (filter) => this.indexedCandidates(tenantId, filter),
+      matching: async (page) => {
+        const verdicts = await Promise.all(
+          page.map(async (user) => {
+            const resource = renderUser(user, baseUrl);
+            if (withGroups) resource.groups = renderGroups(await this.groupsOf(tenantId, user.id), baseUrl);
+            return test(resource);
+          }),
+        );
+        return page.filter((_, i) => verdicts[i]);
+      },
+      compare: (a, b) => compareByIndexKey(a.userName, a.id, b.userName, b.id),
     };
-  }
-
-  /** Each user with the resource a filter is evaluated on; `groups` added only when the filter names them. */
-  private async *renderPages(
-    tenantId: string,
-    pages: AsyncIterable<UserRecord[]>,
-    render: (user: UserRecord) => Record<string, unknown>,
-    withGroups: boolean,
-  ): AsyncGenerator<Candidate[]> {
-    for await (const page of pages) {
-      yield await Promise.all(
-        page.map(async (user) => {
-          const resource = render(user);
-          if (withGroups)
-            resource.groups = renderGroups(await this.groupsOfUser(tenantId, user.id), resource);
-          return { user, resource };
-        }),
-      );
-    }
   }
 
   /**
@@ -182,7 +207,7 @@ export class UserService {
       ['id', 'username', 'externalid', 'emails.value', 'groups.value'].includes(e.attribute),
     );
     if (!equality) return undefined;
-    const users = this.users;
+    const { users, memberships } = this;
     return (async function* () {
       switch (equality.attribute) {
         case 'id': {
@@ -196,8 +221,12 @@ export class UserService {
           return;
         }
         case 'groups.value': {
-          for await (const ids of users.idsInGroup(tenantId, equality.value)) {
-            yield await users.getMany(tenantId, ids);
+          if (!fitsKey(equality.value, STORAGE_LIMITS.lookupValueBytes)) return;
+          for await (const members of memberships.members(tenantId, equality.value, 100)) {
+            yield await users.getMany(
+              tenantId,
+              members.map((m) => m.value),
+            );
           }
           return;
         }
@@ -231,18 +260,13 @@ export class UserService {
       };
       await this.users.replace(current, next);
       const display = memberDisplayOf(next);
-      if (display !== memberDisplayOf(current)) await this.memberDisplayChanged(tenantId, id, display);
+      if (display !== memberDisplayOf(current)) {
+        // The member display shown in GET /Groups/{id} follows the user's name.
+        await this.memberships.refreshDisplay(tenantId, id, display);
+      }
       return next;
     });
   }
-}
-
-/** RFC 7644 §3.14: If-Match with a stale version -> 412 Precondition Failed. */
-export function checkIfMatch(user: { version: number }, ifMatch: string | undefined): void {
-  if (!ifMatch) return;
-  const tags = ifMatch.split(',').map((t) => t.trim());
-  if (tags.includes('*') || tags.includes(etagOf(user.version)) || tags.includes(`"${user.version}"`)) return;
-  throw ScimError.preconditionFailed(`ETag does not match; the current version is ${etagOf(user.version)}`);
 }
 
 function toStoredAttributes(resource: Record<string, unknown>): Record<string, unknown> {
@@ -252,10 +276,7 @@ function toStoredAttributes(resource: Record<string, unknown>): Record<string, u
   }
   const emails = emailKeys(attributes);
   if (emails.length > STORAGE_LIMITS.indexedEmails) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `A user may have at most ${STORAGE_LIMITS.indexedEmails} emails`,
-    );
+    throw new InvalidInputError(`A user may have at most ${STORAGE_LIMITS.indexedEmails} emails`);
   }
   checkStorable(attributes.userName as string, emails, externalIdOf(attributes), attributes);
   return attributes;
@@ -282,22 +303,7 @@ function activeOf(attributes: Record<string, unknown>): boolean {
   return attributes.active !== false;
 }
 
-/** The order of GSI1 (lower(userName) then id), so index answers and walks agree. */
-function compareUserNames(a: UserRecord, b: UserRecord): number {
-  const left = `${a.userName.toLowerCase()}#${a.id}`;
-  const right = `${b.userName.toLowerCase()}#${b.id}`;
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
-interface Candidate {
-  user: UserRecord;
-  resource: Record<string, unknown>;
-}
-
-/** `groups` as `renderUser` writes them, on a resource rendered without them (base URL from its meta). */
-function renderGroups(groups: GroupRef[], resource: Record<string, unknown>): Record<string, unknown>[] {
-  const location = String((resource.meta as Record<string, unknown> | undefined)?.location ?? '');
-  const baseUrl = location.replace(/\/Users\/[^/]*$/, '');
+function renderGroups(groups: GroupRef[], baseUrl: string): Record<string, unknown>[] {
   return groups.map((g) => ({ ...g, $ref: `${baseUrl}/Groups/${g.value}`, type: 'direct' }));
 }
 
@@ -310,9 +316,7 @@ export function renderUser(user: UserRecord, baseUrl: string, groups?: GroupRef[
     id: user.id,
     ...user.attributes,
     active: user.active,
-    ...(groups
-      ? { groups: groups.map((g) => ({ ...g, $ref: `${baseUrl}/Groups/${g.value}`, type: 'direct' })) }
-      : {}),
+    ...(groups ? { groups: renderGroups(groups, baseUrl) } : {}),
     meta: {
       resourceType: 'User',
       created: user.created,

@@ -1,33 +1,25 @@
 import type { GroupRecord } from '../domain/group-record';
-import { GroupService, renderGroup, renderMember } from '../domain/groups';
-import type { ListQuery } from '../domain/list-query';
+import { renderGroup, renderMember } from '../domain/groups';
 import { groupSchema } from '../domain/tenant-schemas';
-import { etagOf } from '../domain/user-record';
+import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import { JsonStream } from '../http/json-stream';
 import type { HttpRequest } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
+import { etagOf } from '../scim/etag';
 import {
-  ifMatchOf,
-  listQueryFromGet,
-  listQueryFromSearch,
-  notModifiedResult,
-  projectionOf,
-  scimBase,
-} from '../http/scim-request';
-import { LIST_RESPONSE_SCHEMA } from '../scim/list-response';
+  type ListQuery,
+  listQueryFromQueryString,
+  listQueryFromSearchRequest,
+  projectionFromQuery,
+} from '../scim/list-request';
+import { listResponsePieces, resourceWithStreamedValues } from '../scim/list-response';
 import { type ProjectionParams, project } from '../scim/projection';
-import { DynamoGroupRepository } from '../store/group-repository';
-import { DynamoMembershipRepository } from '../store/membership-repository';
-import { DynamoUserRepository } from '../store/user-repository';
+import { groupService } from './compose';
 
 /** SCIM /Groups (RFC 7644 §3) with members streamed from their edge items. */
-const groups = new GroupService(
-  new DynamoGroupRepository(),
-  new DynamoMembershipRepository(),
-  new DynamoUserRepository(),
-);
+const groups = groupService();
 const schema = groupSchema();
 
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
@@ -51,49 +43,40 @@ async function* groupPieces(
   }
   const kept = Object.keys(probeMembers[0] ?? {});
   const { members: _members, ...rest } = projected;
-  const head = JSON.stringify(rest);
-  yield `${head.slice(0, -1)}${Object.keys(rest).length > 0 ? ',' : ''}"members":[`;
-  let first = true;
-  for await (const page of groups.members(group.tenantId, group.id)) {
-    const parts: string[] = [];
-    for (const member of page) {
-      const rendered = renderMember(member, base);
-      parts.push(
-        JSON.stringify(Object.fromEntries(kept.filter((k) => k in rendered).map((k) => [k, rendered[k]]))),
-      );
-    }
-    yield (first ? '' : ',') + parts.join(',');
-    first = false;
-  }
-  yield ']}';
+  yield* resourceWithStreamedValues(rest, 'members', memberPages(group, base, kept));
 }
 
-function single(request: HttpRequest, group: GroupRecord, status: number): HttpResult {
+async function* memberPages(group: GroupRecord, base: string, kept: string[]): AsyncGenerator<string[]> {
+  for await (const page of groups.members(group.tenantId, group.id)) {
+    yield page.map((member) => {
+      const rendered = renderMember(member, base);
+      return JSON.stringify(
+        Object.fromEntries(kept.filter((k) => k in rendered).map((k) => [k, rendered[k]])),
+      );
+    });
+  }
+}
+
+function single(request: HttpRequest, group: GroupRecord, status: 200 | 201): HttpResult {
+  const base = scimBaseUrl(request);
   const headers: Record<string, string> = { ETag: etagOf(group.version) };
-  if (status === 201) headers.Location = `${scimBase(request)}/Groups/${group.id}`;
-  const base = scimBase(request);
-  return { status, headers, body: new JsonStream(() => groupPieces(group, base, projectionOf(request))) };
+  if (status === 201) headers.Location = `${base}/Groups/${group.id}`;
+  const params = projectionFromQuery(request.query);
+  return { status, headers, body: new JsonStream(() => groupPieces(group, base, params)) };
 }
 
 async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult> {
-  const base = scimBase(request);
-  const { groups: page, totalResults } = await groups.list(tenantOf(request), query, base, schema);
-  const head = {
-    schemas: [LIST_RESPONSE_SCHEMA],
-    totalResults,
-    startIndex: query.startIndex,
-    itemsPerPage: page.length,
-  };
+  const base = scimBaseUrl(request);
+  const { groups: page, totalResults } = await groups.list(tenantOf(request), query, base);
+  const head = { totalResults, startIndex: query.startIndex, itemsPerPage: page.length };
   return {
     status: 200,
-    body: new JsonStream(async function* () {
-      yield `${JSON.stringify(head).slice(0, -1)},"Resources":[`;
-      for (const [index, group] of page.entries()) {
-        if (index > 0) yield ',';
-        yield* groupPieces(group, base, query);
-      }
-      yield ']}';
-    }),
+    body: new JsonStream(() =>
+      listResponsePieces(
+        head,
+        page.map((group) => groupPieces(group, base, query)),
+      ),
+    ),
   };
 }
 
@@ -105,44 +88,45 @@ function afterPatch(request: HttpRequest, group: GroupRecord): HttpResult {
 
 export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Groups`]: {
-    GET: (request) => list(request, listQueryFromGet(request, 'displayName')),
-    POST: async (request) => {
-      const group = await groups.create(tenantOf(request), parseJsonBody('scim', request), schema);
-      return single(request, group, 201);
-    },
+    GET: (request) => list(request, listQueryFromQueryString(request.query, 'displayName')),
+    POST: async (request) =>
+      single(request, await groups.create(tenantOf(request), parseJsonBody(request)), 201),
   },
   [`${SCIM_BASE}/Groups/.search`]: {
-    POST: (request) => list(request, listQueryFromSearch(parseJsonBody('scim', request), 'displayName')),
+    POST: (request) => list(request, listQueryFromSearchRequest(parseJsonBody(request), 'displayName')),
   },
   [`${SCIM_BASE}/Groups/{id}`]: {
     GET: async (request) => {
-      const group = await groups.get(tenantOf(request), request.pathParameters.id);
-      return notModifiedResult(request, group.version) ?? single(request, group, 200);
+      const read = await groups.read(
+        tenantOf(request),
+        request.pathParameters.id,
+        request.headers['if-none-match'],
+      );
+      if (read.notModified) return { status: 304, headers: { ETag: etagOf(read.group.version) } };
+      return single(request, read.group, 200);
     },
     PUT: async (request) => {
-      const body = parseJsonBody('scim', request);
+      const body = parseJsonBody(request);
       const group = await groups.replace(
         tenantOf(request),
         request.pathParameters.id,
         body,
-        schema,
-        ifMatchOf(request),
+        request.headers['if-match'],
       );
       return single(request, group, 200);
     },
     PATCH: async (request) => {
-      const body = parseJsonBody('scim', request);
+      const body = parseJsonBody(request);
       const group = await groups.patch(
         tenantOf(request),
         request.pathParameters.id,
         body,
-        schema,
-        ifMatchOf(request),
+        request.headers['if-match'],
       );
       return afterPatch(request, group);
     },
     DELETE: async (request) => {
-      await groups.delete(tenantOf(request), request.pathParameters.id, ifMatchOf(request));
+      await groups.delete(tenantOf(request), request.pathParameters.id, request.headers['if-match']);
       return { status: 204 };
     },
   },

@@ -1,7 +1,5 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { AdminError } from '../domain/admin-error';
-import { type ScimError, toScimErrorBody } from '../scim/errors';
 import { JsonStream } from './json-stream';
 import { SCIM_CONTENT_TYPE } from './routes';
 
@@ -16,7 +14,7 @@ const COMPRESS_ABOVE_BYTES = 1024;
 /**
  * Lambda returns at most 6 MB to API Gateway (the body as sent, base64 when gzipped); keep room for the
  * headers and the proxy envelope. A bigger answer would be a 502 from API Gateway: it is refused with a
- * clear error instead (the handler maps it to a 400).
+ * clear error instead (RFC 7644 §3.12 tooMany on SCIM routes).
  */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
@@ -101,14 +99,6 @@ function acceptsGzip(acceptEncoding: string | undefined): boolean {
       const q = params.find((p) => p.trim().startsWith('q='));
       return (coding === 'gzip' || coding === '*') && (!q || Number(q.trim().slice(2)) > 0);
     });
-}
-
-export function scimErrorResult(error: ScimError): HttpResult {
-  return { status: error.status, body: toScimErrorBody(error), headers: error.headers };
-}
-
-export function adminErrorResult(error: AdminError): HttpResult {
-  return { status: error.status, body: { error: error.error, message: error.message } };
 }
 
 export const SCIM_JSON = SCIM_CONTENT_TYPE;

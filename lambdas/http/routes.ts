@@ -4,7 +4,7 @@
  * same routes. Methods are dispatched inside each handler (ANY in API Gateway), which lets a handler
  * answer 405 with the SCIM or admin error body instead of API Gateway's default 403.
  */
-export type HandlerName = 'tokens' | 'settings' | 'adminUsers' | 'discovery' | 'users' | 'groups';
+export type HandlerName = 'tokens' | 'settings' | 'directory' | 'discovery' | 'users' | 'groups';
 export type RouteAuth = 'admin' | 'scim';
 
 export interface Route {
@@ -21,11 +21,11 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/tokens/{tokenId}`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/tokens/{tokenId}/renew`, handler: 'tokens', auth: 'admin' },
   { path: `${ADMIN_BASE}/settings`, handler: 'settings', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users`, handler: 'adminUsers', auth: 'admin' },
-  { path: `${ADMIN_BASE}/groups`, handler: 'adminUsers', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users/{userId}`, handler: 'adminUsers', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'adminUsers', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'adminUsers', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/groups`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users/{userId}`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'directory', auth: 'admin' },
   { path: `${SCIM_BASE}/Users`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/.search`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/{id}`, handler: 'users', auth: 'scim' },

@@ -1,13 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { InviteService } from '../domain/invites';
 import type { UserRecord } from '../domain/user-record';
 import { logger } from '../http/logger';
-import { sesMailer } from '../mail/ses-mailer';
-import { DynamoInviteRepository } from '../store/invite-repository';
-import { DynamoSettingsRepository } from '../store/settings-repository';
 import { userFromItem } from '../store/user-repository';
+import { inviteService } from './compose';
 
 /**
  * Stream consumer: DynamoDB stream -> invitation emails through SES. Each record is processed on its
@@ -15,11 +12,7 @@ import { userFromItem } from '../store/user-repository';
  * is retried; after the event source's bounded retries it goes to the on-failure destination.
  */
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-const invites = new InviteService(new DynamoSettingsRepository(), new DynamoInviteRepository(), sesMailer, {
-  fromAddress: process.env.INVITE_FROM_ADDRESS ?? 'no-reply@example.com',
-  urlTemplate:
-    process.env.INVITE_URL_TEMPLATE ?? 'https://example.com/invite?tenant={tenantId}&user={userId}',
-});
+const invites = inviteService();
 
 function image(value: Record<string, AttributeValue> | undefined): UserRecord | undefined {
   if (!value) return undefined;

@@ -26,3 +26,48 @@ export function listResponse<T>(
     Resources: resources,
   };
 }
+
+/**
+ * The ListResponse of a users or groups query as JSON pieces: the head, then each resource as it is
+ * produced (a group's members arrive page by page), so a page of large groups is never one string.
+ * The bytes are those of `JSON.stringify(listResponse(...))`.
+ */
+export async function* listResponsePieces(
+  page: { totalResults: number; startIndex: number; itemsPerPage: number },
+  resources: Iterable<string | AsyncIterable<string>>,
+): AsyncGenerator<string> {
+  const head = {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: page.totalResults,
+    startIndex: page.startIndex,
+    itemsPerPage: page.itemsPerPage,
+  };
+  yield `${JSON.stringify(head).slice(0, -1)},"Resources":[`;
+  let first = true;
+  for (const resource of resources) {
+    if (!first) yield ',';
+    first = false;
+    if (typeof resource === 'string') yield resource;
+    else yield* resource;
+  }
+  yield ']}';
+}
+
+/**
+ * A resource whose one multi-valued attribute is streamed: `head` without it, then the attribute's
+ * values page by page (a 100,000-member group's `members`).
+ */
+export async function* resourceWithStreamedValues(
+  head: Record<string, unknown>,
+  attribute: string,
+  pages: AsyncIterable<string[]>,
+): AsyncGenerator<string> {
+  const opening = JSON.stringify(head);
+  yield `${opening.slice(0, -1)}${Object.keys(head).length > 0 ? ',' : ''}${JSON.stringify(attribute)}:[`;
+  let first = true;
+  for await (const values of pages) {
+    yield (first ? '' : ',') + values.join(',');
+    first = false;
+  }
+  yield ']}';
+}

@@ -1,8 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupRecord } from '../domain/group-record';
+import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
 import { batchGet } from './batch';
+import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
@@ -12,9 +14,14 @@ import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } 
  * Group items (docs/data-model.md): the group (with its member count), its displayName guard, its
  * externalId edge and the tenant's group counter. Membership edges live in membership-repository.ts.
  */
-export class DynamoGroupRepository {
+export class DynamoGroupRepository implements GroupRepository {
   private readonly db = getDocumentClient();
   private readonly listing = new IndexListing('groups', keys.groupsIndexPk);
+
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
+    return storeBoundary(this);
+  }
 
   async create(group: GroupRecord): Promise<void> {
     const TableName = tableName();

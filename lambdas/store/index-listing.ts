@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidInputError } from '../domain/errors';
 import { getDocumentClient, tableName } from './client';
 import { findCursor, queryHash, rememberCursor } from './paging-cursors';
 
@@ -57,7 +58,7 @@ export class IndexListing {
     if (cursor) {
       ExclusiveStartKey = decodeCursor(cursor);
       if (!ExclusiveStartKey || ExclusiveStartKey.gsi1pk !== this.partition(tenantId))
-        throw new InvalidCursorError();
+        throw new InvalidInputError('cursor is not a cursor of this listing');
     }
     const items: Item[] = [];
     while (items.length < limit) {
@@ -121,13 +122,6 @@ export class IndexListing {
         ...extra,
       }),
     );
-  }
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor of this listing');
-    this.name = 'InvalidCursorError';
   }
 }
 

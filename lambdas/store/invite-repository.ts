@@ -1,31 +1,22 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { InviteRecord, InviteRepository } from '../domain/ports';
+import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
-
-export type InviteState = 'pending' | 'sent' | 'failed';
-
-export interface InviteRecord {
-  state: InviteState;
-  attempts: number;
-  email: string;
-  createdAt: string;
-  updatedAt: string;
-  sentAt?: string;
-  lastError?: string;
-  /** While a sender holds the lease, nobody else sends; an expired lease means it crashed. */
-  leaseUntil: number;
-  /** Who holds the lease (conditional takeover). */
-  leaseId: string;
-}
 
 /**
  * The invite record of a user: the exactly-once guard of the invitation email. Acquiring is a
  * conditional write (absent, or pending with an expired lease); marking sent is conditioned on the
  * lease, so two deliveries of one stream record can never both send.
  */
-export class DynamoInviteRepository {
+export class DynamoInviteRepository implements InviteRepository {
   private readonly db = getDocumentClient();
+
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
+    return storeBoundary(this);
+  }
 
   async get(tenantId: string, userId: string): Promise<InviteRecord | undefined> {
     const result = await this.db.send(

@@ -5,10 +5,12 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { GroupVanishedError, ReplaceSupersededError } from '../domain/errors';
 import type { MemberAdd, MemberRef } from '../domain/group-record';
+import type { MembershipChangeResult, MembershipRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
-import { GroupVanishedError, ReplaceSupersededError } from '../domain/write-conflicts';
 import { batchDelete, batchGet } from './batch';
+import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
@@ -36,8 +38,13 @@ const DELTAS_PER_FOLD = 99;
  * a count delta (folded into the group's memberCount afterwards) in one transaction, with conditions
  * on the edges, so the count moves only for edges that really changed, whatever runs concurrently.
  */
-export class DynamoMembershipRepository {
+export class DynamoMembershipRepository implements MembershipRepository {
   private readonly db = getDocumentClient();
+
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
+    return storeBoundary(this);
+  }
 
   /** Which of these users are members now (strongly consistent). */
   async existing(tenantId: string, groupId: string, userIds: string[]): Promise<Set<string>> {
@@ -120,7 +127,7 @@ export class DynamoMembershipRepository {
       );
       return result.Attributes?.replaceSeq as number;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new GroupVanishedError();
+      if (isConditionalCheckFailed(error)) throw new GroupVanishedError({ cause: error });
       throw error;
     }
   }
@@ -142,7 +149,7 @@ export class DynamoMembershipRepository {
     replaceTicket?: number,
     /** True when the caller knows the adds are absent and the removes present (fresh consistent read). */
     planKnown = false,
-  ): Promise<{ added: number; removed: number; vanished: string[] }> {
+  ): Promise<MembershipChangeResult> {
     let added = 0;
     let removed = 0;
     const vanished: string[] = [];
@@ -183,9 +190,9 @@ export class DynamoMembershipRepository {
           // The group check (second-to-last item) failed: the group is gone, or a later replace began.
           if (reasons[reasons.length - ITEMS_PER_CHUNK_COUNT] === 'ConditionalCheckFailed') {
             if (replaceTicket !== undefined && (await this.groupExists(tenantId, groupId))) {
-              throw new ReplaceSupersededError();
+              throw new ReplaceSupersededError({ cause: error });
             }
-            throw new GroupVanishedError();
+            throw new GroupVanishedError({ cause: error });
           }
           // A user check failed: that user was deleted meanwhile; drop it and re-plan the rest.
           const gone = userChecksFailed(effective, reasons);

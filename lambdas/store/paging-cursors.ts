@@ -11,7 +11,7 @@ export type DynamoKey = Record<string, unknown>;
 /**
  * SCIM pages by offset (`startIndex`), DynamoDB by cursor (`ExclusiveStartKey`). After serving a page
  * we remember the cursor that starts the next one; a sequential import then costs one Query per page
- * instead of skipping `startIndex - 1` items (DATA-MODEL-NOTES, "offsets vs cursors").
+ * instead of skipping `startIndex - 1` items (docs/data-model.md, "Cursors").
  */
 export function queryHash(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);

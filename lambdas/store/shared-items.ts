@@ -1,6 +1,5 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentModificationError } from '../domain/write-conflicts';
-import { ScimError } from '../scim/errors';
+import { UniquenessError, WriteConflictError } from '../domain/errors';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons } from './errors';
 import { keys } from './keys';
@@ -59,8 +58,8 @@ export async function* edgeIds(pk: string, idAttribute: 'userId' | 'groupId'): A
 
 /**
  * Writes a resource transaction whose first item is the resource itself and whose other conditions
- * are its uniqueness guards: the first failing means a concurrent writer won (ConcurrentModificationError),
- * any other failing means the name is taken (409 uniqueness).
+ * are its uniqueness guards: the first failing means a concurrent writer won (WriteConflictError),
+ * any other failing means the name is taken (UniquenessError).
  */
 export async function writeGuarded(items: TransactItem[], takenDetail: string): Promise<void> {
   try {
@@ -68,8 +67,8 @@ export async function writeGuarded(items: TransactItem[], takenDetail: string): 
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;
-    if (reasons[0] === 'ConditionalCheckFailed') throw new ConcurrentModificationError();
-    if (reasons.includes('ConditionalCheckFailed')) throw ScimError.conflict(takenDetail);
+    if (reasons[0] === 'ConditionalCheckFailed') throw new WriteConflictError(undefined, { cause: error });
+    if (reasons.includes('ConditionalCheckFailed')) throw new UniquenessError(takenDetail, { cause: error });
     throw error;
   }
 }

@@ -4,14 +4,10 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AdminError } from '../domain/admin-error';
-import {
-  MAX_TOKENS_PER_TENANT,
-  type Token,
-  type TokenByHash,
-  type TokenRepository,
-  type TokenStatus,
-} from '../domain/tokens';
+import { LimitExceededError, WriteConflictError } from '../domain/errors';
+import type { TokenRepository } from '../domain/ports';
+import { MAX_TOKENS_PER_TENANT, type Token, type TokenByHash, type TokenStatus } from '../domain/tokens';
+import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
@@ -34,6 +30,11 @@ const toToken = (item: Record<string, unknown>): Token => ({
  */
 export class DynamoTokenRepository implements TokenRepository {
   private readonly db = getDocumentClient();
+
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
+    return storeBoundary(this);
+  }
 
   async create(token: Token): Promise<void> {
     const TableName = tableName();
@@ -73,8 +74,9 @@ export class DynamoTokenRepository implements TokenRepository {
       ]);
     } catch (error) {
       if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
-        throw AdminError.conflict(
+        throw new LimitExceededError(
           `A tenant can hold at most ${MAX_TOKENS_PER_TENANT} tokens; remove one before generating another`,
+          { cause: error },
         );
       }
       throw error;
@@ -188,7 +190,7 @@ export class DynamoTokenRepository implements TokenRepository {
   }
 
   async findByHash(secretHash: string): Promise<TokenByHash | undefined> {
-    // Strongly consistent: a token revoked a moment ago must fail now (DATA-MODEL-NOTES, pattern 1).
+    // Strongly consistent: a token revoked a moment ago must fail now (docs/data-model.md, access pattern 1).
     const result = await this.db.send(
       new GetCommand({ TableName: tableName(), Key: keys.tokenByHash(secretHash), ConsistentRead: true }),
     );
@@ -244,7 +246,9 @@ export class DynamoTokenRepository implements TokenRepository {
     } catch (error) {
       if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
         // Changed or removed by a concurrent request between our read and our write.
-        throw AdminError.conflict(`Token ${tokenId} of tenant ${tenantId} changed concurrently; retry`);
+        throw new WriteConflictError(`Token ${tokenId} of tenant ${tenantId} changed concurrently; retry`, {
+          cause: error,
+        });
       }
       throw error;
     }

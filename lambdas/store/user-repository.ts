@@ -1,24 +1,28 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
 import { batchGet } from './batch';
+import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
-import { DynamoMembershipRepository } from './membership-repository';
 import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
-
-/** Emails per user that get a lookup edge; keeps a user's transaction far below DynamoDB's 100 items. */
 
 /**
  * The users' single-table items (docs/data-model.md): the user item, its userName guard, its email
  * and externalId lookup edges and the tenant's user counter, always written in one transaction.
- * Storage errors become ScimErrors here (guard taken -> 409 uniqueness, version moved -> conflict).
+ * Storage errors become domain errors here (guard taken -> UniquenessError, version moved ->
+ * WriteConflictError; anything else -> StorageFailureError at the boundary).
  */
-export class DynamoUserRepository {
+export class DynamoUserRepository implements UserRepository {
   private readonly db = getDocumentClient();
   private readonly listing = new IndexListing('users', keys.usersIndexPk);
-  private readonly memberships = new DynamoMembershipRepository();
+
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
+    return storeBoundary(this);
+  }
 
   async create(user: UserRecord): Promise<void> {
     const TableName = tableName();
@@ -66,14 +70,6 @@ export class DynamoUserRepository {
     const pk =
       edge === 'email' ? keys.emailEdgePk(tenantId, value) : keys.externalIdEdgePk(tenantId, 'U', value);
     yield* edgeIds(pk, 'userId');
-  }
-
-  /** Ids of a group's members, page by page from its member edges (`groups.value eq "<id>"`). */
-  async *idsInGroup(tenantId: string, groupId: string): AsyncGenerator<string[]> {
-    if (!fitsKey(groupId, STORAGE_LIMITS.lookupValueBytes)) return;
-    for await (const members of this.memberships.members(tenantId, groupId, 100)) {
-      yield members.map((m) => m.value);
-    }
   }
 
   /**

@@ -1,28 +1,19 @@
-import { AdminError } from '../domain/admin-error';
-import {
-  assertTenantId,
-  generateSecret,
-  hashSecret,
-  newToken,
-  parseStatusChange,
-  type Token,
-  tokenView,
-} from '../domain/tokens';
+import { InvalidInputError } from '../domain/errors';
+import { type IssuedToken, TokenService } from '../domain/token-service';
+import { assertTenantId, parseStatusChange, tokenView } from '../domain/tokens';
+import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
 import { DynamoTokenRepository } from '../store/token-repository';
 
 /**
- * Token management (admin API). Thin: parse, call the repository, shape the answer.
+ * Token management (admin API): parse, call the token use case, shape the answer.
  * The secret appears only in the answers of create and renew.
  */
-const tokens = new DynamoTokenRepository();
+const tokens = new TokenService(new DynamoTokenRepository());
 
-export const scimBaseUrl = (request: HttpRequest, tenantId: string) =>
-  `${request.baseUrl}/scim/v2/${tenantId}`;
-
-const withSecret = (request: HttpRequest, token: Token, secret: string) => ({
+const withSecret = (request: HttpRequest, { token, secret }: IssuedToken) => ({
   id: token.id,
   token: secret,
   scimBaseUrl: scimBaseUrl(request, token.tenantId),
@@ -30,60 +21,48 @@ const withSecret = (request: HttpRequest, token: Token, secret: string) => ({
   createdAt: token.createdAt,
 });
 
-const tenantOf = (request: HttpRequest) => assertTenantId(request.pathParameters.tenantId);
+const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
+const tokenOf = (request: HttpRequest) => request.pathParameters.tokenId;
 
-async function requireToken(request: HttpRequest): Promise<Token> {
-  const tenantId = tenantOf(request);
-  const tokenId = request.pathParameters.tokenId;
-  const token = tokenId ? await tokens.get(tenantId, tokenId) : undefined;
-  if (!token) throw AdminError.notFound(`Token ${tokenId} not found for tenant ${tenantId}`);
-  return token;
+/** Token creation takes no fields: no body, or `{}`. */
+function checkCreateBody(request: HttpRequest): void {
+  if (request.rawBody === undefined) return;
+  const body = parseJsonBody(request);
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0) {
+    throw new InvalidInputError('Token creation takes no fields; send no body or {}');
+  }
 }
 
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens`]: {
-    GET: async (request) => {
-      const list = await tokens.list(tenantOf(request));
-      return { status: 200, body: { tokens: list.map(tokenView) } };
-    },
+    GET: async (request) => ({ status: 200, body: { tokens: await tokens.list(tenantOf(request)) } }),
     POST: async (request) => {
-      const tenantId = tenantOf(request);
-      if (request.rawBody !== undefined) {
-        const body = parseJsonBody('admin', request);
-        if (
-          body === null ||
-          typeof body !== 'object' ||
-          Array.isArray(body) ||
-          Object.keys(body).length > 0
-        ) {
-          throw AdminError.badRequest('Token creation takes no fields; send no body or {}');
-        }
-      }
-      const { token, secret } = newToken(tenantId, new Date());
-      await tokens.create(token);
-      return { status: 201, body: withSecret(request, token, secret) };
+      assertTenantId(tenantOf(request));
+      checkCreateBody(request);
+      return { status: 201, body: withSecret(request, await tokens.create(tenantOf(request))) };
     },
   },
   [`${ADMIN_BASE}/tokens/{tokenId}`]: {
-    GET: async (request) => ({ status: 200, body: tokenView(await requireToken(request)) }),
+    GET: async (request) => ({
+      status: 200,
+      body: tokenView(await tokens.get(tenantOf(request), tokenOf(request))),
+    }),
     PATCH: async (request) => {
-      const status = parseStatusChange(parseJsonBody('admin', request));
-      const token = await requireToken(request);
-      const updated = await tokens.setStatus(token, status);
-      return { status: 200, body: tokenView(updated) };
+      const status = parseStatusChange(parseJsonBody(request));
+      return {
+        status: 200,
+        body: tokenView(await tokens.setStatus(tenantOf(request), tokenOf(request), status)),
+      };
     },
     DELETE: async (request) => {
-      const token = await requireToken(request);
-      await tokens.remove(token);
+      await tokens.remove(tenantOf(request), tokenOf(request));
       return { status: 204 };
     },
   },
   [`${ADMIN_BASE}/tokens/{tokenId}/renew`]: {
-    POST: async (request) => {
-      const token = await requireToken(request);
-      const secret = generateSecret();
-      const renewed = await tokens.replaceSecret(token, hashSecret(secret), secret.slice(-4));
-      return { status: 200, body: withSecret(request, renewed, secret) };
-    },
+    POST: async (request) => ({
+      status: 200,
+      body: withSecret(request, await tokens.renew(tenantOf(request), tokenOf(request))),
+    }),
   },
 });

@@ -233,12 +233,12 @@ describe('invite consumer', () => {
     });
   });
 
-  test('the consumer and the admin-users handler (re-send) both may send invitations', () => {
+  test('the consumer and the directory handler (re-send) both may send invitations', () => {
     const roles = Object.entries(withInvites.api.findResources('AWS::IAM::Policy'))
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument.Statement).includes('ses:SendEmail'))
       .map(([, p]) => JSON.stringify(p.Properties.Roles));
     expect(roles.some((r) => r.includes('InvitesHandler'))).toBe(true);
-    expect(roles.some((r) => r.includes('AdminUsersHandler'))).toBe(true);
+    expect(roles.some((r) => r.includes('DirectoryHandler'))).toBe(true);
   });
 
   test('cdk-nag reports no unacknowledged finding with the consumer deployed', () => {

@@ -1,4 +1,4 @@
-import { AdminError } from '../../../lambdas/domain/admin-error';
+import { InvalidInputError } from '../../../lambdas/domain/errors';
 import { DEFAULT_SETTINGS, parseSettings, tenantExtensionOf } from '../../../lambdas/domain/settings';
 
 const TENANT_URN = 'urn:ietf:params:scim:schemas:extension:scimaws:2.0:User';
@@ -7,8 +7,8 @@ const problemsOf = (body: unknown): string => {
   try {
     parseSettings(body);
   } catch (error) {
-    expect(error).toBeInstanceOf(AdminError);
-    return (error as AdminError).message;
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as InvalidInputError).message;
   }
   throw new Error('expected a validation error');
 };

@@ -1,5 +1,5 @@
-import { parseListQuery, windowOfMatches } from '../../../lambdas/domain/list-query';
 import { ScimError } from '../../../lambdas/scim/errors';
+import { parseListQuery } from '../../../lambdas/scim/list-request';
 
 describe('parseListQuery (RFC 7644 §3.4.2.4)', () => {
   test('defaults: startIndex 1, count 100, ascending', () => {
@@ -39,17 +39,5 @@ describe('parseListQuery (RFC 7644 §3.4.2.4)', () => {
       expect((error as ScimError).scimType).toBe('invalidFilter');
     }
     expect(parseListQuery({ filter: '  ' }, 'userName').filter).toBeUndefined();
-  });
-});
-
-describe('windowOfMatches', () => {
-  test('counts every match and keeps only the window', async () => {
-    async function* pages() {
-      yield [1, 2, 3, 4];
-      yield [5, 6, 7, 8, 9, 10];
-    }
-    const { items, totalResults } = await windowOfMatches(pages(), (n) => n % 2 === 0, 2, 3);
-    expect(totalResults).toBe(5);
-    expect(items).toEqual([4, 6, 8]);
   });
 });
