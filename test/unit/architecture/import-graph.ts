@@ -1,0 +1,124 @@
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+import { preProcessFile } from 'typescript';
+
+/**
+ * The import rule of lambdas/, as pure functions over repo-relative posix paths
+ * ('lambdas/domain/users.ts'). The rooms, lowest first:
+ *   scim    lambdas/scim/     pure SCIM: only itself and node: builtins
+ *   domain  lambdas/domain/   only scim, itself and node: builtins
+ *   adapter store/ mail/ http/ config/: scim, domain, own folder, npm packages; store and http may import config
+ *   handler every other folder under lambdas/: anything above, never another handler folder
+ * Nothing under lambdas/ imports from outside it (local/, lib/, bin/, bench/, test/).
+ */
+export type Room = 'scim' | 'domain' | 'adapter' | 'handler';
+
+const ADAPTERS = ['store', 'mail', 'http', 'config'];
+const ADAPTER_MAY_ALSO_IMPORT: Record<string, string[]> = { store: ['config'], http: ['config'] };
+
+/** The folder directly under lambdas/ that holds the file, or undefined when the file is outside lambdas/. */
+export function folderOf(file: string): string | undefined {
+  const [top, folder, ...rest] = file.split('/');
+  return top === 'lambdas' && folder && rest.length > 0 ? folder : undefined;
+}
+
+export function roomOf(folder: string): Room {
+  if (folder === 'scim' || folder === 'domain') return folder;
+  return ADAPTERS.includes(folder) ? 'adapter' : 'handler';
+}
+
+/** Every module specifier of a source: import (type or not), export ... from, import x = require, require(), import(). */
+export function specifiersOf(source: string): string[] {
+  return preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
+}
+
+export const isRelative = (spec: string): boolean =>
+  spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../');
+
+const isNodeBuiltin = (spec: string): boolean =>
+  spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
+
+/** A relative specifier as the file it loads (x.ts, x/index.ts), or the bare path when no known file matches. */
+export function resolveRelative(from: string, spec: string, known: ReadonlySet<string>): string {
+  const base = posix.normalize(posix.join(posix.dirname(from), spec));
+  const candidates = [`${base}.ts`, `${base}/index.ts`, base];
+  return candidates.find((c) => known.has(c)) ?? base;
+}
+
+/** Why `from` may not import `spec` (resolved to `target` when relative), or undefined when the rule allows it. */
+export function violation(from: string, spec: string, target?: string): string | undefined {
+  const fromFolder = folderOf(from);
+  if (fromFolder === undefined) return undefined; // local/, lib/, bin/, bench/, test/ may import anything
+  const fromRoom = roomOf(fromFolder);
+  if (target === undefined) {
+    if (isNodeBuiltin(spec) || fromRoom === 'adapter' || fromRoom === 'handler') return undefined;
+    return `${fromRoom} (lambdas/${fromFolder}/) may not import npm packages`;
+  }
+  const toFolder = folderOf(target);
+  if (toFolder === undefined) return `lambdas/ may not import from outside lambdas/ (${target})`;
+  if (toFolder === fromFolder) return undefined;
+  const toRoom = roomOf(toFolder);
+  const allowed: Record<Room, boolean> = {
+    scim: false,
+    domain: toRoom === 'scim',
+    adapter:
+      toRoom === 'scim' ||
+      toRoom === 'domain' ||
+      (ADAPTER_MAY_ALSO_IMPORT[fromFolder] ?? []).includes(toFolder),
+    handler: toRoom !== 'handler',
+  };
+  if (allowed[fromRoom]) return undefined;
+  return `${fromRoom} (lambdas/${fromFolder}/) may not import ${toRoom} (lambdas/${toFolder}/)`;
+}
+
+export interface Edge {
+  from: string;
+  spec: string;
+  /** The resolved repo-relative path for a relative specifier; undefined for a package. */
+  target?: string;
+}
+
+/** The import edges of a set of files, given their sources. */
+export function edgesOf(sources: ReadonlyMap<string, string>): Edge[] {
+  const known = new Set(sources.keys());
+  return [...sources].flatMap(([from, source]) =>
+    specifiersOf(source).map((spec) => ({
+      from,
+      spec,
+      target: isRelative(spec) ? resolveRelative(from, spec, known) : undefined,
+    })),
+  );
+}
+
+/** One line per edge that breaks the rule: `file -> specifier: reason`. */
+export function layerViolations(edges: readonly Edge[]): string[] {
+  const lines = edges.flatMap(({ from, spec, target }) => {
+    const why = violation(from, spec, target);
+    return why === undefined ? [] : [`${from} -> ${spec}: ${why}`];
+  });
+  return [...new Set(lines)];
+}
+
+/** Import cycles among the given files (one per back edge of a depth-first walk), each as `a -> b -> a`. */
+export function findCycles(edges: readonly Edge[], files: ReadonlySet<string>): string[] {
+  const graph = new Map<string, Set<string>>();
+  for (const { from, target } of edges) {
+    if (target !== undefined && files.has(target))
+      graph.set(from, (graph.get(from) ?? new Set()).add(target));
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const cycles: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const file of [...files].sort()) if (!state.has(file)) visit(file);
+  return cycles;
+}
