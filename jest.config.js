@@ -1,4 +1,4 @@
-// The AWS SDK warns about node 20 when it loads (STACK.md); quiet for the global setup and workers.
+// The AWS SDK prints a NodeVersionSupportWarning on node 20 when it loads; quiet for the global setup and workers.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** @type {import('jest').Config} */

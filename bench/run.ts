@@ -1,4 +1,4 @@
-// Must load before the AWS SDK: silences its node-20 warning (STACK.md).
+// Must load before the AWS SDK: silences its NodeVersionSupportWarning on node 20.
 import '../local/quiet';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

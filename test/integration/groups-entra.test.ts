@@ -13,7 +13,7 @@ import {
   type Tenant,
 } from './groups-helpers';
 
-/** /Groups as Microsoft Entra ID provisions them (CLIENTS.md, "Microsoft Entra ID"). */
+/** /Groups as Microsoft Entra ID provisions them (the request shapes of Microsoft's SCIM provisioning tutorial). */
 let service: TestService;
 beforeAll(async () => {
   service = await startTestService();

@@ -14,7 +14,7 @@ import {
   type Tenant,
 } from './groups-helpers';
 
-/** /Groups as Okta pushes them (CLIENTS.md, "Push Groups"), with Okta's own headers on every call. */
+/** /Groups as Okta pushes them (Okta's "Push Groups"), with Okta's own headers on every call. */
 let service: TestService;
 beforeAll(async () => {
   service = await startTestService();

@@ -3,7 +3,8 @@ import { startTestService, type TestService } from '../support/service';
 
 /**
  * /Users as Microsoft Entra ID's provisioning service drives it: the request shapes of Microsoft's
- * "Tutorial: Develop and plan provisioning for a SCIM endpoint" and the quirks in CLIENTS.md.
+ * "Tutorial: Develop and plan provisioning for a SCIM endpoint" and the quirks listed in
+ * docs/decisions.md ("Deviations from RFC 7644 for Entra and Okta").
  */
 let service: TestService;
 beforeAll(async () => {

@@ -4,7 +4,8 @@ import { startTestService, type TestService } from '../support/service';
 
 /**
  * /Users as Okta drives it (docs: "SCIM 2.0 Test App (OAuth Bearer Token)", its published spec test,
- * and the provisioning lifecycle in /work/shared/CLIENTS.md): Okta's own headers, one tenant per test.
+ * and the provisioning lifecycle it runs: lookup, create, update, deactivate): Okta's own headers, one
+ * tenant per test.
  */
 let service: TestService;
 beforeAll(async () => {
@@ -32,7 +33,7 @@ async function oktaTenant(label: string) {
   return { tenantId, base: scimBaseUrl, token, okta };
 }
 
-/** The body of Okta's "create user" push (CLIENTS.md). */
+/** The body of Okta's "create user" push, as Okta sends it. */
 const oktaCreateBody = (userName: string) => ({
   schemas: [USER],
   userName,
