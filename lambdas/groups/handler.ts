@@ -4,7 +4,7 @@ import { groupSchema } from '../domain/tenant-schemas';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import { JsonStream } from '../http/json-stream';
-import type { HttpRequest } from '../http/request';
+import { type HttpRequest, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
 import { etagOf } from '../scim/etag';
@@ -97,36 +97,22 @@ export const handler = createHttpHandler('scim', {
   },
   [`${SCIM_BASE}/Groups/{id}`]: {
     GET: async (request) => {
-      const read = await groups.read(
-        tenantOf(request),
-        request.pathParameters.id,
-        request.headers['if-none-match'],
-      );
+      const { tenantId, id, ifNoneMatch } = resourceTargetOf(request);
+      const read = await groups.read(tenantId, id, ifNoneMatch);
       if (read.notModified) return { status: 304, headers: { ETag: etagOf(read.group.version) } };
       return single(request, read.group, 200);
     },
     PUT: async (request) => {
-      const body = parseJsonBody(request);
-      const group = await groups.replace(
-        tenantOf(request),
-        request.pathParameters.id,
-        body,
-        request.headers['if-match'],
-      );
-      return single(request, group, 200);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      return single(request, await groups.replace(tenantId, id, parseJsonBody(request), ifMatch), 200);
     },
     PATCH: async (request) => {
-      const body = parseJsonBody(request);
-      const group = await groups.patch(
-        tenantOf(request),
-        request.pathParameters.id,
-        body,
-        request.headers['if-match'],
-      );
-      return afterPatch(request, group);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      return afterPatch(request, await groups.patch(tenantId, id, parseJsonBody(request), ifMatch));
     },
     DELETE: async (request) => {
-      await groups.delete(tenantOf(request), request.pathParameters.id, request.headers['if-match']);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      await groups.delete(tenantId, id, ifMatch);
       return { status: 204 };
     },
   },

@@ -67,3 +67,13 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 
 /** The largest request body accepted, as advertised in /ServiceProviderConfig (bulk.maxPayloadSize). */
 export const MAX_BODY_BYTES = SCIM_LIMITS.maxPayloadBytes;
+
+/** What a route on one resource names: its tenant and id, and the client's preconditions (RFC 7644 §3.14). */
+export function resourceTargetOf(request: HttpRequest) {
+  return {
+    tenantId: request.pathParameters.tenantId,
+    id: request.pathParameters.id,
+    ifMatch: request.headers['if-match'],
+    ifNoneMatch: request.headers['if-none-match'],
+  };
+}

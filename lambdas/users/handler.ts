@@ -2,7 +2,7 @@ import { sourceFromUserAgent } from '../domain/user-record';
 import { renderUser, type UserView } from '../domain/users';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
-import type { HttpRequest } from '../http/request';
+import { type HttpRequest, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
 import { etagOf } from '../scim/etag';
@@ -60,36 +60,22 @@ export const handler = createHttpHandler('scim', {
   },
   [`${SCIM_BASE}/Users/{id}`]: {
     GET: async (request) => {
-      const read = await users.read(
-        tenantOf(request),
-        request.pathParameters.id,
-        request.headers['if-none-match'],
-      );
+      const { tenantId, id, ifNoneMatch } = resourceTargetOf(request);
+      const read = await users.read(tenantId, id, ifNoneMatch);
       if (read.notModified) return { status: 304, headers: { ETag: etagOf(read.user.version) } };
       return single(request, read, 200);
     },
     PUT: async (request) => {
-      const body = parseJsonBody(request);
-      const view = await users.replace(
-        tenantOf(request),
-        request.pathParameters.id,
-        body,
-        request.headers['if-match'],
-      );
-      return single(request, view, 200);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      return single(request, await users.replace(tenantId, id, parseJsonBody(request), ifMatch), 200);
     },
     PATCH: async (request) => {
-      const body = parseJsonBody(request);
-      const view = await users.patch(
-        tenantOf(request),
-        request.pathParameters.id,
-        body,
-        request.headers['if-match'],
-      );
-      return single(request, view, 200);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      return single(request, await users.patch(tenantId, id, parseJsonBody(request), ifMatch), 200);
     },
     DELETE: async (request) => {
-      await users.delete(tenantOf(request), request.pathParameters.id, request.headers['if-match']);
+      const { tenantId, id, ifMatch } = resourceTargetOf(request);
+      await users.delete(tenantId, id, ifMatch);
       return { status: 204 };
     },
   },
