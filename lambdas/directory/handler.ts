@@ -1,6 +1,7 @@
 import { CONSOLE_PAGE } from '../domain/directory';
 import { InvalidInputError } from '../domain/errors';
 import type { InviteRecord } from '../domain/ports';
+import { assertTenantId } from '../domain/tokens';
 import type { UserRecord } from '../domain/user-record';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
@@ -14,6 +15,9 @@ import { directoryService } from './compose';
 const directory = directoryService();
 
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
+
+/** A listing checks its tenant before its paging parameters. */
+const listingTenantOf = (request: HttpRequest) => assertTenantId(tenantOf(request));
 
 const inviteView = (invite: InviteRecord | undefined) =>
   invite
@@ -50,15 +54,17 @@ function pageParams(request: HttpRequest): { limit: number; cursor: string | und
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/users`]: {
     GET: async (request) => {
+      const tenantId = listingTenantOf(request);
       const { limit, cursor } = pageParams(request);
-      const page = await directory.listUsers(tenantOf(request), limit, cursor);
+      const page = await directory.listUsers(tenantId, limit, cursor);
       return { status: 200, body: { users: page.records.map(userSummary), nextCursor: page.nextCursor } };
     },
   },
   [`${ADMIN_BASE}/groups`]: {
     GET: async (request) => {
+      const tenantId = listingTenantOf(request);
       const { limit, cursor } = pageParams(request);
-      const page = await directory.listGroups(tenantOf(request), limit, cursor);
+      const page = await directory.listGroups(tenantId, limit, cursor);
       return {
         status: 200,
         body: {

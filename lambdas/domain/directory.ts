@@ -31,11 +31,19 @@ export class DirectoryService {
     private readonly schemas: TenantSchemas,
   ) {}
 
-  listUsers(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<UserRecord>> {
+  async listUsers(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<UserRecord>> {
     return this.users.pageByCursor(assertTenantId(tenantId), limit, cursor);
   }
 
-  listGroups(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<GroupRecord>> {
+  async listGroups(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<GroupRecord>> {
     return this.groups.pageByCursor(assertTenantId(tenantId), limit, cursor);
   }
 

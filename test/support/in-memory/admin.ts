@@ -1,0 +1,213 @@
+import { LimitExceededError, WriteConflictError } from '../../../lambdas/domain/errors';
+import type {
+  InviteRecord,
+  InviteRepository,
+  Mailer,
+  MailMessage,
+  SettingsRepository,
+  TokenRepository,
+} from '../../../lambdas/domain/ports';
+import { DEFAULT_SETTINGS, type TenantSettings } from '../../../lambdas/domain/settings';
+import {
+  MAX_TOKENS_PER_TENANT,
+  type Token,
+  type TokenByHash,
+  type TokenStatus,
+} from '../../../lambdas/domain/tokens';
+import { copy, keyOf } from './shared';
+
+/** Settings, invites and tokens as lambdas/store/ keeps them, and a mailer that records. */
+
+/** One item per tenant; absent means the defaults. */
+export class InMemorySettingsRepository implements SettingsRepository {
+  private readonly settings = new Map<string, TenantSettings>();
+
+  async get(tenantId: string): Promise<TenantSettings> {
+    return copy(this.settings.get(tenantId) ?? DEFAULT_SETTINGS);
+  }
+
+  async put(tenantId: string, settings: TenantSettings): Promise<void> {
+    this.settings.set(tenantId, copy(settings));
+  }
+}
+
+/** The invite record with its lease, as the store's conditional updates keep it. */
+export class InMemoryInviteRepository implements InviteRepository {
+  private readonly records = new Map<string, InviteRecord>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async get(tenantId: string, userId: string): Promise<InviteRecord | undefined> {
+    return copy(this.records.get(keyOf(tenantId, userId)));
+  }
+
+  async acquire(
+    tenantId: string,
+    userId: string,
+    email: string,
+    leaseId: string,
+    leaseMs: number,
+    resend = false,
+  ): Promise<boolean> {
+    const now = this.now();
+    const record = this.records.get(keyOf(tenantId, userId));
+    const free = resend
+      ? record?.state !== 'pending' || record.leaseUntil < now
+      : !record || (record.state === 'pending' && record.leaseUntil < now);
+    if (!free) return false;
+    const iso = new Date(now).toISOString();
+    this.records.set(keyOf(tenantId, userId), {
+      ...record,
+      state: 'pending',
+      email,
+      leaseUntil: now + leaseMs,
+      leaseId,
+      updatedAt: iso,
+      createdAt: record?.createdAt ?? iso,
+      attempts: record?.attempts ?? 0,
+    });
+    return true;
+  }
+
+  async markSent(tenantId: string, userId: string, leaseId: string): Promise<void> {
+    this.finish(tenantId, userId, leaseId, (record, iso) => {
+      const { lastError: _dropped, ...rest } = record;
+      return { ...rest, state: 'sent', sentAt: iso };
+    });
+  }
+
+  async markAttemptFailed(
+    tenantId: string,
+    userId: string,
+    leaseId: string,
+    error: string,
+    giveUp: boolean,
+  ): Promise<void> {
+    this.finish(tenantId, userId, leaseId, (record) => ({
+      ...record,
+      state: giveUp ? 'failed' : 'pending',
+      lastError: error.slice(0, 500),
+    }));
+  }
+
+  /** Conditioned on the lease: a sender that lost it changes nothing (and is not told). */
+  private finish(
+    tenantId: string,
+    userId: string,
+    leaseId: string,
+    change: (record: InviteRecord, iso: string) => InviteRecord,
+  ): void {
+    const record = this.records.get(keyOf(tenantId, userId));
+    if (record?.leaseId !== leaseId) return;
+    const iso = new Date(this.now()).toISOString();
+    const changed = change(record, iso);
+    this.records.set(keyOf(tenantId, userId), {
+      ...changed,
+      updatedAt: iso,
+      leaseUntil: 0,
+      attempts: record.attempts + 1,
+    });
+  }
+}
+
+/** Tokens under the tenant (at most MAX_TOKENS_PER_TENANT) and under the secret's hash. */
+export class InMemoryTokenRepository implements TokenRepository {
+  private readonly tokens = new Map<string, Token>();
+  private readonly byHash = new Map<string, TokenByHash>();
+
+  async create(token: Token): Promise<void> {
+    if ((await this.list(token.tenantId)).length >= MAX_TOKENS_PER_TENANT) {
+      throw new LimitExceededError(
+        `A tenant can hold at most ${MAX_TOKENS_PER_TENANT} tokens; remove one before generating another`,
+      );
+    }
+    if (this.tokens.has(keyOf(token.tenantId, token.id)) || this.byHash.has(token.secretHash)) {
+      throw new WriteConflictError();
+    }
+    this.tokens.set(keyOf(token.tenantId, token.id), copy(token));
+    this.byHash.set(token.secretHash, this.hashItem(token));
+  }
+
+  async list(tenantId: string): Promise<Token[]> {
+    return copy(
+      [...this.tokens.values()]
+        .filter((t) => t.tenantId === tenantId)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    );
+  }
+
+  async get(tenantId: string, tokenId: string): Promise<Token | undefined> {
+    return copy(this.tokens.get(keyOf(tenantId, tokenId)));
+  }
+
+  async setStatus(token: Token, status: TokenStatus): Promise<Token> {
+    const stored = this.unchanged(token);
+    const byHash = this.byHash.get(token.secretHash);
+    if (!byHash) throw this.conflict(token);
+    stored.status = status;
+    byHash.status = status;
+    return { ...token, status };
+  }
+
+  async replaceSecret(token: Token, newSecretHash: string, newHint: string): Promise<Token> {
+    const stored = this.unchanged(token);
+    if (this.byHash.has(newSecretHash)) throw this.conflict(token);
+    Object.assign(stored, { secretHash: newSecretHash, hint: newHint, lastUsedAt: null });
+    this.byHash.delete(token.secretHash);
+    this.byHash.set(newSecretHash, this.hashItem({ ...token, secretHash: newSecretHash, lastUsedAt: null }));
+    return { ...token, secretHash: newSecretHash, hint: newHint, lastUsedAt: null };
+  }
+
+  async remove(token: Token): Promise<void> {
+    this.unchanged(token);
+    this.tokens.delete(keyOf(token.tenantId, token.id));
+    this.byHash.delete(token.secretHash);
+  }
+
+  async findByHash(secretHash: string): Promise<TokenByHash | undefined> {
+    return copy(this.byHash.get(secretHash));
+  }
+
+  async touch(token: TokenByHash, now: Date): Promise<void> {
+    const lastUsedAt = now.toISOString();
+    const byHash = this.byHash.get(token.secretHash);
+    if (byHash) byHash.lastUsedAt = lastUsedAt;
+    const stored = this.tokens.get(keyOf(token.tenantId, token.tokenId));
+    if (stored?.secretHash === token.secretHash) stored.lastUsedAt = lastUsedAt;
+  }
+
+  /** The stored token, provided its secret is still the one read (else renewed or removed meanwhile). */
+  private unchanged(token: Token): Token {
+    const stored = this.tokens.get(keyOf(token.tenantId, token.id));
+    if (stored?.secretHash !== token.secretHash) throw this.conflict(token);
+    return stored;
+  }
+
+  private conflict(token: Token): WriteConflictError {
+    return new WriteConflictError(
+      `Token ${token.id} of tenant ${token.tenantId} changed concurrently; retry`,
+    );
+  }
+
+  private hashItem(token: Token): TokenByHash {
+    const { tenantId, id: tokenId, status, lastUsedAt, secretHash } = token;
+    return { tenantId, tokenId, status, lastUsedAt, secretHash };
+  }
+}
+
+/** A Mailer that keeps what it is given; `failNext` makes the next send refused (as SES would). */
+export interface RecordingMailer extends Mailer {
+  readonly sent: MailMessage[];
+  failNext(error: Error): void;
+}
+
+export function recordingMailer(): RecordingMailer {
+  const sent: MailMessage[] = [];
+  const failures: Error[] = [];
+  const send: Mailer = async (message) => {
+    const failure = failures.shift();
+    if (failure) throw failure;
+    sent.push(copy(message));
+  };
+  return Object.assign(send, { sent, failNext: (error: Error) => void failures.push(error) });
+}
