@@ -20,7 +20,8 @@ export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type BulkResourceType = 'Users' | 'Groups';
 
 const METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
-const REFERENCE = /^bulkId:(.+)$/;
+/** A reference to the resource another operation creates (§3.7.2): `bulkId:` and a bulkId (no spaces). */
+const REFERENCE = /^bulkId:(\S+)$/;
 
 export interface BulkOperation {
   /** Position in the request's Operations, from 0. */
@@ -121,8 +122,8 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
     throw invalid('invalidSyntax', `${at}.method must be one of POST, PUT, PATCH, DELETE`);
   }
   const bulkId = field(raw, 'bulkId');
-  if (bulkId !== undefined && (typeof bulkId !== 'string' || bulkId.length === 0)) {
-    throw invalid('invalidValue', `${at}.bulkId must be a non-empty string`);
+  if (bulkId !== undefined && (typeof bulkId !== 'string' || !/^\S+$/.test(bulkId))) {
+    throw invalid('invalidValue', `${at}.bulkId must be a non-empty string without spaces`);
   }
   if (method === 'POST' && bulkId === undefined) {
     throw invalid('invalidSyntax', `${at}: bulkId is required with POST (RFC 7644 §3.7)`);
