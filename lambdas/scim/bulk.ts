@@ -14,7 +14,15 @@ export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkR
  * 1000: the operations run one after the other inside one function (28 s), and one group operation
  * can cost many writes (docs/decisions.md, "Bulk").
  */
-export const BULK_LIMITS = { maxOperations: 100 } as const;
+export const BULK_LIMITS = {
+  maxOperations: 100,
+  /**
+   * Member values (objects with a `value`) across the request's group operations: each is up to
+   * three items written, so 1000 bound the membership work of one request to about 40 transactions.
+   * Larger membership changes go as single PATCH requests. Enforced with 413 like the others.
+   */
+  maxMemberValues: 1000,
+} as const;
 
 export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type BulkResourceType = 'Users' | 'Groups';
@@ -97,6 +105,16 @@ export function parseBulkRequest(
     throw invalid('invalidValue', 'failOnErrors must be a positive integer');
   }
   const parsed = operations.map(parseOperation);
+  const memberValues = parsed
+    .filter((operation) => operation.resourceType === 'Groups')
+    .reduce((sum, operation) => sum + countValueObjects(operation.data), 0);
+  if (memberValues > BULK_LIMITS.maxMemberValues) {
+    throw new ScimError(
+      413,
+      `The bulk request's group operations carry ${memberValues} member values, more than ` +
+        `${BULK_LIMITS.maxMemberValues}; send larger membership changes as single PATCH requests`,
+    );
+  }
   const seen = new Set<string>();
   for (const operation of parsed) {
     if (operation.bulkId === undefined) continue;
@@ -174,6 +192,14 @@ function parsePath(
     throw invalid('invalidPath', `${at}: ${method} needs the resource's id in the path (/${match[1]}/{id})`);
   }
   return { resourceType: match[1] as BulkResourceType, ...(id === undefined ? {} : { id }) };
+}
+
+/** Objects with a `value` key, at any depth: member values of a group body or PatchOp. */
+function countValueObjects(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countValueObjects(item), 0);
+  if (!isObject(value)) return 0;
+  const own = Object.keys(value).some((k) => k.toLowerCase() === 'value') ? 1 : 0;
+  return Object.values(value).reduce((sum: number, item) => sum + countValueObjects(item), own);
 }
 
 function collectReferences(value: unknown, into: Set<string>): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { SCIM_ERROR_SCHEMA } from '../../lambdas/scim/errors';
 import { startTestService, type TestService } from '../support/service';
 import { GROUP, memberIdsOf, newTenant, PATCH_OP, scimError, type Tenant, USER } from './groups-helpers';
@@ -318,6 +319,26 @@ describe('POST /Bulk', () => {
     expect(await userNames(t)).toEqual([]);
   });
 
+  test('more than 1000 member values across group operations: 413, nothing applied', async () => {
+    const t = await newTenant(service, 'bulk-members');
+    const members = Array.from(
+      { length: 1001 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const response = await t.call(
+      'POST',
+      '/Bulk',
+      bulkOf([postUser('first', 'first@example.com'), postGroup('g', 'G', members)]),
+    );
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual({
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: '413',
+      detail: expect.stringContaining('1001 member values, more than 1000'),
+    });
+    expect(await userNames(t)).toEqual([]);
+  });
+
   test('a body over maxPayloadSize: 413, nothing applied', async () => {
     const t = await newTenant(service, 'bulk-big');
     const operations = [
@@ -384,4 +405,140 @@ describe('POST /Bulk', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
   });
+
+  test('generated BulkRequests: never a 5xx, per operation or for the request; a refused one changes nothing', async () => {
+    const t = await newTenant(service, 'bulk-fuzz');
+    const odd = fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.boolean(),
+      fc.string({ maxLength: 8 }),
+      fc.constant('bulkId:b1'),
+      fc.constant('bulkId:nobody'),
+      fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+    );
+    const userData = fc.record(
+      {
+        schemas: fc.constantFrom([USER], [GROUP], 'x'),
+        userName: fc.oneof(fc.constantFrom('fuzz-a@example.com', 'fuzz-b@example.com'), odd),
+        active: fc.oneof(fc.boolean(), odd),
+        emails: fc.oneof(fc.constant([{ value: 'f@example.com' }]), odd),
+      },
+      { requiredKeys: [] },
+    );
+    const groupData = fc.record(
+      {
+        schemas: fc.constantFrom([GROUP], [USER]),
+        displayName: fc.oneof(fc.constantFrom('Fuzz A', 'Fuzz B'), odd),
+        members: fc.oneof(fc.constant([{ value: 'bulkId:b1' }]), fc.constant([{ value: 'bulkId:b2' }]), odd),
+      },
+      { requiredKeys: [] },
+    );
+    const patchData = fc.record({
+      schemas: fc.constantFrom([PATCH_OP], ['x']),
+      Operations: fc.array(
+        fc.record(
+          {
+            op: fc.constantFrom('add', 'replace', 'remove', 'nope'),
+            path: fc.constantFrom('displayName', 'members', 'userName', 'active'),
+            value: odd,
+          },
+          { requiredKeys: ['op'] },
+        ),
+        { maxLength: 2 },
+      ),
+    });
+    const randomOperation = fc.record(
+      {
+        method: fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET'),
+        path: fc.constantFrom(
+          '/Users',
+          '/Groups',
+          '/Users/bulkId:b1',
+          '/Groups/bulkId:b2',
+          '/Users/nope',
+          '/Nope',
+        ),
+        bulkId: fc.constant('x'),
+        version: fc.oneof(fc.constant('W/"1"'), fc.constant('W/"9"'), odd),
+        data: fc.oneof(userData, groupData, patchData, odd),
+      },
+      { requiredKeys: ['method', 'path'] },
+    );
+    // Mostly well-formed operations, so that the use cases run, with odd values inside.
+    // Mostly fresh names; a few repeat, for uniqueness conflicts.
+    const name = fc.oneof(
+      fc.constant('fuzz@example.com'),
+      fc.nat(100_000).map((n) => `fuzz-${n}@example.com`),
+    );
+    const wellFormed = fc.oneof(
+      fc.record({
+        method: fc.constant('POST'),
+        path: fc.constant('/Users'),
+        bulkId: fc.constant('x'),
+        data: fc.oneof(
+          name.map((userName) => ({ schemas: [USER], userName })),
+          fc.tuple(name, userData).map(([userName, extra]) => ({ schemas: [USER], userName, ...extra })),
+        ),
+      }),
+      fc.record({
+        method: fc.constant('POST'),
+        path: fc.constant('/Groups'),
+        bulkId: fc.constant('x'),
+        data: fc.oneof(
+          fc.constantFrom('Fuzz A', 'Fuzz B').map((displayName) => ({ schemas: [GROUP], displayName })),
+          groupData,
+        ),
+      }),
+      fc.record({
+        method: fc.constantFrom('PATCH', 'PUT'),
+        path: fc.constantFrom('/Users/bulkId:b1', '/Groups/bulkId:b2'),
+        data: fc.oneof(patchData, userData, groupData),
+      }),
+      fc.record({
+        method: fc.constant('DELETE'),
+        path: fc.constantFrom('/Users/bulkId:b1', '/Groups/bulkId:b2'),
+      }),
+    );
+    // bulkIds by position (b1, b2, …): unique, so that the references above name them.
+    const operations = fc
+      .array(fc.oneof({ weight: 4, arbitrary: wellFormed }, { weight: 1, arbitrary: randomOperation }), {
+        maxLength: 5,
+      })
+      .map((list) =>
+        list.map((op: Record<string, unknown>, i) => ('bulkId' in op ? { ...op, bulkId: `b${i + 1}` } : op)),
+      );
+    const body = fc.record(
+      {
+        schemas: fc.constantFrom([BULK_REQUEST], [BULK_REQUEST], [BULK_REQUEST], ['x']),
+        failOnErrors: fc.oneof(fc.integer({ min: 1, max: 3 }), odd),
+        Operations: operations,
+      },
+      { requiredKeys: ['schemas', 'Operations'] },
+    );
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(body, async (bulk) => {
+        const before = await userNames(t);
+        const groupsBefore = await groupCount(t);
+        const response = await t.call('POST', '/Bulk', bulk);
+        seen.add(String(response.status));
+        expect(response.status).toBeLessThan(500);
+        if (response.status === 200) {
+          for (const op of response.body.Operations) {
+            seen.add(`op ${op.status}`);
+            expect(Number(op.status)).toBeLessThan(500);
+          }
+        } else {
+          expect(response.status).toBe(400);
+          expect(await userNames(t)).toEqual(before);
+          expect(await groupCount(t)).toBe(groupsBefore);
+        }
+      }),
+      { numRuns: 40, seed: 9 },
+    );
+    // The generator reached the operations, successes and failures alike, not only the parser.
+    for (const status of ['200', '400', 'op 201', 'op 204', 'op 400', 'op 409'])
+      expect(seen).toContain(status);
+  }, 120_000);
 });

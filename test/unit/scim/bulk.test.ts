@@ -106,6 +106,28 @@ describe('parseBulkRequest (RFC 7644 §3.7)', () => {
     expect(refusal(request(operations.slice(0, 3)), 3).status).toBe(400);
   });
 
+  test('more member values across group operations than maxMemberValues is a 413', () => {
+    const members = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+    const within = request([postGroup('a', ...members(600)), postGroup('b', ...members(400))]);
+    expect(parseBulkRequest(within).operations).toHaveLength(2);
+    const patch = {
+      method: 'PATCH',
+      path: '/Groups/g',
+      data: { Operations: [{ op: 'add', path: 'members', value: members(1).map((value) => ({ value })) }] },
+    };
+    // The PatchOp's operation has a `value` too: 2 more, 1002 in all.
+    expect(
+      refusal(request([postGroup('a', ...members(600)), postGroup('b', ...members(400)), patch])),
+    ).toEqual({
+      status: 413,
+      scimType: undefined,
+      detail: expect.stringContaining('1002 member values, more than 1000'),
+    });
+    // Users' multi-valued attributes do not count.
+    const emails = Array.from({ length: 1001 }, (_, i) => ({ value: `e${i}@example.com` }));
+    expect(() => parseBulkRequest(request([{ ...postUser('u'), data: { emails } }]))).not.toThrow();
+  });
+
   test.each([
     ['not an object', [], 'invalidSyntax'],
     ['no schemas', { Operations: [] }, 'invalidSyntax'],
