@@ -40,6 +40,8 @@ export const HANDLERS: Record<
   users: { dir: 'users', tableAccess: 'readWrite', timeoutSeconds: 28 },
   // A 10k-member replace or a 100k-member read takes seconds: up to API Gateway's 29 s.
   groups: { dir: 'groups', tableAccess: 'readWrite', timeoutSeconds: 28 },
+  // Bulk runs up to 100 operations one after the other: up to API Gateway's 29 s (docs/decisions.md).
+  bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   directory: { dir: 'directory', tableAccess: 'readWrite' },
 };

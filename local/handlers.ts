@@ -12,6 +12,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       discovery: require('../lambdas/discovery/handler').handler,
       users: require('../lambdas/users/handler').handler,
       groups: require('../lambdas/groups/handler').handler,
+      bulk: require('../lambdas/bulk/handler').handler,
       settings: require('../lambdas/settings/handler').handler,
       directory: require('../lambdas/directory/handler').handler,
     },

@@ -4,7 +4,7 @@
  * same routes. Methods are dispatched inside each handler (ANY in API Gateway), which lets a handler
  * answer 405 with the SCIM or admin error body instead of API Gateway's default 403.
  */
-export type HandlerName = 'tokens' | 'settings' | 'directory' | 'discovery' | 'users' | 'groups';
+export type HandlerName = 'tokens' | 'settings' | 'directory' | 'discovery' | 'users' | 'groups' | 'bulk';
 export type RouteAuth = 'admin' | 'scim';
 
 export interface Route {
@@ -32,6 +32,7 @@ export const ROUTES: Route[] = [
   { path: `${SCIM_BASE}/Groups`, handler: 'groups', auth: 'scim' },
   { path: `${SCIM_BASE}/Groups/.search`, handler: 'groups', auth: 'scim' },
   { path: `${SCIM_BASE}/Groups/{id}`, handler: 'groups', auth: 'scim' },
+  { path: `${SCIM_BASE}/Bulk`, handler: 'bulk', auth: 'scim' },
   { path: `${SCIM_BASE}/ServiceProviderConfig`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/ResourceTypes`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/ResourceTypes/{name}`, handler: 'discovery', auth: 'scim' },

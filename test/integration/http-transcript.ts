@@ -21,6 +21,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const TENANT_EXTENSION = 'urn:ietf:params:scim:schemas:extension:scimaws:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 /** A well-formed id that names nothing. */
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -783,6 +784,72 @@ export const SESSION: Step[] = [
     name: 'Users: the deleted group is gone from its member',
     request: (c) => scim('GET', `/Users/${c.ids.grace}`),
   },
+  {
+    name: 'Bulk: a group with members created in the same request (forward bulkId references)',
+    request: () =>
+      scim('POST', '/Bulk', {
+        json: {
+          schemas: [BULK_REQUEST],
+          Operations: [
+            {
+              method: 'POST',
+              path: '/Groups',
+              bulkId: 'crew',
+              data: { schemas: [GROUP], displayName: 'Bulk Crew', members: [{ value: 'bulkId:lin' }] },
+            },
+            {
+              method: 'POST',
+              path: '/Users',
+              bulkId: 'lin',
+              data: { schemas: [USER], userName: 'lin@example.com', displayName: 'Lin' },
+            },
+            {
+              method: 'PATCH',
+              path: '/Users/bulkId:lin',
+              data: patchOp({ op: 'replace', path: 'title', value: 'Engineer' }),
+            },
+          ],
+        },
+      }),
+  },
+  {
+    name: 'Bulk: failOnErrors 1 stops at a uniqueness conflict',
+    request: () =>
+      scim('POST', '/Bulk', {
+        json: {
+          schemas: [BULK_REQUEST],
+          failOnErrors: 1,
+          Operations: [
+            {
+              method: 'POST',
+              path: '/Users',
+              bulkId: 'ok',
+              data: { schemas: [USER], userName: 'mo@example.com' },
+            },
+            {
+              method: 'POST',
+              path: '/Users',
+              bulkId: 'dup',
+              data: { schemas: [USER], userName: 'LIN@example.com' },
+            },
+            {
+              method: 'POST',
+              path: '/Users',
+              bulkId: 'never',
+              data: { schemas: [USER], userName: 'no@example.com' },
+            },
+          ],
+        },
+      }),
+  },
+  {
+    name: 'Bulk: POST without bulkId is a 400 for the whole request',
+    request: () =>
+      scim('POST', '/Bulk', {
+        json: { schemas: [BULK_REQUEST], Operations: [{ method: 'POST', path: '/Users', data: {} }] },
+      }),
+  },
+  { name: 'Bulk: GET is 405', request: () => scim('GET', '/Bulk') },
 ];
 
 /** The response headers worth comparing. */

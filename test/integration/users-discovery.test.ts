@@ -30,7 +30,7 @@ const attribute = (schema: { attributes: Attribute[] }, name: string) =>
   schema.attributes.find((a) => a.name === name);
 
 describe('/ServiceProviderConfig', () => {
-  test('advertises PATCH, filtering with maxResults 1000, sorting and ETags; no bulk', async () => {
+  test('advertises PATCH, filtering with maxResults 1000, sorting, ETags and bulk', async () => {
     const response = await scim('GET', '/ServiceProviderConfig');
 
     expect(response.status).toBe(200);
@@ -39,7 +39,7 @@ describe('/ServiceProviderConfig', () => {
       expect.objectContaining({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true },
-        bulk: expect.objectContaining({ supported: false }),
+        bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1048576 },
         filter: { supported: true, maxResults: 1000 },
         changePassword: { supported: false },
         sort: { supported: true },

@@ -1,3 +1,4 @@
+import { BULK_LIMITS } from '../bulk';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './types';
 
 /**
@@ -24,8 +25,8 @@ export function serviceProviderConfig(
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     ...(opts.documentationUri ? { documentationUri: opts.documentationUri } : {}),
     patch: { supported: true },
-    // Bulk is not offered; maxPayloadSize still tells clients the largest body accepted.
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: opts.maxPayloadBytes },
+    // RFC 7644 §3.7.4: both limits are enforced (413); maxPayloadSize is the body limit of every request.
+    bulk: { supported: true, maxOperations: BULK_LIMITS.maxOperations, maxPayloadSize: opts.maxPayloadBytes },
     filter: { supported: true, maxResults: opts.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },

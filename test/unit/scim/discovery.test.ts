@@ -27,7 +27,7 @@ describe('serviceProviderConfig (RFC 7643 §5)', () => {
     expect(config).toMatchObject({
       schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 1_048_576 },
+      bulk: { supported: true, maxOperations: 100, maxPayloadSize: 1_048_576 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
       sort: { supported: true },
