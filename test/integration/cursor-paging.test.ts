@@ -103,7 +103,7 @@ beforeAll(async () => {
     scim,
     [...NAMES].sort(() => Math.random() - 0.5),
   );
-}, 60_000);
+}, 180_000);
 afterAll(() => service.stop());
 
 const key = () => new Uint8Array(Buffer.from(process.env.CURSOR_HMAC_KEY ?? '', 'utf8'));
