@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -45,6 +46,9 @@ export const HANDLERS: Record<
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   directory: { dir: 'directory', tableAccess: 'readWrite' },
 };
+
+/** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
+export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk'];
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
@@ -136,6 +140,8 @@ export class ApiStack extends Stack {
       );
     }
 
+    this.cursorKey();
+
     const scimAuthorizer = this.scimAuthorizer(table);
     const adminAuthorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'AdminAuthorizer', {
       cognitoUserPools: [props.adminUserPool],
@@ -170,6 +176,30 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'AdminApiUrl', {
       value: `https://${this.adminApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`,
       description: 'Admin API base URL: <AdminApiUrl>/admin/v1/tenants/<tenantId>/tokens',
+    });
+  }
+
+  /**
+   * The HMAC key of paging cursors (lambdas/store/cursor-codec.ts): a generated secret that only the
+   * functions handing out cursors may read, once per cold start (CURSOR_HMAC_SECRET_ARN).
+   */
+  private cursorKey(): void {
+    const paging = PAGING_HANDLERS.flatMap((name) => this.functions[name] ?? []);
+    if (paging.length === 0) return;
+    const secret = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'HMAC-SHA256 key that authenticates the paging cursors of the SCIM and admin APIs',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    for (const handler of paging) {
+      handler.function.addEnvironment('CURSOR_HMAC_SECRET_ARN', secret.secretArn);
+      secret.grantRead(handler.role);
+    }
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only authenticates paging cursors that live an hour; replacing it (a new secret value, then ' +
+        'new cold starts) invalidates outstanding cursors and nothing else, so no rotation Lambda is deployed ' +
+        '(docs/operations-deploy.md, "Cursor key").',
     });
   }
 

@@ -1,5 +1,7 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { InviteConfig } from '../domain/invites';
+import { SCIM_LIMITS } from '../scim/limits';
+import { getSecretString } from './secret-value';
 
 /**
  * Configuration is read once, when a function's module loads, and a missing or malformed value stops
@@ -34,4 +36,66 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** How cursors are authenticated (lambdas/store/cursor-codec.ts): the key, the timeout, the clock. */
+export interface CursorConfig {
+  /** The HMAC key; read once per cold start (a secret is fetched on first use and then kept). */
+  key(): Promise<Uint8Array>;
+  /** SCIM cursors expire after this many seconds (RFC 9865 cursorTimeout). */
+  timeoutSeconds: number;
+  /** Epoch seconds. */
+  nowSeconds(): number;
+}
+
+/** The fewest characters of a cursor key (a generated secret has 64). */
+const MIN_CURSOR_KEY_LENGTH = 32;
+
+/**
+ * The cursor key: `CURSOR_HMAC_KEY` itself (local runs and tests, set by local/environment.ts), or in
+ * AWS the Secrets Manager secret `CURSOR_HMAC_SECRET_ARN` that the CDK stack generates. Neither set
+ * stops the cold start. The secret is read once (a failed read is retried by the next request).
+ */
+export function readCursorConfig(
+  fetchSecret: (secretId: string) => Promise<string> = getSecretString,
+): CursorConfig {
+  const fromValue = (value: string, name: string): Uint8Array => {
+    if (value.length < MIN_CURSOR_KEY_LENGTH) {
+      throw new Error(`${name} must have at least ${MIN_CURSOR_KEY_LENGTH} characters`);
+    }
+    return new Uint8Array(Buffer.from(value, 'utf8'));
+  };
+  const base = { timeoutSeconds: SCIM_LIMITS.cursorTimeoutSeconds, nowSeconds: () => Date.now() / 1000 };
+  const inline = process.env.CURSOR_HMAC_KEY;
+  if (inline) {
+    const key = Promise.resolve(fromValue(inline, 'CURSOR_HMAC_KEY'));
+    return { ...base, key: () => key };
+  }
+  const secretId = getStringFromEnv({
+    key: 'CURSOR_HMAC_SECRET_ARN',
+    errorMessage:
+      'CURSOR_HMAC_SECRET_ARN (the Secrets Manager secret of the paging-cursor key) or CURSOR_HMAC_KEY must be set',
+  });
+  let key: Promise<Uint8Array> | undefined;
+  return {
+    ...base,
+    key: () => {
+      key ??= fetchSecret(secretId).then(
+        (value) => fromValue(value, `The secret ${secretId}`),
+        (error: unknown) => {
+          key = undefined;
+          throw error;
+        },
+      );
+      return key;
+    },
+  };
+}
+
+let cursorConfigOfProcess: CursorConfig | undefined;
+
+/** The process's cursor configuration, read on first call (at cold start, by the repositories). */
+export function cursorConfig(): CursorConfig {
+  cursorConfigOfProcess ??= readCursorConfig();
+  return cursorConfigOfProcess;
 }

@@ -139,9 +139,12 @@ export class GroupService {
     tenantId: string,
     query: ListQuery,
     baseUrl: string,
-  ): Promise<{ groups: GroupRecord[]; totalResults: number }> {
-    const { items, totalResults } = await listByQuery(query, this.listSource(tenantId, query, baseUrl));
-    return { groups: items, totalResults };
+  ): Promise<{ groups: GroupRecord[]; totalResults: number; nextCursor?: string }> {
+    const { items, totalResults, nextCursor } = await listByQuery(
+      query,
+      this.listSource(tenantId, query, baseUrl),
+    );
+    return { groups: items, totalResults, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   private listSource(tenantId: string, query: ListQuery, baseUrl: string): ListSource<GroupRecord> {
@@ -164,6 +167,8 @@ export class GroupService {
     return {
       count: () => groups.count(tenantId),
       page: (startIndex, count, descending) => groups.page(tenantId, startIndex, count, descending),
+      pageByCursor: (cursor, count, descending) =>
+        groups.pageByScimCursor(tenantId, count, cursor, descending),
       walk: (descending) => groups.walk(tenantId, descending),
       indexed: (filter) => this.indexedCandidates(tenantId, filter),
       matching: async (page) => {

@@ -11,6 +11,12 @@ export interface ListSource<T> {
   count(): Promise<number>;
   /** The unfiltered page at an offset, in index order. */
   page(startIndex: number, count: number, descending: boolean): Promise<T[]>;
+  /** A page of cursor paging (RFC 9865) from `cursor` (undefined: the first), one read of the index. */
+  pageByCursor(
+    cursor: string | undefined,
+    count: number,
+    descending: boolean,
+  ): Promise<{ records: T[]; nextCursor: string | null }>;
   /** Every record in index order, a page at a time: the fallback when no index answers the filter. */
   walk(descending: boolean): AsyncIterable<T[]>;
   /** Candidates from a key or edge lookup when the filter has an indexable equality, else undefined. */
@@ -30,7 +36,18 @@ export interface ListSource<T> {
 export async function listByQuery<T>(
   query: ListQuery,
   source: ListSource<T>,
-): Promise<{ items: T[]; totalResults: number }> {
+): Promise<{ items: T[]; totalResults: number; nextCursor?: string }> {
+  if (query.cursor !== undefined) {
+    // Cursor paging (RFC 9865): the cursor is the index position, so each page is one Query and a walk
+    // of the whole tenant reads each record once. The parser allows it on unfiltered lists only.
+    const page = await source.pageByCursor(query.cursor || undefined, query.count, query.descending);
+    const totalResults = await source.count();
+    return {
+      items: page.records,
+      totalResults,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
   if (!query.filter) {
     const totalResults = await source.count();
     if (query.count === 0 || query.startIndex > totalResults) return { items: [], totalResults };

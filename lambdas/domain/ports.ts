@@ -27,6 +27,16 @@ export interface ListableRepository<T> {
   walk(tenantId: string, descending: boolean): AsyncIterable<T[]>;
   /** A console page; a cursor of another listing or tenant is an InvalidInputError. */
   pageByCursor(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<T>>;
+  /**
+   * A page of SCIM cursor paging (RFC 9865), one read of the index; `undefined` starts. A cursor that
+   * is not one of this listing is an InvalidInputError `invalidCursor`, an old one `expiredCursor`.
+   */
+  pageByScimCursor(
+    tenantId: string,
+    count: number,
+    cursor: string | undefined,
+    descending: boolean,
+  ): Promise<CursorPage<T>>;
 }
 
 /** Users with their userName guard, email and externalId lookup edges, and the tenant's user count. */

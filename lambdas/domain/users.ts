@@ -36,6 +36,8 @@ export interface UserList {
   users: { user: UserRecord; groups?: GroupRef[] }[];
   totalResults: number;
   schema: ResourceSchema;
+  /** Cursor paging (RFC 9865): the cursor of the next page, absent on the last. */
+  nextCursor?: string;
 }
 
 /** What groups show for a member: displayName, else userName. */
@@ -130,7 +132,7 @@ export class UserService {
    */
   async list(tenantId: string, query: ListQuery, baseUrl: string): Promise<UserList> {
     const schema = await this.schemas.userSchema(tenantId);
-    const { items, totalResults } = await listByQuery(
+    const { items, totalResults, nextCursor } = await listByQuery(
       query,
       this.listSource(tenantId, query, baseUrl, schema),
     );
@@ -140,7 +142,7 @@ export class UserService {
         wantsGroups ? { user, groups: await this.groupsOf(tenantId, user.id) } : { user },
       ),
     );
-    return { users, totalResults, schema };
+    return { users, totalResults, schema, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   /**
@@ -182,6 +184,8 @@ export class UserService {
     return {
       count: () => users.count(tenantId),
       page: (startIndex, count, descending) => users.page(tenantId, startIndex, count, descending),
+      pageByCursor: (cursor, count, descending) =>
+        users.pageByScimCursor(tenantId, count, cursor, descending),
       walk: (descending) => users.walk(tenantId, descending),
       indexed: (filter) => this.indexedCandidates(tenantId, filter),
       matching: async (page) => {

@@ -14,7 +14,7 @@ import {
   listQueryFromSearchRequest,
   projectionFromQuery,
 } from '../scim/list-request';
-import { listResponsePieces, resourceWithStreamedValues } from '../scim/list-response';
+import { listPageOf, listResponsePieces, resourceWithStreamedValues } from '../scim/list-response';
 import { type ProjectionParams, project } from '../scim/projection';
 import { groupService } from './compose';
 
@@ -67,8 +67,8 @@ function single(request: HttpRequest, group: GroupRecord, status: 200 | 201): Ht
 
 async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult> {
   const base = scimBaseUrl(request);
-  const { groups: page, totalResults } = await groups.list(tenantOf(request), query, base);
-  const head = { totalResults, startIndex: query.startIndex, itemsPerPage: page.length };
+  const { groups: page, totalResults, nextCursor } = await groups.list(tenantOf(request), query, base);
+  const head = listPageOf(query, { totalResults, itemsPerPage: page.length, nextCursor });
   return {
     status: 200,
     body: new JsonStream(() =>

@@ -14,7 +14,10 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 §2.3 (cursor paging).
+  | 'invalidCursor'
+  | 'expiredCursor';
 
 /** RFC 7644 §3.12, Table 9: which status each scimType goes with. */
 const STATUS_OF_SCIM_TYPE: Record<ScimType, number[]> = {
@@ -28,6 +31,8 @@ const STATUS_OF_SCIM_TYPE: Record<ScimType, number[]> = {
   invalidValue: [400],
   invalidVers: [400],
   sensitive: [403],
+  invalidCursor: [400],
+  expiredCursor: [400],
 };
 
 export class ScimError extends Error {

@@ -4,6 +4,8 @@ export const SCIM_LIMITS = {
   maxResults: 1000,
   /** `count` when the client sends none. */
   defaultCount: 100,
+  /** How long a cursor of RFC 9865 paging stays valid, in seconds (ServiceProviderConfig cursorTimeout). */
+  cursorTimeoutSeconds: 3600,
   /** Largest request body accepted. */
   maxPayloadBytes: 1024 * 1024,
 } as const;

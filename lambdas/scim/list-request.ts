@@ -15,6 +15,11 @@ export interface ListQuery extends ProjectionParams {
   /** 0..maxResults; 0 asks for totalResults only. */
   count: number;
   descending: boolean;
+  /**
+   * Cursor paging (RFC 9865): present when the request names `cursor` — `''` asks for the first page,
+   * any other value is the opaque `nextCursor` of a previous page. Absent: index paging (`startIndex`).
+   */
+  cursor?: string;
 }
 
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
@@ -23,6 +28,7 @@ export interface RawListParams {
   filter?: unknown;
   startIndex?: unknown;
   count?: unknown;
+  cursor?: unknown;
   sortBy?: unknown;
   sortOrder?: unknown;
   attributes?: string[];
@@ -47,6 +53,7 @@ export function listQueryFromQueryString(
       filter: query.filter,
       startIndex: query.startIndex,
       count: query.count,
+      cursor: query.cursor,
       sortBy: query.sortBy,
       sortOrder: query.sortOrder,
       ...projectionFromQuery(query),
@@ -74,6 +81,7 @@ export function listQueryFromSearchRequest(body: unknown, sortAttribute: string)
       filter: b.filter,
       startIndex: b.startIndex,
       count: b.count,
+      cursor: b.cursor,
       sortBy: b.sortBy,
       sortOrder: b.sortOrder,
       attributes: stringList(b.attributes, 'attributes'),
@@ -105,14 +113,46 @@ export function parseListQuery(raw: RawListParams, sortAttribute: string): ListQ
   if (sortOrder !== 'ascending' && sortOrder !== 'descending') {
     throw ScimError.badRequest('invalidValue', 'sortOrder must be "ascending" or "descending"');
   }
+  const filter = filterText ? parseFilter(filterText) : undefined;
+  const cursor = cursorParam(raw, filter !== undefined);
   return {
-    filter: filterText ? parseFilter(filterText) : undefined,
+    filter,
     startIndex,
     count,
     descending: sortOrder === 'descending',
     attributes: raw.attributes,
     excludedAttributes: raw.excludedAttributes,
+    ...(cursor === undefined ? {} : { cursor }),
   };
+}
+
+/** Longest cursor accepted; the server's own are far shorter (lambdas/store/cursor-codec.ts). */
+export const MAX_CURSOR_LENGTH = 2048;
+
+/**
+ * `cursor` of RFC 9865: a string, `''` to start. It excludes `startIndex` (one paging method per
+ * request) and, here, a filter: filtered lists page by index only (docs/decisions.md).
+ */
+function cursorParam(raw: RawListParams, filtered: boolean): string | undefined {
+  if (raw.cursor === undefined || raw.cursor === null) return undefined;
+  if (typeof raw.cursor !== 'string') throw ScimError.badRequest('invalidCursor', 'cursor must be a string');
+  if (raw.startIndex !== undefined && raw.startIndex !== '') {
+    throw ScimError.badRequest(
+      'invalidValue',
+      'cursor and startIndex cannot be combined: page by cursor or by index (RFC 9865)',
+    );
+  }
+  if (filtered) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      'cursor paging is offered on unfiltered lists; page a filtered list with startIndex',
+    );
+  }
+  const cursor = raw.cursor.trim();
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[\x21-\x7e]*$/.test(cursor)) {
+    throw ScimError.badRequest('invalidCursor', 'The cursor is not valid: malformed');
+  }
+  return cursor;
 }
 
 function integerParam(value: unknown, name: string): number | undefined {

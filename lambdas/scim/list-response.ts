@@ -28,19 +28,45 @@ export function listResponse<T>(
 }
 
 /**
+ * The head of one page. Index paging (RFC 7644 §3.4.2.4) echoes `startIndex`; cursor paging
+ * (RFC 9865 §2.2) has no index and carries `nextCursor` instead, absent on the last page.
+ * `previousCursor` is not offered: the index is read forwards only (docs/decisions.md).
+ */
+export type ListPage =
+  | { paging?: 'index'; totalResults: number; startIndex: number; itemsPerPage: number; nextCursor?: never }
+  | { paging: 'cursor'; totalResults: number; itemsPerPage: number; nextCursor?: string; startIndex?: never };
+
+/** The head of the answer to `query`: index or cursor paging, as the request chose. */
+export function listPageOf(
+  query: { startIndex: number; cursor?: string },
+  page: { totalResults: number; itemsPerPage: number; nextCursor?: string },
+): ListPage {
+  if (query.cursor === undefined) {
+    return { totalResults: page.totalResults, startIndex: query.startIndex, itemsPerPage: page.itemsPerPage };
+  }
+  return {
+    paging: 'cursor',
+    totalResults: page.totalResults,
+    itemsPerPage: page.itemsPerPage,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
+
+/**
  * The ListResponse of a users or groups query as JSON pieces: the head, then each resource as it is
  * produced (a group's members arrive page by page), so a page of large groups is never one string.
  * The bytes are those of `JSON.stringify(listResponse(...))`.
  */
 export async function* listResponsePieces(
-  page: { totalResults: number; startIndex: number; itemsPerPage: number },
+  page: ListPage,
   resources: Iterable<string | AsyncIterable<string>>,
 ): AsyncGenerator<string> {
   const head = {
     schemas: [LIST_RESPONSE_SCHEMA],
     totalResults: page.totalResults,
-    startIndex: page.startIndex,
+    ...(page.paging === 'cursor' ? {} : { startIndex: page.startIndex }),
     itemsPerPage: page.itemsPerPage,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
   yield `${JSON.stringify(head).slice(0, -1)},"Resources":[`;
   let first = true;

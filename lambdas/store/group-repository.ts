@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type CursorConfig, cursorConfig } from '../config/runtime-config';
 import type { GroupRecord } from '../domain/group-record';
 import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
@@ -16,9 +17,11 @@ import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } 
  */
 export class DynamoGroupRepository implements GroupRepository {
   private readonly db = getDocumentClient();
-  private readonly listing = new IndexListing('groups', keys.groupsIndexPk);
+  private readonly listing: IndexListing;
 
-  constructor() {
+  /** `cursors`: the paging-cursor key and timeout, read at cold start (fails fast when unset). */
+  constructor(cursors: CursorConfig = cursorConfig()) {
+    this.listing = new IndexListing('groups', keys.groupsIndexPk, cursors);
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
   }
@@ -144,6 +147,20 @@ export class DynamoGroupRepository implements GroupRepository {
     cursor: string | undefined,
   ): Promise<{ records: GroupRecord[]; nextCursor: string | null }> {
     const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
+    return { records: items.map(fromItem), nextCursor };
+  }
+
+  /** A page of SCIM cursor paging (RFC 9865); the cursor expires after the configured timeout. */
+  async pageByScimCursor(
+    tenantId: string,
+    count: number,
+    cursor: string | undefined,
+    descending: boolean,
+  ): Promise<{ records: GroupRecord[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, count, cursor, {
+      listing: 'scim',
+      descending,
+    });
     return { records: items.map(fromItem), nextCursor };
   }
 

@@ -1,6 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CursorConfig } from '../config/runtime-config';
 import { InvalidInputError } from '../domain/errors';
 import { getDocumentClient, tableName } from './client';
+import { CursorRejectedError, openCursor, sealCursor } from './cursor-codec';
 import { findCursor, queryHash, rememberCursor } from './paging-cursors';
 
 type Item = Record<string, unknown>;
@@ -14,6 +16,7 @@ export class IndexListing {
     /** Name that keeps the cursors of users and groups apart. */
     private readonly resource: string,
     private readonly partition: (tenantId: string) => string,
+    private readonly cursors: CursorConfig,
   ) {}
 
   /**
@@ -46,33 +49,65 @@ export class IndexListing {
   }
 
   /**
-   * A page for the admin console, continued by an opaque cursor (the LastEvaluatedKey, base64url).
-   * A cursor from another tenant's listing is refused: the tenant is part of the key it names.
+   * A page continued by a cursor (docs/data-model.md, "Paging cursors"): the admin console's listing
+   * (`console`, no expiry) or SCIM cursor paging of RFC 9865 (`scim`, expiring after the configured
+   * timeout). The cursor is the GSI1 position after the page's last item, sealed with an HMAC bound to
+   * the tenant, the resource, the listing and the direction; it is checked before DynamoDB sees it.
+   * One Query per page: `limit + 1` items are read, so that the last page carries no next cursor.
    */
   async pageByCursor(
     tenantId: string,
     limit: number,
     cursor: string | undefined,
+    options: { listing: 'console' | 'scim'; descending?: boolean } = { listing: 'console' },
   ): Promise<{ items: Item[]; nextCursor: string | null }> {
+    const descending = options.descending ?? false;
+    const scope = [tenantId, this.resource, options.listing, descending ? 'desc' : 'asc'].join('|');
+    const key = await this.cursors.key();
     let ExclusiveStartKey: Item | undefined;
     if (cursor) {
-      ExclusiveStartKey = decodeCursor(cursor);
-      if (!ExclusiveStartKey || ExclusiveStartKey.gsi1pk !== this.partition(tenantId))
-        throw new InvalidInputError('cursor is not a cursor of this listing');
+      ExclusiveStartKey = this.openPosition(key, scope, cursor, tenantId, options.listing === 'scim');
     }
+    // count=0 asks for totalResults only (RFC 7644 §3.4.2.4): the cursor was still checked.
+    if (limit <= 0) return { items: [], nextCursor: null };
     const items: Item[] = [];
-    while (items.length < limit) {
-      const result = await this.query(tenantId, false, { Limit: limit - items.length, ExclusiveStartKey });
+    while (items.length <= limit) {
+      const result = await this.query(tenantId, descending, {
+        Limit: limit + 1 - items.length,
+        ExclusiveStartKey,
+      });
       items.push(...(result.Items ?? []));
       ExclusiveStartKey = result.LastEvaluatedKey;
       if (!ExclusiveStartKey) break;
     }
+    if (items.length <= limit) return { items, nextCursor: null };
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    const position = Object.fromEntries(POSITION.map((n) => [n, String(last[n])]));
     return {
-      items,
-      nextCursor: ExclusiveStartKey
-        ? Buffer.from(JSON.stringify(ExclusiveStartKey)).toString('base64url')
-        : null,
+      items: page,
+      nextCursor: sealCursor(key, scope, position, Math.floor(this.cursors.nowSeconds())),
     };
+  }
+
+  private openPosition(key: Uint8Array, scope: string, cursor: string, tenantId: string, expires: boolean) {
+    try {
+      const position = openCursor(key, scope, cursor, {
+        names: POSITION,
+        nowSeconds: this.cursors.nowSeconds(),
+        timeoutSeconds: expires ? this.cursors.timeoutSeconds : undefined,
+      });
+      // The MAC binds the tenant already; the partition is checked again so no foreign key is ever read.
+      if (position.gsi1pk !== this.partition(tenantId)) {
+        throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');
+      }
+      return position;
+    } catch (error) {
+      if (error instanceof CursorRejectedError) {
+        throw new InvalidInputError(error.message, { scimType: error.problem, cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Every item in index order, one DynamoDB page at a time (bounded memory). */
@@ -125,15 +160,5 @@ export class IndexListing {
   }
 }
 
-function decodeCursor(cursor: string): Item | undefined {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (!key || typeof key !== 'object' || Array.isArray(key)) return undefined;
-    const record = key as Record<string, unknown>;
-    const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-    if (Object.keys(record).length !== names.length) return undefined;
-    return names.every((n) => typeof record[n] === 'string') ? record : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The attributes of a GSI1 position (the table's key and the index's key). */
+const POSITION = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;

@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type CursorConfig, cursorConfig } from '../config/runtime-config';
 import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
@@ -17,9 +18,11 @@ import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } 
  */
 export class DynamoUserRepository implements UserRepository {
   private readonly db = getDocumentClient();
-  private readonly listing = new IndexListing('users', keys.usersIndexPk);
+  private readonly listing: IndexListing;
 
-  constructor() {
+  /** `cursors`: the paging-cursor key and timeout, read at cold start (fails fast when unset). */
+  constructor(cursors: CursorConfig = cursorConfig()) {
+    this.listing = new IndexListing('users', keys.usersIndexPk, cursors);
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
   }
@@ -153,6 +156,20 @@ export class DynamoUserRepository implements UserRepository {
     cursor: string | undefined,
   ): Promise<{ records: UserRecord[]; nextCursor: string | null }> {
     const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
+    return { records: items.map(userFromItem), nextCursor };
+  }
+
+  /** A page of SCIM cursor paging (RFC 9865); the cursor expires after the configured timeout. */
+  async pageByScimCursor(
+    tenantId: string,
+    count: number,
+    cursor: string | undefined,
+    descending: boolean,
+  ): Promise<{ records: UserRecord[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, count, cursor, {
+      listing: 'scim',
+      descending,
+    });
     return { records: items.map(userFromItem), nextCursor };
   }
 

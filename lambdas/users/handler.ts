@@ -12,7 +12,7 @@ import {
   listQueryFromSearchRequest,
   projectionFromQuery,
 } from '../scim/list-request';
-import { listResponsePieces } from '../scim/list-response';
+import { listPageOf, listResponsePieces } from '../scim/list-response';
 import { project } from '../scim/projection';
 import { userService } from './compose';
 
@@ -37,11 +37,11 @@ async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult>
   );
   // A page of users is small enough to answer as one string (compressed above 1 KB).
   let body = '';
-  const head = {
+  const head = listPageOf(query, {
     totalResults: page.totalResults,
-    startIndex: query.startIndex,
     itemsPerPage: resources.length,
-  };
+    nextCursor: page.nextCursor,
+  });
   for await (const piece of listResponsePieces(head, resources)) body += piece;
   return { status: 200, body };
 }

@@ -144,6 +144,33 @@ describe('functions', () => {
     expect(timeoutOf('TokensHandler')).toBe(10);
   });
 
+  test('the paging handlers read the cursor key from a generated secret; no other function may', () => {
+    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toEqual(
+      expect.objectContaining({ PasswordLength: 64, ExcludePunctuation: true }),
+    );
+    const withKey = functions.filter((fn) => fn.Environment?.Variables?.CURSOR_HMAC_SECRET_ARN);
+    expect(withKey.map((fn) => fn.id.replace(/Handler.*/, '')).sort()).toEqual([
+      'Bulk',
+      'Directory',
+      'Groups',
+      'Users',
+    ]);
+    for (const fn of withKey)
+      expect(fn.Environment.Variables.CURSOR_HMAC_SECRET_ARN).toEqual({ Ref: secretId });
+    // No function gets the key itself in its environment.
+    for (const fn of functions) expect(fn.Environment?.Variables?.CURSOR_HMAC_KEY).toBeUndefined();
+    const readers = ofType('AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(readers.map(([, p]) => p.Properties.Roles[0].Ref.replace(/Handler.*/, '')).sort()).toEqual([
+      'Bulk',
+      'Directory',
+      'Groups',
+      'Users',
+    ]);
+  });
+
   test('no function environment carries an admin API key or any API key', () => {
     for (const fn of functions) {
       const variables = JSON.stringify(fn.Environment?.Variables ?? {});

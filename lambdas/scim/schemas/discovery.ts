@@ -1,4 +1,5 @@
 import { BULK_LIMITS } from '../bulk';
+import { SCIM_LIMITS } from '../limits';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './types';
 
 /**
@@ -31,6 +32,15 @@ export function serviceProviderConfig(
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },
+    // RFC 9865 §3: both paging methods; cursor paging on unfiltered lists (docs/decisions.md).
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: SCIM_LIMITS.defaultCount,
+      maxPageSize: opts.maxResults,
+      cursorTimeout: SCIM_LIMITS.cursorTimeoutSeconds,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

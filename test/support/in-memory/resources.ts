@@ -53,17 +53,39 @@ abstract class InMemoryListable<T extends Named> extends WriteHooks implements L
   }
 
   async pageByCursor(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<T>> {
-    const after = cursor === undefined ? undefined : this.decodeCursor(tenantId, cursor);
-    const rest = this.sorted(tenantId, false).filter(
-      (r) => !after || compareByIndexKey(this.nameOf(r), r.id, after.name, after.id) > 0,
+    return this.cursorPage(tenantId, limit, cursor, 'console', false);
+  }
+
+  /** SCIM cursor paging: like the console's, with its own scope; the fake's cursors never expire. */
+  async pageByScimCursor(
+    tenantId: string,
+    count: number,
+    cursor: string | undefined,
+    descending: boolean,
+  ): Promise<CursorPage<T>> {
+    return this.cursorPage(tenantId, count, cursor, 'scim', descending);
+  }
+
+  private cursorPage(
+    tenantId: string,
+    limit: number,
+    cursor: string | undefined,
+    scope: string,
+    descending: boolean,
+  ): CursorPage<T> {
+    const listing = `${this.listing}|${scope}|${descending ? 'desc' : 'asc'}`;
+    const after = cursor === undefined ? undefined : this.decodeCursor(tenantId, cursor, listing);
+    const sign = descending ? -1 : 1;
+    const rest = this.sorted(tenantId, descending).filter(
+      (r) => !after || compareByIndexKey(this.nameOf(r), r.id, after.name, after.id) * sign > 0,
     );
     const records = rest.slice(0, limit);
     const last = records[records.length - 1];
     const nextCursor =
       rest.length > limit && last
-        ? Buffer.from(
-            JSON.stringify({ listing: this.listing, tenantId, name: this.nameOf(last), id: last.id }),
-          ).toString('base64url')
+        ? Buffer.from(JSON.stringify({ listing, tenantId, name: this.nameOf(last), id: last.id })).toString(
+            'base64url',
+          )
         : null;
     return { records: copy(records), nextCursor };
   }
@@ -103,15 +125,15 @@ abstract class InMemoryListable<T extends Named> extends WriteHooks implements L
     return this.inTenant(tenantId).sort((a, b) => order(a, b) * (descending ? -1 : 1));
   }
 
-  private decodeCursor(tenantId: string, cursor: string): { name: string; id: string } {
+  private decodeCursor(tenantId: string, cursor: string, listing: string): { name: string; id: string } {
     let decoded: Record<string, unknown> | undefined;
     try {
       decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     } catch {
       decoded = undefined;
     }
-    if (decoded?.listing !== this.listing || decoded.tenantId !== tenantId) {
-      throw new InvalidInputError('cursor is not a cursor of this listing');
+    if (decoded?.listing !== listing || decoded.tenantId !== tenantId) {
+      throw new InvalidInputError('cursor is not a cursor of this listing', { scimType: 'invalidCursor' });
     }
     return { name: String(decoded.name), id: String(decoded.id) };
   }

@@ -44,11 +44,42 @@ describe('invitation configuration, read at cold start', () => {
     ['the invitation stream consumer', '../../../lambdas/invites/handler'],
     ['the directory (re-send)', '../../../lambdas/directory/handler'],
   ])('%s does not start without it', (_what, module) => {
+    process.env.CURSOR_HMAC_KEY ??= 'a-cursor-key-for-the-unit-tests-0123456789';
     set({ ...valid, INVITE_FROM_ADDRESS: undefined });
     jest.isolateModules(() => {
       expect(() => require(module)).toThrow(/INVITE_FROM_ADDRESS must be set/);
     });
     set(valid);
+    jest.isolateModules(() => {
+      expect(() => require(module)).not.toThrow();
+    });
+  });
+});
+
+describe('the paging handlers do not start without a cursor key', () => {
+  const saved = { key: process.env.CURSOR_HMAC_KEY, arn: process.env.CURSOR_HMAC_SECRET_ARN };
+  const invites = { from: process.env.INVITE_FROM_ADDRESS, url: process.env.INVITE_URL_TEMPLATE };
+  afterAll(() => {
+    if (invites.from === undefined) delete process.env.INVITE_FROM_ADDRESS;
+    if (invites.url === undefined) delete process.env.INVITE_URL_TEMPLATE;
+    if (saved.key === undefined) delete process.env.CURSOR_HMAC_KEY;
+    else process.env.CURSOR_HMAC_KEY = saved.key;
+    if (saved.arn !== undefined) process.env.CURSOR_HMAC_SECRET_ARN = saved.arn;
+  });
+
+  test.each([
+    '../../../lambdas/users/handler',
+    '../../../lambdas/groups/handler',
+    '../../../lambdas/directory/handler',
+  ])('%s', (module) => {
+    process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
+    process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    delete process.env.CURSOR_HMAC_KEY;
+    delete process.env.CURSOR_HMAC_SECRET_ARN;
+    jest.isolateModules(() => {
+      expect(() => require(module)).toThrow(/CURSOR_HMAC_SECRET_ARN .* or CURSOR_HMAC_KEY must be set/);
+    });
+    process.env.CURSOR_HMAC_KEY = 'a-cursor-key-for-the-unit-tests-0123456789';
     jest.isolateModules(() => {
       expect(() => require(module)).not.toThrow();
     });

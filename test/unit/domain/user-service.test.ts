@@ -453,6 +453,50 @@ describe('UserService.list', () => {
     expect(walk).not.toHaveBeenCalled();
   });
 
+  test('cursor paging follows the cursor page by page, one index page each, never walking', async () => {
+    const { ports, service, createUser } = setup();
+    const names = [
+      'cy@example.com',
+      'Ada@example.com',
+      'bob@example.com',
+      'dan@example.com',
+      'eve@example.com',
+    ];
+    for (const name of names) await createUser(name);
+    const pages = jest.spyOn(ports.users, 'pageByScimCursor');
+    const walk = jest.spyOn(ports.users, 'walk');
+    const seen: string[] = [];
+    let cursor = '';
+    for (;;) {
+      const list = await service.list(TENANT, parseListQuery({ cursor, count: 2 }, 'userName'), BASE_URL);
+      expect(list.totalResults).toBe(5);
+      seen.push(...userNames(list));
+      if (!list.nextCursor) break;
+      cursor = list.nextCursor;
+    }
+
+    expect(seen).toEqual([
+      'Ada@example.com',
+      'bob@example.com',
+      'cy@example.com',
+      'dan@example.com',
+      'eve@example.com',
+    ]);
+    expect(pages).toHaveBeenCalledTimes(3);
+    expect(pages.mock.calls[0]).toEqual([TENANT, 2, undefined, false]);
+    expect(walk).not.toHaveBeenCalled();
+  });
+
+  test('a cursor the store does not know is an InvalidInputError invalidCursor', async () => {
+    const { service, createUser } = setup();
+    await createUser('ada@example.com');
+    const error = await service
+      .list(TENANT, parseListQuery({ cursor: 'forged' }, 'userName'), BASE_URL)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).scimType).toBe('invalidCursor');
+  });
+
   test('a startIndex past the end answers no users and the exact totalResults', async () => {
     const { service, createUser } = setup();
     await createUser('ada@example.com');

@@ -64,7 +64,8 @@ describe('the store boundary', () => {
     delete process.env.TABLE_NAME;
     try {
       const { DynamoUserRepository } = await import('../../../lambdas/store/user-repository');
-      const error = await new DynamoUserRepository().get('t', 'u').catch((e: unknown) => e);
+      const cursors = { key: async () => new Uint8Array(32), timeoutSeconds: 60, nowSeconds: () => 0 };
+      const error = await new DynamoUserRepository(cursors).get('t', 'u').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageFailureError);
       expect(((error as Error).cause as Error).message).toBe('TABLE_NAME is not set');
     } finally {
