@@ -35,7 +35,8 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
         },
       ],
     },
-    context: { tenantId: decision.tenantId, tokenId: decision.tokenId },
+    // Context values are strings; the idp names the Source of what this request creates.
+    context: { tenantId: decision.tenantId, tokenId: decision.tokenId, idp: decision.idp },
   };
 }
 

@@ -1,9 +1,8 @@
 import type { BulkOutcome } from '../domain/bulk';
-import { sourceFromUserAgent } from '../domain/user-record';
 import { scimBaseUrl } from '../http/base-url';
 import { scimErrorMapper } from '../http/error-mappers';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
-import type { HttpRequest } from '../http/request';
+import { type HttpRequest, provisioningSourceOf } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
 import { type BulkOperationResult, bulkResponse, parseBulkRequest } from '../scim/bulk';
 import type { ScimErrorBody } from '../scim/errors';
@@ -41,7 +40,7 @@ export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Bulk`]: {
     POST: async (request) => {
       const message = parseBulkRequest(parseJsonBody(request));
-      const source = sourceFromUserAgent(request.headers['user-agent']);
+      const source = provisioningSourceOf(request);
       const outcomes = await bulk.execute(request.pathParameters.tenantId, message, source);
       return { status: 200, body: bulkResponse(outcomes.map((outcome) => resultOf(request, outcome))) };
     },

@@ -73,6 +73,7 @@ export const handler = createHttpHandler('admin', {
             displayName: group.displayName,
             externalId: (group.attributes.externalId as string | undefined) ?? null,
             memberCount: group.memberCount,
+            source: group.source.label,
             lastModified: group.lastModified,
           })),
           nextCursor: page.nextCursor,

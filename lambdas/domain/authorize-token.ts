@@ -1,8 +1,9 @@
+import type { Idp } from './idp';
 import type { TokenRepository } from './ports';
 import { hashSecret, isLastUsedStale } from './tokens';
 
 export type AuthorizationDecision =
-  | { allowed: true; tenantId: string; tokenId: string }
+  | { allowed: true; tenantId: string; tokenId: string; idp: Idp }
   | { allowed: false; reason: string };
 
 /**
@@ -23,5 +24,5 @@ export async function authorizeBearer(
   if (token.status !== 'active') return { allowed: false, reason: 'inactive token' };
   if (token.tenantId !== pathTenantId) return { allowed: false, reason: 'token of another tenant' };
   if (isLastUsedStale(token.lastUsedAt, now)) await tokens.touch(token, now);
-  return { allowed: true, tenantId: token.tenantId, tokenId: token.tokenId };
+  return { allowed: true, tenantId: token.tenantId, tokenId: token.tokenId, idp: token.idp };
 }

@@ -133,7 +133,7 @@ export class BulkService {
     }
     switch (method) {
       case 'POST': {
-        const group = await this.groups.create(tenantId, data);
+        const group = await this.groups.create(tenantId, data, source);
         return { id: group.id, version: group.version, status: 201 };
       }
       case 'PUT': {

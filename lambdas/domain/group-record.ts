@@ -1,3 +1,5 @@
+import type { ProvisioningSource } from './idp';
+
 /** A group as the domain keeps it. Members are NOT here: one item per membership, never loaded whole. */
 export interface GroupRecord {
   tenantId: string;
@@ -9,6 +11,8 @@ export interface GroupRecord {
   created: string;
   lastModified: string;
   version: number;
+  /** Who created it: the IdP of the token (lambdas/domain/idp.ts); never changed afterwards. */
+  source: ProvisioningSource;
 }
 
 export interface MemberRef {

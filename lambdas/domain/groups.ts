@@ -15,6 +15,7 @@ import {
   WriteConflictError,
 } from './errors';
 import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
+import type { ProvisioningSource } from './idp';
 import { compareByIndexKey, type ListSource, listByQuery } from './list';
 import type { GroupRepository, MembershipRepository, UserRepository } from './ports';
 import { checkBytes, STORAGE_LIMITS } from './storage-limits';
@@ -42,7 +43,8 @@ export class GroupService {
     private readonly users: UserRepository,
   ) {}
 
-  async create(tenantId: string, body: unknown): Promise<GroupRecord> {
+  /** POST (RFC 7644 §3.3); `source` is the IdP of the creating token, shown by the console. */
+  async create(tenantId: string, body: unknown, source: ProvisioningSource): Promise<GroupRecord> {
     const resource = normalizeResource(body, this.schema, 'create');
     const memberIds = memberIdsOf(resource.members);
     const adds = await this.validateMembers(tenantId, memberIds);
@@ -56,6 +58,7 @@ export class GroupService {
       created: now,
       lastModified: now,
       version: 1,
+      source,
     };
     await this.groups.create(group);
     if (adds.length === 0) return group;

@@ -1,4 +1,5 @@
 import { NotFoundError } from './errors';
+import { DEFAULT_IDP, type Idp } from './idp';
 import type { TokenRepository } from './ports';
 import {
   assertTenantId,
@@ -35,9 +36,9 @@ export class TokenService {
     return token;
   }
 
-  /** Generate: a new active token; LimitExceededError when the tenant already holds 2. */
-  async create(tenantId: string): Promise<IssuedToken> {
-    const issued = newToken(assertTenantId(tenantId), new Date());
+  /** Generate: a new active token for `idp`; LimitExceededError when the tenant already holds 2. */
+  async create(tenantId: string, idp: Idp = DEFAULT_IDP): Promise<IssuedToken> {
+    const issued = newToken(assertTenantId(tenantId), new Date(), idp);
     await this.tokens.create(issued.token);
     return issued;
   }
@@ -47,7 +48,7 @@ export class TokenService {
     return this.tokens.setStatus(await this.get(tenantId, tokenId), status);
   }
 
-  /** Renew: a new secret in the same slot; the old secret stops working in the same transaction. */
+  /** Renew: a new secret in the same slot, same IdP; the old secret stops working in the same transaction. */
   async renew(tenantId: string, tokenId: string | undefined): Promise<IssuedToken> {
     const token = await this.get(tenantId, tokenId);
     const secret = generateSecret();

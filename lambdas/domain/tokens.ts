@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInputError } from './errors';
+import { DEFAULT_IDP, IDPS, type Idp, isIdp } from './idp';
 
 /** Prefix that secret scanners can recognise (GitHub-style "scimaws_..."). */
 export const TOKEN_PREFIX = 'scimaws_';
@@ -18,6 +19,8 @@ export interface Token {
   /** Last 4 characters of the secret, to tell tokens apart in the console. */
   hint: string;
   secretHash: string;
+  /** The IdP the token was made for; the Source of every user and group it creates. */
+  idp: Idp;
 }
 
 /** What the authorizer reads: the item keyed by the secret's hash. */
@@ -27,6 +30,7 @@ export interface TokenByHash {
   status: TokenStatus;
   lastUsedAt: string | null;
   secretHash: string;
+  idp: Idp;
 }
 
 const TENANT_ID = /^[a-z0-9-]{1,63}$/;
@@ -47,7 +51,11 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export function newToken(tenantId: string, now: Date): { token: Token; secret: string } {
+export function newToken(
+  tenantId: string,
+  now: Date,
+  idp: Idp = DEFAULT_IDP,
+): { token: Token; secret: string } {
   const secret = generateSecret();
   return {
     secret,
@@ -59,6 +67,7 @@ export function newToken(tenantId: string, now: Date): { token: Token; secret: s
       lastUsedAt: null,
       hint: secret.slice(-4),
       secretHash: hashSecret(secret),
+      idp,
     },
   };
 }
@@ -75,7 +84,37 @@ export function tokenView(token: Token) {
     createdAt: token.createdAt,
     lastUsedAt: token.lastUsedAt,
     hint: token.hint,
+    idp: token.idp,
   };
+}
+
+const IDP_CHOICES = `must be one of ${IDPS.map((idp) => `"${idp}"`).join(', ')}`;
+
+/**
+ * Parses the body of a token creation: none, `{}` or `{"idp": "<one of IDPS>"}`; `okta` when not
+ * given. Anything else is refused, naming `idp` for the console's IdP chooser (the form's one field).
+ */
+export function parseTokenCreation(body: unknown): Idp {
+  if (body === undefined) return DEFAULT_IDP;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidInputError('Body must be a JSON object {"idp": "<identity provider>"}, {} or none', {
+      fields: { idp: IDP_CHOICES },
+    });
+  }
+  const { idp, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    // Names are quoted and cut short: an error never echoes raw input at length.
+    const named = unknown.slice(0, 3).map((name) => JSON.stringify(name.slice(0, 40)));
+    throw new InvalidInputError(`Unknown field(s): ${named.join(', ')}; a token takes only idp`, {
+      fields: { idp: `the only field of a token creation; ${IDP_CHOICES}` },
+    });
+  }
+  if (idp === undefined) return DEFAULT_IDP;
+  if (!isIdp(idp)) {
+    throw new InvalidInputError(`idp ${IDP_CHOICES}`, { fields: { idp: IDP_CHOICES } });
+  }
+  return idp;
 }
 
 /** Parses the PATCH body `{status: "active" | "inactive"}`. */

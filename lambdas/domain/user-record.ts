@@ -1,12 +1,7 @@
-/** Which client provisioned a user, so the console can show "SCIM Okta". */
-export type ProvisioningClient = 'okta' | 'entra' | 'other';
+import type { ProvisioningSource } from './idp';
 
-export interface UserSource {
-  client: ProvisioningClient;
-  /** Label the console shows, e.g. "SCIM Okta". */
-  label: string;
-  userAgent?: string;
-}
+/** Who provisioned a user: the IdP of the token that created it (lambdas/domain/idp.ts). */
+export type UserSource = ProvisioningSource;
 
 /** A user as the domain keeps it; `attributes` is the normalized SCIM body without id, meta, groups and password. */
 export interface UserRecord {
@@ -20,16 +15,6 @@ export interface UserRecord {
   /** Incremented on every write; the weak ETag is W/"<version>". */
   version: number;
   source: UserSource;
-}
-
-/** Identifies the client from its User-Agent (Okta: "Okta SCIM Client ..."; Entra: "...Microsoft..."/"Azure"). */
-export function sourceFromUserAgent(userAgent: string | undefined): UserSource {
-  const ua = userAgent ?? '';
-  if (/okta/i.test(ua)) return { client: 'okta', label: 'SCIM Okta', userAgent: ua.slice(0, 200) };
-  if (/microsoft|azure|entra|aad/i.test(ua)) {
-    return { client: 'entra', label: 'SCIM Microsoft Entra ID', userAgent: ua.slice(0, 200) };
-  }
-  return { client: 'other', label: 'SCIM', ...(ua ? { userAgent: ua.slice(0, 200) } : {}) };
 }
 
 /** Lowercased, distinct email values: the keys of the email lookup edges. */

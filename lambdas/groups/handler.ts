@@ -4,7 +4,7 @@ import { groupSchema } from '../domain/tenant-schemas';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import { JsonStream } from '../http/json-stream';
-import { type HttpRequest, resourceTargetOf } from '../http/request';
+import { type HttpRequest, provisioningSourceOf, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
 import { etagOf } from '../scim/etag';
@@ -89,8 +89,14 @@ function afterPatch(request: HttpRequest, group: GroupRecord): HttpResult {
 export const handler = createHttpHandler('scim', {
   [`${SCIM_BASE}/Groups`]: {
     GET: (request) => list(request, listQueryFromQueryString(request.query, 'displayName')),
-    POST: async (request) =>
-      single(request, await groups.create(tenantOf(request), parseJsonBody(request)), 201),
+    POST: async (request) => {
+      const body = parseJsonBody(request);
+      return single(
+        request,
+        await groups.create(tenantOf(request), body, provisioningSourceOf(request)),
+        201,
+      );
+    },
   },
   [`${SCIM_BASE}/Groups/.search`]: {
     POST: (request) => list(request, listQueryFromSearchRequest(parseJsonBody(request), 'displayName')),

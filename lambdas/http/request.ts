@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { type Idp, idpOrDefault, type ProvisioningSource, sourceOf } from '../domain/idp';
 import { SCIM_LIMITS } from '../scim/limits';
 
 export interface HttpRequest {
@@ -76,4 +77,18 @@ export function resourceTargetOf(request: HttpRequest) {
     ifMatch: request.headers['if-match'],
     ifNoneMatch: request.headers['if-none-match'],
   };
+}
+
+/**
+ * The IdP of the token that authorised this SCIM request, as the authorizer put it in its context
+ * (lambdas/authorizer/handler.ts; the local adapter copies the context the same way). A context
+ * without it (a decision cached by API Gateway before the idp existed) reads as Okta's, like the token.
+ */
+export function tokenIdpOf(request: HttpRequest): Idp {
+  return idpOrDefault(request.authorizer.idp);
+}
+
+/** The Source of a user or group this request creates: the token's IdP; the User-Agent is only kept. */
+export function provisioningSourceOf(request: HttpRequest): ProvisioningSource {
+  return sourceOf(tokenIdpOf(request), request.headers['user-agent']);
 }

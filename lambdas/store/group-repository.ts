@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CursorConfig, cursorConfig } from '../config/runtime-config';
 import type { GroupRecord } from '../domain/group-record';
+import { storedSource } from '../domain/idp';
 import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
@@ -187,6 +188,7 @@ function toItem(group: GroupRecord): Record<string, unknown> {
     created: group.created,
     lastModified: group.lastModified,
     version: group.version,
+    source: group.source,
   };
 }
 
@@ -200,6 +202,8 @@ export function fromItem(item: Record<string, unknown>): GroupRecord {
     created: item.created as string,
     lastModified: item.lastModified as string,
     version: item.version as number,
+    // Groups written before they had a source read as Okta's (docs/decisions.md).
+    source: storedSource(item.source),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { LimitExceededError, WriteConflictError } from '../domain/errors';
+import { idpOrDefault } from '../domain/idp';
 import type { TokenRepository } from '../domain/ports';
 import { MAX_TOKENS_PER_TENANT, type Token, type TokenByHash, type TokenStatus } from '../domain/tokens';
 import { storeBoundary } from './boundary';
@@ -21,6 +22,8 @@ const toToken = (item: Record<string, unknown>): Token => ({
   lastUsedAt: (item.lastUsedAt as string | undefined) ?? null,
   hint: item.hint as string,
   secretHash: item.secretHash as string,
+  // Items written before tokens had an IdP read as Okta's.
+  idp: idpOrDefault(item.idp),
 });
 
 /**
@@ -67,6 +70,7 @@ export class DynamoTokenRepository implements TokenRepository {
               tokenId: token.id,
               status: token.status,
               secretHash: token.secretHash,
+              idp: token.idp,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -139,9 +143,15 @@ export class DynamoTokenRepository implements TokenRepository {
         Update: {
           TableName,
           Key: keys.token(token.tenantId, token.id),
-          UpdateExpression: 'SET secretHash = :new, hint = :hint REMOVE lastUsedAt',
+          // The IdP stays; written out, so a token from before the idp existed now carries it.
+          UpdateExpression: 'SET secretHash = :new, hint = :hint, idp = :idp REMOVE lastUsedAt',
           ConditionExpression: 'secretHash = :old',
-          ExpressionAttributeValues: { ':new': newSecretHash, ':old': token.secretHash, ':hint': newHint },
+          ExpressionAttributeValues: {
+            ':new': newSecretHash,
+            ':old': token.secretHash,
+            ':hint': newHint,
+            ':idp': token.idp,
+          },
         },
       },
       // The old secret stops working in the same transaction that creates the new one.
@@ -156,6 +166,7 @@ export class DynamoTokenRepository implements TokenRepository {
             tokenId: token.id,
             status: token.status,
             secretHash: newSecretHash,
+            idp: token.idp,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -202,6 +213,7 @@ export class DynamoTokenRepository implements TokenRepository {
       status: item.status as TokenStatus,
       lastUsedAt: (item.lastUsedAt as string | undefined) ?? null,
       secretHash,
+      idp: idpOrDefault(item.idp),
     };
   }
 

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type CursorConfig, cursorConfig } from '../config/runtime-config';
+import { storedSource } from '../domain/idp';
 import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
@@ -211,7 +212,7 @@ export function userFromItem(item: Record<string, unknown>): UserRecord {
     created: item.created as string,
     lastModified: item.lastModified as string,
     version: item.version as number,
-    source: item.source as UserRecord['source'],
+    source: storedSource(item.source),
   };
 }
 

@@ -1,6 +1,5 @@
-import { InvalidInputError } from '../domain/errors';
 import { type IssuedToken, TokenService } from '../domain/token-service';
-import { assertTenantId, parseStatusChange, tokenView } from '../domain/tokens';
+import { assertTenantId, parseStatusChange, parseTokenCreation, tokenView } from '../domain/tokens';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
@@ -19,27 +18,20 @@ const withSecret = (request: HttpRequest, { token, secret }: IssuedToken) => ({
   scimBaseUrl: scimBaseUrl(request, token.tenantId),
   status: token.status,
   createdAt: token.createdAt,
+  idp: token.idp,
 });
 
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 const tokenOf = (request: HttpRequest) => request.pathParameters.tokenId;
-
-/** Token creation takes no fields: no body, or `{}`. */
-function checkCreateBody(request: HttpRequest): void {
-  if (request.rawBody === undefined) return;
-  const body = parseJsonBody(request);
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0) {
-    throw new InvalidInputError('Token creation takes no fields; send no body or {}');
-  }
-}
 
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens`]: {
     GET: async (request) => ({ status: 200, body: { tokens: await tokens.list(tenantOf(request)) } }),
     POST: async (request) => {
       assertTenantId(tenantOf(request));
-      checkCreateBody(request);
-      return { status: 201, body: withSecret(request, await tokens.create(tenantOf(request))) };
+      // No body, {} or {"idp": ...}: the IdP the token is for (okta when not given).
+      const idp = parseTokenCreation(request.rawBody === undefined ? undefined : parseJsonBody(request));
+      return { status: 201, body: withSecret(request, await tokens.create(tenantOf(request), idp)) };
     },
   },
   [`${ADMIN_BASE}/tokens/{tokenId}`]: {

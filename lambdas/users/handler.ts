@@ -1,8 +1,7 @@
-import { sourceFromUserAgent } from '../domain/user-record';
 import { renderUser, type UserView } from '../domain/users';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
-import { type HttpRequest, resourceTargetOf } from '../http/request';
+import { type HttpRequest, provisioningSourceOf, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
 import { etagOf } from '../scim/etag';
@@ -51,7 +50,7 @@ export const handler = createHttpHandler('scim', {
     GET: (request) => list(request, listQueryFromQueryString(request.query, 'userName')),
     POST: async (request) => {
       const body = parseJsonBody(request);
-      const source = sourceFromUserAgent(request.headers['user-agent']);
+      const source = provisioningSourceOf(request);
       return single(request, await users.create(tenantOf(request), body, source), 201);
     },
   },

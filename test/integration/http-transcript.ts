@@ -153,7 +153,7 @@ const INVITE_BODY = `Hi \${displayName} (\${costCenter2}),\n\n${'Your administra
 
 const big = (bytes: number) => JSON.stringify({ filler: 'x'.repeat(bytes) });
 
-/** 128 requests; each step may use what earlier ones captured. */
+/** 136 requests; each step may use what earlier ones captured. */
 export const SESSION: Step[] = [
   // --- Admin: tokens ---------------------------------------------------------------------------
   { name: 'token create (no body)', request: () => admin('POST', '/tokens'), capture: keepToken('a') },
@@ -874,6 +874,43 @@ export const SESSION: Step[] = [
     request: () => scim('GET', '/Users?cursor=&startIndex=1'),
   },
   { name: 'Groups: cursor paging, first page', request: () => scim('GET', '/Groups?cursor=&count=1') },
+
+  // --- The IdP belongs to the token: the Source of what it creates -------------------------------
+  {
+    name: 'token create: unknown idp is 400',
+    request: () => admin('POST', '/tokens', { json: { idp: 'auth0' } }),
+  },
+  {
+    name: 'token create for Entra',
+    request: () => admin('POST', '/tokens', { json: { idp: 'entra' } }),
+    capture: keepToken('entra'),
+  },
+  { name: 'token list: okta and entra', request: () => admin('GET', '/tokens') },
+  {
+    name: 'Users: create through the Entra token, Okta User-Agent',
+    request: () =>
+      scim('POST', '/Users', {
+        token: 'entra',
+        headers: OKTA,
+        json: { schemas: [USER], userName: 'via.entra@example.com', displayName: 'Via Entra' },
+      }),
+    capture: keepId('viaEntra'),
+  },
+  {
+    name: 'Groups: create through the Entra token, Okta User-Agent',
+    request: () =>
+      scim('POST', '/Groups', {
+        token: 'entra',
+        headers: OKTA,
+        json: { schemas: [GROUP], displayName: 'Via Entra' },
+      }),
+  },
+  {
+    name: 'directory: user detail, Source from the token',
+    request: (c) => admin('GET', `/users/${c.ids.viaEntra}`),
+  },
+  { name: 'directory: users with their Source', request: () => admin('GET', '/users') },
+  { name: 'directory: groups with their Source', request: () => admin('GET', '/groups') },
 ];
 
 /** The response headers worth comparing. */

@@ -23,6 +23,7 @@ describe('token creation', () => {
       scimBaseUrl: `${service.baseUrl}/scim/v2/create-one`,
       status: 'active',
       createdAt: expect.any(String),
+      idp: 'okta',
     });
     expect(response.body.scimBaseUrl.replace(/^https?:\/\/[^/]+/, '')).not.toContain('_');
   });
@@ -66,6 +67,7 @@ describe('token listing', () => {
           createdAt: expect.any(String),
           lastUsedAt: null,
           hint: created.token.slice(-4),
+          idp: 'okta',
         },
       ],
     });
@@ -134,6 +136,7 @@ describe('SCIM authorizer', () => {
       scimBaseUrl: created.scimBaseUrl,
       status: 'active',
       createdAt: expect.any(String),
+      idp: 'okta',
     });
     expect(renewed.body.token).not.toBe(created.token);
     const url = `${created.scimBaseUrl}/ServiceProviderConfig`;
@@ -216,9 +219,14 @@ describe('admin API input', () => {
     expect(response.body).toEqual({ error: 'payload_too_large', message: expect.any(String) });
   });
 
-  test('a body on token creation other than {} is a 400; a wrong Content-Type is a 415', async () => {
+  test('a body on token creation other than {} or {idp} is a 400; a wrong Content-Type is a 415', async () => {
     const withField = await service.admin('POST', '/body/tokens', { name: 'x' });
     expect(withField.status).toBe(400);
+    expect(withField.body).toEqual({
+      error: 'bad_request',
+      message: expect.stringContaining('name'),
+      fields: { idp: expect.any(String) },
+    });
     const xml = await service.request('POST', '/admin/v1/tenants/body/tokens', {
       headers: { Authorization: 'Bearer test-admin-key', 'Content-Type': 'text/xml' },
       rawBody: '<x/>',

@@ -23,7 +23,8 @@ const ENTRA_HEADERS = {
 
 async function entraTenant(label: string) {
   const tenantId = `${label}-${randomUUID().slice(0, 8)}`;
-  const { token, scimBaseUrl } = await service.createToken(tenantId);
+  // The tenant's admin chose Entra ID for this connection's token.
+  const { token, scimBaseUrl } = await service.createToken(tenantId, 'entra');
   const entra = (method: string, path: string, body?: unknown) =>
     service.scim(method, `${scimBaseUrl}${path}`, token, body, ENTRA_HEADERS);
   const patch = (id: string, ...Operations: unknown[]) =>
@@ -64,7 +65,7 @@ describe('Entra creates', () => {
     );
   });
 
-  test("a user created with Entra's User-Agent records Entra as its source", async () => {
+  test('a user created through an Entra token records Entra as its source', async () => {
     const { entra, tenantId } = await entraTenant('source');
     const created = await entra('POST', '/Users', entraCreateBody('source@testuser.com'));
 

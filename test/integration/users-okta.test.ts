@@ -200,7 +200,7 @@ describe("Okta's spec test", () => {
     expect((await okta('GET', '/Users')).body.totalResults).toBe(1);
   });
 
-  test('a user created with an Okta User-Agent records Okta as its source', async () => {
+  test('a user created through an Okta token records Okta as its source', async () => {
     const { okta, tenantId } = await oktaTenant('source');
     const created = await okta('POST', '/Users', oktaCreateBody('source@example.com'));
 

@@ -15,7 +15,11 @@ export interface TestService {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<TestResponse>;
-  createToken(tenantId: string): Promise<{ id: string; token: string; scimBaseUrl: string }>;
+  /** A token of the tenant; with `idp`, made for that IdP (the default is okta). */
+  createToken(
+    tenantId: string,
+    idp?: string,
+  ): Promise<{ id: string; token: string; scimBaseUrl: string; idp: string }>;
   failedStreamRecords: unknown[];
   stop(): Promise<void>;
 }
@@ -82,8 +86,8 @@ export async function startTestService(
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json', ...headers },
         body,
       }),
-    createToken: async (tenantId) => {
-      const response = await admin('POST', `/${tenantId}/tokens`);
+    createToken: async (tenantId, idp) => {
+      const response = await admin('POST', `/${tenantId}/tokens`, idp === undefined ? undefined : { idp });
       if (response.status !== 201)
         throw new Error(`token creation failed: ${response.status} ${response.text}`);
       return response.body;

@@ -190,8 +190,8 @@ export class InMemoryTokenRepository implements TokenRepository {
   }
 
   private hashItem(token: Token): TokenByHash {
-    const { tenantId, id: tokenId, status, lastUsedAt, secretHash } = token;
-    return { tenantId, tokenId, status, lastUsedAt, secretHash };
+    const { tenantId, id: tokenId, status, lastUsedAt, secretHash, idp } = token;
+    return { tenantId, tokenId, status, lastUsedAt, secretHash, idp };
   }
 }
 

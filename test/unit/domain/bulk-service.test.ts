@@ -1,8 +1,8 @@
 import { BulkService } from '../../../lambdas/domain/bulk';
 import { UniquenessError } from '../../../lambdas/domain/errors';
 import { GroupService } from '../../../lambdas/domain/groups';
+import { sourceOf } from '../../../lambdas/domain/idp';
 import { TenantSchemas } from '../../../lambdas/domain/tenant-schemas';
-import { sourceFromUserAgent } from '../../../lambdas/domain/user-record';
 import { UserService } from '../../../lambdas/domain/users';
 import { BULK_REQUEST_SCHEMA, parseBulkRequest } from '../../../lambdas/scim/bulk';
 import type { ScimError } from '../../../lambdas/scim/errors';
@@ -10,7 +10,7 @@ import { GROUP_SCHEMA_URN, USER_SCHEMA_URN } from '../../../lambdas/scim/schemas
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
-const SOURCE = sourceFromUserAgent('Okta SCIM Client 1.0.0');
+const SOURCE = sourceOf('okta', 'Okta SCIM Client 1.0.0');
 
 const postUser = (bulkId: string, userName = `${bulkId}@example.com`) => ({
   method: 'POST',

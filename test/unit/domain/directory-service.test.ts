@@ -1,8 +1,8 @@
 import { DirectoryService } from '../../../lambdas/domain/directory';
 import { DeliveryFailedError, InvalidInputError, NotFoundError } from '../../../lambdas/domain/errors';
+import { sourceOf } from '../../../lambdas/domain/idp';
 import { InviteService } from '../../../lambdas/domain/invites';
 import { TenantSchemas } from '../../../lambdas/domain/tenant-schemas';
-import { sourceFromUserAgent } from '../../../lambdas/domain/user-record';
 import { UserService } from '../../../lambdas/domain/users';
 import { USER_SCHEMA_URN } from '../../../lambdas/scim/schemas';
 import { inMemoryPorts } from '../../support/in-memory-ports';
@@ -30,7 +30,7 @@ function setup() {
       active: true,
       ...overrides,
     };
-    return (await users.create(TENANT, body, sourceFromUserAgent('Okta SCIM Client 1.0.0'))).user;
+    return (await users.create(TENANT, body, sourceOf('okta', 'Okta SCIM Client 1.0.0'))).user;
   };
   return { ports, directory, createUser };
 }
@@ -64,7 +64,13 @@ describe('DirectoryService.listUsers', () => {
     const now = new Date().toISOString();
     for (const displayName of ['Alpha', 'Beta']) {
       const group = { tenantId: TENANT, id: displayName, displayName, attributes: {}, memberCount: 0 };
-      await ports.groups.create({ ...group, created: now, lastModified: now, version: 1 });
+      await ports.groups.create({
+        ...group,
+        created: now,
+        lastModified: now,
+        version: 1,
+        source: sourceOf('okta'),
+      });
     }
     const { nextCursor } = await directory.listGroups(TENANT, 1, undefined);
 

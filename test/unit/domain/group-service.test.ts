@@ -6,8 +6,8 @@ import {
   UniquenessError,
 } from '../../../lambdas/domain/errors';
 import { GroupService } from '../../../lambdas/domain/groups';
+import { sourceOf } from '../../../lambdas/domain/idp';
 import { TenantSchemas } from '../../../lambdas/domain/tenant-schemas';
-import { sourceFromUserAgent } from '../../../lambdas/domain/user-record';
 import { UserService } from '../../../lambdas/domain/users';
 import { parseListQuery } from '../../../lambdas/scim/list-request';
 import { GROUP_SCHEMA_URN, USER_SCHEMA_URN } from '../../../lambdas/scim/schemas';
@@ -29,6 +29,9 @@ const groupBody = (displayName: string, members: { id: string }[] = []) => ({
   members: members.map((m) => ({ value: m.id })),
 });
 
+/** Groups created through an Okta token. */
+const OKTA = sourceOf('okta', 'Okta SCIM Client 1.0.0');
+
 function setup() {
   const ports = inMemoryPorts();
   const service = new GroupService(ports.groups, ports.memberships, ports.users);
@@ -48,9 +51,7 @@ function setup() {
         emails: [{ primary: true, value: `${name}@example.com`, type: 'work' }],
         active: true,
       };
-      users.push(
-        (await userService.create(TENANT, body, sourceFromUserAgent('Okta SCIM Client 1.0.0'))).user,
-      );
+      users.push((await userService.create(TENANT, body, sourceOf('okta', 'Okta SCIM Client 1.0.0'))).user);
     }
     return users;
   };
@@ -68,7 +69,7 @@ describe('GroupService.create', () => {
     const { service, createUsers, membersOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
 
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     expect(group).toEqual(expect.objectContaining({ displayName: 'Engineering', memberCount: 2 }));
     expect(await membersOf(group.id)).toEqual([
@@ -81,7 +82,7 @@ describe('GroupService.create', () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
 
-    const group = await service.create(TENANT, groupBody('Engineering', [ada]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada]), OKTA);
 
     expect(group.version).toBe((await ports.groups.get(TENANT, group.id))?.version);
   });
@@ -90,7 +91,7 @@ describe('GroupService.create', () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
 
-    const created = service.create(TENANT, groupBody('Engineering', [ada, { id: 'no-such-user' }]));
+    const created = service.create(TENANT, groupBody('Engineering', [ada, { id: 'no-such-user' }]), OKTA);
 
     await expect(created).rejects.toThrow(InvalidInputError);
     expect(await ports.groups.count(TENANT)).toBe(0);
@@ -101,7 +102,7 @@ describe('GroupService.create', () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
 
-    const created = service.create('globex', groupBody('Engineering', [ada]));
+    const created = service.create('globex', groupBody('Engineering', [ada]), OKTA);
 
     await expect(created).rejects.toThrow(InvalidInputError);
     expect(await ports.groups.count('globex')).toBe(0);
@@ -112,7 +113,7 @@ describe('GroupService.create', () => {
     const [ada] = await createUsers('ada');
     ports.memberships.failNextWrite(new StorageFailureError({ cause: new Error('throttled') }));
 
-    const created = service.create(TENANT, groupBody('Engineering', [ada]));
+    const created = service.create(TENANT, groupBody('Engineering', [ada]), OKTA);
 
     await expect(created).rejects.toThrow(StorageFailureError);
     expect(await ports.groups.count(TENANT)).toBe(0);
@@ -120,10 +121,24 @@ describe('GroupService.create', () => {
 
   test('a displayName taken in another case is a UniquenessError', async () => {
     const { ports, service } = setup();
-    await service.create(TENANT, groupBody('Finance'));
+    await service.create(TENANT, groupBody('Finance'), OKTA);
 
-    await expect(service.create(TENANT, groupBody('FINANCE'))).rejects.toThrow(UniquenessError);
+    await expect(service.create(TENANT, groupBody('FINANCE'), OKTA)).rejects.toThrow(UniquenessError);
     expect(await ports.groups.count(TENANT)).toBe(1);
+  });
+
+  test("keeps the creating token's source through later PUT and PATCH from another client", async () => {
+    const { ports, service, createUsers } = setup();
+    const [ada] = await createUsers('ada');
+    const entra = sourceOf('entra', 'Okta SCIM Client 1.0.0');
+
+    const group = await service.create(TENANT, groupBody('Engineering'), entra);
+    await service.patch(TENANT, group.id, addMembers(ada));
+    await service.patch(TENANT, group.id, patchOf({ op: 'replace', path: 'displayName', value: 'Eng' }));
+    await service.replace(TENANT, group.id, groupBody('Engineering', [ada]));
+
+    expect(group.source).toEqual(entra);
+    expect((await ports.groups.get(TENANT, group.id))?.source).toEqual(entra);
   });
 });
 
@@ -131,7 +146,7 @@ describe('GroupService.patch', () => {
   test('adding members raises memberCount and the version', async () => {
     const { ports, service, createUsers, memberCountOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
 
     await service.patch(TENANT, group.id, addMembers(ada, bob));
 
@@ -142,7 +157,7 @@ describe('GroupService.patch', () => {
   test('adding a member twice counts it once', async () => {
     const { service, createUsers, memberCountOf } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada]), OKTA);
 
     await service.patch(TENANT, group.id, addMembers(ada));
 
@@ -152,7 +167,7 @@ describe('GroupService.patch', () => {
   test('removing a member lowers memberCount and drops its edges', async () => {
     const { service, createUsers, membersOf, memberCountOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     await service.patch(TENANT, group.id, removeMember(ada));
 
@@ -163,7 +178,7 @@ describe('GroupService.patch', () => {
   test("Okta's rename with the readOnly id renames the group and keeps its members", async () => {
     const { ports, service, createUsers, memberCountOf } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada]), OKTA);
 
     await service.patch(
       TENANT,
@@ -178,7 +193,7 @@ describe('GroupService.patch', () => {
   test('"Push now" (replace members) leaves exactly the new member set', async () => {
     const { service, createUsers, membersOf, memberCountOf } = setup();
     const [ada, bob, cy] = await createUsers('ada', 'bob', 'cy');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     await service.patch(
       TENANT,
@@ -193,7 +208,7 @@ describe('GroupService.patch', () => {
   test('an unknown member is an InvalidInputError and nothing is applied', async () => {
     const { service, createUsers, memberCountOf } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
 
     const patch = service.patch(TENANT, group.id, addMembers(ada, { id: 'no-such-user', userName: 'x' }));
 
@@ -204,7 +219,7 @@ describe('GroupService.patch', () => {
   test('a group deleted while its members change is a NotFoundError', async () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
     ports.memberships.beforeNextWrite(() => service.delete(TENANT, group.id));
 
     await expect(service.patch(TENANT, group.id, addMembers(ada))).rejects.toThrow(NotFoundError);
@@ -213,7 +228,7 @@ describe('GroupService.patch', () => {
   test('a stale If-Match is a PreconditionFailedError and adds nobody', async () => {
     const { service, createUsers, memberCountOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
     await service.patch(TENANT, group.id, addMembers(ada));
 
     const stale = service.patch(TENANT, group.id, addMembers(bob), 'W/"1"');
@@ -234,7 +249,7 @@ describe('GroupService.replace', () => {
   test('PUT replaces the displayName and the whole member set', async () => {
     const { ports, service, createUsers, membersOf, memberCountOf } = setup();
     const [ada, bob, cy] = await createUsers('ada', 'bob', 'cy');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     await service.replace(TENANT, group.id, groupBody('Platform Wizards', [cy]));
 
@@ -246,7 +261,7 @@ describe('GroupService.replace', () => {
   test('a PUT with no members empties the group', async () => {
     const { service, createUsers, memberCountOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     await service.replace(TENANT, group.id, groupBody('Engineering'));
 
@@ -258,7 +273,7 @@ describe('GroupService.delete', () => {
   test('removes the group and both edges of every membership', async () => {
     const { ports, service, createUsers, membersOf } = setup();
     const [ada, bob] = await createUsers('ada', 'bob');
-    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]));
+    const group = await service.create(TENANT, groupBody('Engineering', [ada, bob]), OKTA);
 
     await service.delete(TENANT, group.id);
 
@@ -271,18 +286,18 @@ describe('GroupService.delete', () => {
 
   test('frees the displayName', async () => {
     const { ports, service } = setup();
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
 
     await service.delete(TENANT, group.id);
 
-    await service.create(TENANT, groupBody('engineering'));
+    await service.create(TENANT, groupBody('engineering'), OKTA);
     expect(await ports.groups.count(TENANT)).toBe(1);
   });
 
   test('a stale If-Match is a PreconditionFailedError and keeps the group', async () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
     await service.patch(TENANT, group.id, addMembers(ada));
 
     await expect(service.delete(TENANT, group.id, 'W/"1"')).rejects.toThrow(PreconditionFailedError);
@@ -294,7 +309,7 @@ describe('GroupService.delete', () => {
   test.failing('a DELETE with If-Match loses to a member change that lands after the read', async () => {
     const { ports, service, createUsers } = setup();
     const [ada] = await createUsers('ada');
-    const group = await service.create(TENANT, groupBody('Engineering'));
+    const group = await service.create(TENANT, groupBody('Engineering'), OKTA);
     ports.groups.beforeNextWrite(() => service.patch(TENANT, group.id, addMembers(ada)));
 
     await expect(service.delete(TENANT, group.id, 'W/"1"')).rejects.toThrow(PreconditionFailedError);
@@ -311,9 +326,9 @@ describe('GroupService.list', () => {
   async function threeGroups() {
     const context = setup();
     const [ada, bob] = await context.createUsers('ada', 'bob');
-    const alpha = await context.service.create(TENANT, groupBody('Alpha', [ada, bob]));
-    const beta = await context.service.create(TENANT, groupBody('Beta', [bob]));
-    const empty = await context.service.create(TENANT, groupBody('Gamma'));
+    const alpha = await context.service.create(TENANT, groupBody('Alpha', [ada, bob]), OKTA);
+    const beta = await context.service.create(TENANT, groupBody('Beta', [bob]), OKTA);
+    const empty = await context.service.create(TENANT, groupBody('Gamma'), OKTA);
     const find = async (filter: string) => {
       const query = parseListQuery({ filter }, 'displayName');
       const { groups, totalResults } = await context.service.list(TENANT, query, BASE_URL);

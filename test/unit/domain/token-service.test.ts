@@ -1,6 +1,8 @@
+import { authorizeBearer } from '../../../lambdas/domain/authorize-token';
 import { InvalidInputError, LimitExceededError, NotFoundError } from '../../../lambdas/domain/errors';
+import { IDPS } from '../../../lambdas/domain/idp';
 import { TokenService } from '../../../lambdas/domain/token-service';
-import { hashSecret, TOKEN_PREFIX } from '../../../lambdas/domain/tokens';
+import { hashSecret, parseTokenCreation, TOKEN_PREFIX } from '../../../lambdas/domain/tokens';
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
@@ -32,7 +34,14 @@ describe('TokenService.create', () => {
     const listed = await service.list(TENANT);
 
     expect(listed).toEqual([
-      { id: token.id, status: 'active', createdAt: token.createdAt, lastUsedAt: null, hint: token.hint },
+      {
+        id: token.id,
+        status: 'active',
+        createdAt: token.createdAt,
+        lastUsedAt: null,
+        hint: token.hint,
+        idp: 'okta',
+      },
     ]);
   });
 
@@ -59,6 +68,81 @@ describe('TokenService.create', () => {
     const { service } = setup();
 
     await expect(service.create('Acme_Corp')).rejects.toThrow(InvalidInputError);
+  });
+});
+
+describe('the IdP of a token', () => {
+  test('is okta when not given', async () => {
+    const { tokens, service } = setup();
+
+    const { token, secret } = await service.create(TENANT);
+
+    expect(token.idp).toBe('okta');
+    expect((await tokens.findByHash(hashSecret(secret)))?.idp).toBe('okta');
+  });
+
+  test.each(IDPS)('%s is kept on both token items and shown in the listing', async (idp) => {
+    const { tokens, service } = setup();
+
+    const { token, secret } = await service.create(TENANT, idp);
+
+    expect((await tokens.get(TENANT, token.id))?.idp).toBe(idp);
+    expect((await tokens.findByHash(hashSecret(secret)))?.idp).toBe(idp);
+    expect((await service.list(TENANT))[0].idp).toBe(idp);
+  });
+
+  test('survives renew and status changes', async () => {
+    const { tokens, service } = setup();
+    const { token } = await service.create(TENANT, 'entra');
+
+    const renewed = await service.renew(TENANT, token.id);
+    const inactive = await service.setStatus(TENANT, token.id, 'inactive');
+
+    expect(renewed.token.idp).toBe('entra');
+    expect((await tokens.findByHash(hashSecret(renewed.secret)))?.idp).toBe('entra');
+    expect(inactive.idp).toBe('entra');
+    expect((await service.get(TENANT, token.id)).idp).toBe('entra');
+  });
+
+  test('is what the authorizer passes on with an allowed request', async () => {
+    const { tokens, service } = setup();
+    const { secret } = await service.create(TENANT, 'pingone');
+
+    const decision = await authorizeBearer(tokens, `Bearer ${secret}`, TENANT, new Date());
+
+    expect(decision).toEqual(expect.objectContaining({ allowed: true, idp: 'pingone' }));
+  });
+});
+
+describe('parseTokenCreation', () => {
+  test.each([
+    ['no body', undefined, 'okta'],
+    ['{}', {}, 'okta'],
+    ['{"idp": "onelogin"}', { idp: 'onelogin' }, 'onelogin'],
+    ['{"idp": "generic"}', { idp: 'generic' }, 'generic'],
+  ])('%s -> %s', (_name, body, idp) => {
+    expect(parseTokenCreation(body)).toBe(idp);
+  });
+
+  test.each([
+    ['an unknown idp', { idp: 'auth0' }],
+    ['an idp in other case', { idp: 'Okta' }],
+    ['a null idp', { idp: null }],
+    ['a number', { idp: 1 }],
+    ['another field', { name: 'x' }],
+    ['idp and another field', { idp: 'okta', name: 'x' }],
+    ['null', null],
+    ['an array', []],
+    ['a string', 'okta'],
+  ])('%s is an InvalidInputError naming idp', (_name, body) => {
+    let thrown: unknown;
+    try {
+      parseTokenCreation(body);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidInputError);
+    expect((thrown as InvalidInputError).fields).toEqual({ idp: expect.stringContaining('"jumpcloud"') });
   });
 });
 

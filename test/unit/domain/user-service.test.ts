@@ -6,8 +6,8 @@ import {
   UniquenessError,
   WriteConflictError,
 } from '../../../lambdas/domain/errors';
+import { sourceOf } from '../../../lambdas/domain/idp';
 import { TenantSchemas } from '../../../lambdas/domain/tenant-schemas';
-import { sourceFromUserAgent } from '../../../lambdas/domain/user-record';
 import { UserService } from '../../../lambdas/domain/users';
 import { parseListQuery } from '../../../lambdas/scim/list-request';
 import { USER_SCHEMA_URN } from '../../../lambdas/scim/schemas';
@@ -16,7 +16,7 @@ import { inMemoryPorts } from '../../support/in-memory-ports';
 const TENANT = 'acme';
 const BASE_URL = 'https://scim.example.com/scim/v2/acme';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const OKTA = sourceFromUserAgent('Okta SCIM Client 1.0.0');
+const OKTA = sourceOf('okta', 'Okta SCIM Client 1.0.0');
 
 /** The body of Okta's "create user" push (as in test/integration/users-okta.test.ts). */
 const oktaCreateBody = (userName: string, overrides: Record<string, unknown> = {}) => ({
@@ -60,6 +60,7 @@ function setup(options: { pageSize?: number } = {}) {
       created: now,
       lastModified: now,
       version: 1,
+      source: sourceOf('okta'),
     };
     await ports.groups.create(group);
     const adds = (await ports.users.getMany(TENANT, userIds)).map((u) => ({
@@ -105,7 +106,7 @@ describe('UserService.create', () => {
       created: user.created,
       lastModified: user.created,
       version: 1,
-      source: { client: 'okta', label: 'SCIM Okta', userAgent: 'Okta SCIM Client 1.0.0' },
+      source: { idp: 'okta', label: 'SCIM Okta', userAgent: 'Okta SCIM Client 1.0.0' },
     });
   });
 
@@ -236,6 +237,21 @@ describe('UserService.replace and patch', () => {
     expect(await ports.users.get(TENANT, ada.id)).toEqual(
       expect.objectContaining({ active: false, version: 2 }),
     );
+  });
+
+  test("PUT and PATCH keep the creating token's source", async () => {
+    const { ports, service } = setup();
+    const pingone = sourceOf('pingone', 'Microsoft-Azure-Provisioning/1.0');
+    const { user } = await service.create(TENANT, oktaCreateBody('ada@example.com'), pingone);
+
+    await service.patch(TENANT, user.id, deactivate);
+    await service.replace(TENANT, user.id, { schemas: [USER_SCHEMA_URN], userName: 'ada@example.com' });
+
+    expect((await ports.users.get(TENANT, user.id))?.source).toEqual({
+      idp: 'pingone',
+      label: 'SCIM PingOne',
+      userAgent: 'Microsoft-Azure-Provisioning/1.0',
+    });
   });
 
   test('PUT replaces every writable attribute', async () => {

@@ -14,7 +14,7 @@ const user: UserRecord = {
   created: '2026-01-01T00:00:00Z',
   lastModified: '2026-01-01T00:00:00Z',
   version: 1,
-  source: { client: 'okta', label: 'SCIM Okta' },
+  source: { idp: 'okta', label: 'SCIM Okta' },
   attributes: {
     userName: 'ann@example.com',
     name: { givenName: 'Ann', familyName: 'Lee' },
