@@ -4,6 +4,7 @@ import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
+import { excerpt } from '../scim/excerpt';
 import { SCIM_LIMITS } from '../scim/limits';
 import { listResponse } from '../scim/list-response';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
@@ -55,7 +56,7 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const name = request.pathParameters.name?.toLowerCase();
       const found = (await resourceSchemas(request)).find((r) => r.resourceType.toLowerCase() === name);
-      if (!found) throw new NotFoundError(`ResourceType ${request.pathParameters.name} not found`);
+      if (!found) throw new NotFoundError(`ResourceType ${excerpt(request.pathParameters.name)} not found`);
       return { status: 200, body: resourceTypeResource(tenantBase(request), found) };
     },
   },
@@ -67,7 +68,7 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const urn = request.pathParameters.urn?.toLowerCase();
       const found = (await allSchemas(request)).find((s) => s.id.toLowerCase() === urn);
-      if (!found) throw new NotFoundError(`Schema ${request.pathParameters.urn} not found`);
+      if (!found) throw new NotFoundError(`Schema ${excerpt(request.pathParameters.urn)} not found`);
       return { status: 200, body: schemaResource(tenantBase(request), found) };
     },
   },
@@ -75,7 +76,7 @@ export const handler = createHttpHandler('scim', {
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
       method,
       async (request: HttpRequest) => {
-        throw new NotFoundError(`No SCIM endpoint at ${request.path}`);
+        throw new NotFoundError(`No SCIM endpoint at ${excerpt(request.path)}`);
       },
     ]),
   ),

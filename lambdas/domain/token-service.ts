@@ -1,3 +1,4 @@
+import { excerpt } from '../scim/excerpt';
 import { NotFoundError } from './errors';
 import type { TokenRepository } from './ports';
 import {
@@ -31,7 +32,7 @@ export class TokenService {
   async get(tenantId: string, tokenId: string | undefined): Promise<Token> {
     const tenant = assertTenantId(tenantId);
     const token = tokenId ? await this.tokens.get(tenant, tokenId) : undefined;
-    if (!token) throw new NotFoundError(`Token ${tokenId} not found for tenant ${tenant}`);
+    if (!token) throw new NotFoundError(`Token ${excerpt(tokenId)} not found for tenant ${tenant}`);
     return token;
   }
 

@@ -3,6 +3,7 @@ import type { GroupRecord } from '../domain/group-record';
 import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
+import { excerpt } from '../scim/excerpt';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -153,7 +154,7 @@ export class DynamoGroupRepository implements GroupRepository {
   }
 
   private write(items: TransactItem[], displayName: string): Promise<void> {
-    return writeGuarded(items, `displayName '${displayName}' is already taken in this tenant`);
+    return writeGuarded(items, `displayName '${excerpt(displayName)}' is already taken in this tenant`);
   }
 }
 

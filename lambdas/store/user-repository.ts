@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
+import { excerpt } from '../scim/excerpt';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -163,7 +164,7 @@ export class DynamoUserRepository implements UserRepository {
 
   private write(items: TransactItem[], userName: string): Promise<void> {
     // Item 0 is always the user item: its condition failing means someone else wrote it first.
-    return writeGuarded(items, `userName '${userName}' is already taken in this tenant`);
+    return writeGuarded(items, `userName '${excerpt(userName)}' is already taken in this tenant`);
   }
 }
 
