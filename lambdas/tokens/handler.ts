@@ -21,6 +21,9 @@ const withSecret = (request: HttpRequest, { token, secret }: IssuedToken) => ({
   createdAt: token.createdAt,
 });
 
+/** Answers that carry a secret must not be kept by a browser or a proxy (RFC 9111 §5.2.2.5). */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 const tokenOf = (request: HttpRequest) => request.pathParameters.tokenId;
 
@@ -39,7 +42,11 @@ export const handler = createHttpHandler('admin', {
     POST: async (request) => {
       assertTenantId(tenantOf(request));
       checkCreateBody(request);
-      return { status: 201, body: withSecret(request, await tokens.create(tenantOf(request))) };
+      return {
+        status: 201,
+        headers: NO_STORE,
+        body: withSecret(request, await tokens.create(tenantOf(request))),
+      };
     },
   },
   [`${ADMIN_BASE}/tokens/{tokenId}`]: {
@@ -62,6 +69,7 @@ export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens/{tokenId}/renew`]: {
     POST: async (request) => ({
       status: 200,
+      headers: NO_STORE,
       body: withSecret(request, await tokens.renew(tenantOf(request), tokenOf(request))),
     }),
   },
