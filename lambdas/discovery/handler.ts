@@ -4,10 +4,12 @@ import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
+import { ScimError } from '../scim/errors';
 import { excerpt } from '../scim/excerpt';
 import { SCIM_LIMITS } from '../scim/limits';
 import { listResponse } from '../scim/list-response';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
+import { DISCOVERY_SCHEMAS } from '../scim/schemas/meta-schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 
@@ -20,12 +22,14 @@ async function resourceSchemas(request: HttpRequest): Promise<ResourceSchema[]> 
   return [await schemas.userSchema(request.pathParameters.tenantId), schemas.groupSchema()];
 }
 
+/** The resource schemas, then those of the discovery resources themselves (RFC 7644 §4). */
 async function allSchemas(request: HttpRequest) {
   const seen = new Map<string, ResourceSchema['core']>();
   for (const resource of await resourceSchemas(request)) {
     for (const schema of [resource.core, ...resource.extensions.map((e) => e.schema)])
       seen.set(schema.id, schema);
   }
+  for (const schema of DISCOVERY_SCHEMAS) seen.set(schema.id, schema);
   return [...seen.values()];
 }
 
@@ -70,6 +74,15 @@ export const handler = createHttpHandler('scim', {
       const found = (await allSchemas(request)).find((s) => s.id.toLowerCase() === urn);
       if (!found) throw new NotFoundError(`Schema ${excerpt(request.pathParameters.urn)} not found`);
       return { status: 200, body: schemaResource(tenantBase(request), found) };
+    },
+  },
+  // RFC 7644 §3.4.3: a query across every resource type is optional; this service offers it per type.
+  [`${SCIM_BASE}/.search`]: {
+    POST: async () => {
+      throw new ScimError(
+        501,
+        'A search across all resource types is not supported; POST to /Users/.search or /Groups/.search',
+      );
     },
   },
   [`${SCIM_BASE}/{proxy+}`]: Object.fromEntries(
