@@ -19,8 +19,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   ADMIN_GATEWAY_RESPONSES,
+  COMMON_RESPONSE_HEADERS,
   GATEWAY_RESPONSES,
   type HandlerName,
+  RETRY_AFTER_SECONDS,
   ROUTES,
   type Route,
   type RouteAuth,
@@ -292,7 +294,7 @@ export class ApiStack extends Stack {
         type,
         statusCode: String(statusCode),
         // Header values are mapping expressions: literals are single-quoted.
-        responseHeaders: { 'Content-Type': `'${SCIM_CONTENT_TYPE}'`, ...headers },
+        responseHeaders: { 'Content-Type': `'${SCIM_CONTENT_TYPE}'`, ...commonHeaders(), ...headers },
         templates: { 'application/json': scimGatewayBody(detail, statusCode) },
       });
     const r = GATEWAY_RESPONSES;
@@ -309,6 +311,18 @@ export class ApiStack extends Stack {
       'Retry-After': "'1'",
     });
     scim('TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, r.tooLarge.statusCode, r.tooLarge.detail);
+    // The authorizer threw something other than 'Unauthorized' (the token table is unreachable):
+    // 503 + Retry-After so the IdP retries instead of treating its token as bad.
+    const unavailable = { 'Retry-After': `'${RETRY_AFTER_SECONDS}'` };
+    const f = r.authorizerFailure;
+    scim('AuthorizerFailure', apigw.ResponseType.AUTHORIZER_FAILURE, f.statusCode, f.detail, unavailable);
+    scim(
+      'AuthorizerConfigurationError',
+      apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+      f.statusCode,
+      f.detail,
+      unavailable,
+    );
     // Each 5xx type keeps its own status; the body's "status" must say the same.
     scim('IntegrationFailure', apigw.ResponseType.INTEGRATION_FAILURE, 502, SCIM_SERVER_ERROR_DETAIL);
     scim('IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, 504, SCIM_SERVER_ERROR_DETAIL);
@@ -326,7 +340,7 @@ export class ApiStack extends Stack {
       this.adminApi.addGatewayResponse(id, {
         type,
         statusCode: String(statusCode),
-        responseHeaders: { 'Content-Type': "'application/json'" },
+        responseHeaders: { 'Content-Type': "'application/json'", ...commonHeaders() },
         templates: { 'application/json': JSON.stringify({ error, message }) },
       });
     const r = ADMIN_GATEWAY_RESPONSES;
@@ -485,5 +499,9 @@ function accessLogFormat(): apigw.AccessLogFormat {
     }),
   );
 }
+
+/** COMMON_RESPONSE_HEADERS as Gateway Response mapping expressions (quoted literals). */
+const commonHeaders = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(COMMON_RESPONSE_HEADERS).map(([name, value]) => [name, `'${value}'`]));
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

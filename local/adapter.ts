@@ -8,9 +8,11 @@ import type {
 } from 'aws-lambda';
 import {
   ADMIN_GATEWAY_RESPONSES,
+  COMMON_RESPONSE_HEADERS,
   GATEWAY_RESPONSES,
   type HandlerName,
   matchRoute,
+  RETRY_AFTER_SECONDS,
   ROUTES,
   scimGatewayBody,
 } from '../lambdas/http/routes';
@@ -79,8 +81,14 @@ async function handle(options: AdapterOptions, req: IncomingMessage, res: Server
     let result: APIGatewayAuthorizerResult;
     try {
       result = await options.authorizer(toAuthorizerEvent(event));
-    } catch {
-      return scimGateway(res, GATEWAY_RESPONSES.unauthorized);
+    } catch (error) {
+      // As API Gateway: only 'Unauthorized' is a 401; any other failure is AUTHORIZER_FAILURE.
+      if ((error as Error | undefined)?.message === 'Unauthorized') {
+        return scimGateway(res, GATEWAY_RESPONSES.unauthorized);
+      }
+      return scimGateway(res, GATEWAY_RESPONSES.authorizerFailure, {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
     }
     const allowed = result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
     if (!allowed) return scimGateway(res, GATEWAY_RESPONSES.accessDenied);
@@ -198,11 +206,15 @@ function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthor
   };
 }
 
-function scimGateway(res: ServerResponse, response: { statusCode: number; detail: string }): void {
+function scimGateway(
+  res: ServerResponse,
+  response: { statusCode: number; detail: string },
+  headers: Record<string, string> = {},
+): void {
   send(
     res,
     response.statusCode,
-    { 'Content-Type': 'application/scim+json' },
+    { 'Content-Type': 'application/scim+json', ...headers },
     scimGatewayBody(response.detail, response.statusCode),
   );
 }
@@ -225,6 +237,11 @@ function send(
   headers: Record<string, string>,
   body: string | Buffer,
 ): void {
-  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  // Every answer, the adapter's own included, carries the headers API Gateway's would.
+  res.writeHead(status, {
+    ...headers,
+    ...COMMON_RESPONSE_HEADERS,
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

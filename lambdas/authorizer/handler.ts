@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { authorizeBearer } from '../domain/authorize-token';
+import { type AuthorizationDecision, authorizeBearer } from '../domain/authorize-token';
+import { StorageFailureError } from '../domain/errors';
 import { logger } from '../http/logger';
 import { DynamoTokenRepository } from '../store/token-repository';
 
@@ -11,13 +12,26 @@ const tokens = new DynamoTokenRepository();
  * API Gateway caches the result per Authorization header for 5 s (REST authorizers cannot key the
  * cache on a path parameter), so the allow policy covers exactly this tenant's SCIM tree: a cached
  * decision replayed on another tenant's URL is denied (ACCESS_DENIED -> the SCIM 401).
+ * When the token table cannot be read the token is not bad: any other error makes API Gateway answer
+ * AUTHORIZER_FAILURE, configured as a SCIM 503 with Retry-After (the local adapter does the same).
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
   const tenantId = event.pathParameters?.tenantId;
-  const decision = await authorizeBearer(tokens, headers.authorization, tenantId, new Date());
+  let decision: AuthorizationDecision;
+  try {
+    decision = await authorizeBearer(tokens, headers.authorization, tenantId, new Date());
+  } catch (error) {
+    // Never 'Unauthorized': the IdP would stop provisioning for a credential that is fine.
+    logger.error('SCIM authorizer could not check the token', {
+      reason: error instanceof StorageFailureError ? 'storage unavailable' : 'unexpected error',
+      tenantId,
+      error: error as Error,
+    });
+    throw new Error('Authorizer unavailable', { cause: error });
+  }
   if (!decision.allowed) {
     // The reason is logged for the operator; the token itself never is.
     logger.info('SCIM request refused', { reason: decision.reason, tenantId });

@@ -4,9 +4,12 @@ import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
+import { ScimError } from '../scim/errors';
+import { excerpt } from '../scim/excerpt';
 import { SCIM_LIMITS } from '../scim/limits';
 import { listResponse } from '../scim/list-response';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
+import { DISCOVERY_SCHEMAS } from '../scim/schemas/meta-schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 
@@ -19,12 +22,14 @@ async function resourceSchemas(request: HttpRequest): Promise<ResourceSchema[]> 
   return [await schemas.userSchema(request.pathParameters.tenantId), schemas.groupSchema()];
 }
 
+/** The resource schemas, then those of the discovery resources themselves (RFC 7644 §4). */
 async function allSchemas(request: HttpRequest) {
   const seen = new Map<string, ResourceSchema['core']>();
   for (const resource of await resourceSchemas(request)) {
     for (const schema of [resource.core, ...resource.extensions.map((e) => e.schema)])
       seen.set(schema.id, schema);
   }
+  for (const schema of DISCOVERY_SCHEMAS) seen.set(schema.id, schema);
   return [...seen.values()];
 }
 
@@ -55,7 +60,7 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const name = request.pathParameters.name?.toLowerCase();
       const found = (await resourceSchemas(request)).find((r) => r.resourceType.toLowerCase() === name);
-      if (!found) throw new NotFoundError(`ResourceType ${request.pathParameters.name} not found`);
+      if (!found) throw new NotFoundError(`ResourceType ${excerpt(request.pathParameters.name)} not found`);
       return { status: 200, body: resourceTypeResource(tenantBase(request), found) };
     },
   },
@@ -67,15 +72,24 @@ export const handler = createHttpHandler('scim', {
     GET: async (request) => {
       const urn = request.pathParameters.urn?.toLowerCase();
       const found = (await allSchemas(request)).find((s) => s.id.toLowerCase() === urn);
-      if (!found) throw new NotFoundError(`Schema ${request.pathParameters.urn} not found`);
+      if (!found) throw new NotFoundError(`Schema ${excerpt(request.pathParameters.urn)} not found`);
       return { status: 200, body: schemaResource(tenantBase(request), found) };
+    },
+  },
+  // RFC 7644 §3.4.3: a query across every resource type is optional; this service offers it per type.
+  [`${SCIM_BASE}/.search`]: {
+    POST: async () => {
+      throw new ScimError(
+        501,
+        'A search across all resource types is not supported; POST to /Users/.search or /Groups/.search',
+      );
     },
   },
   [`${SCIM_BASE}/{proxy+}`]: Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
       method,
       async (request: HttpRequest) => {
-        throw new NotFoundError(`No SCIM endpoint at ${request.path}`);
+        throw new NotFoundError(`No SCIM endpoint at ${excerpt(request.path)}`);
       },
     ]),
   ),

@@ -1,3 +1,4 @@
+import { excerpt, excerptList } from '../scim/excerpt';
 import { InvalidInputError, NotFoundError } from './errors';
 import type { GroupRecord } from './group-record';
 import type { InviteService } from './invites';
@@ -66,7 +67,7 @@ export class DirectoryService {
     const known = knownVariables(tenantSettings.customAttributes, false);
     const unknown = variablesIn(template).filter((v) => !known.has(v));
     if (unknown.length > 0) {
-      throw new InvalidInputError(`Unknown variable(s): ${unknown.map((v) => `\${${v}}`).join(', ')}`);
+      throw new InvalidInputError(`Unknown variable(s): ${excerptList(unknown.map((v) => `\${${v}}`))}`);
     }
     const schema = await this.schemas.userSchema(user.tenantId);
     return resolveTemplate(template, userVariables(user, tenantSettings.customAttributes, schema));
@@ -80,7 +81,7 @@ export class DirectoryService {
   private async requireUser(tenantId: string, userId: string): Promise<UserRecord> {
     const tenant = assertTenantId(tenantId);
     const user = await this.users.get(tenant, userId);
-    if (!user) throw new NotFoundError(`User ${userId} not found in tenant ${tenant}`);
+    if (!user) throw new NotFoundError(`User ${excerpt(userId)} not found in tenant ${tenant}`);
     return user;
   }
 }

@@ -76,8 +76,8 @@ export class DeliveryFailedError extends DomainError {}
 
 /**
  * The table failed in a way the rules cannot act on (throttled beyond the SDK's retries, unreachable,
- * refused a request). The store wraps every such error in this at its boundary; it becomes a generic
- * 500 with the request id, and the cause goes to the log only.
+ * refused a request). The store wraps every such error in this at its boundary; it becomes a 503 with
+ * Retry-After and the request id (the client retries), and the cause goes to the log only.
  */
 export class StorageFailureError extends DomainError {
   constructor(options: ErrorOptions) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { etagOf, ifNoneMatchHolds } from '../scim/etag';
+import { excerpt } from '../scim/excerpt';
 import type { AttributePath, Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities } from '../scim/filter/plan';
@@ -129,7 +130,7 @@ export class GroupService {
       await this.groups.delete(group);
     } catch (error) {
       if (error instanceof WriteConflictError) {
-        throw new NotFoundError(`Group ${id} not found`, { cause: error });
+        throw new NotFoundError(`Group ${excerpt(id)} not found`, { cause: error });
       }
       throw error;
     }
@@ -271,7 +272,7 @@ export class GroupService {
       if (added + removed === 0) return group;
     } catch (error) {
       if (error instanceof GroupVanishedError) {
-        throw new NotFoundError(`Group ${id} not found`, { cause: error });
+        throw new NotFoundError(`Group ${excerpt(id)} not found`, { cause: error });
       }
       // A later replace started: it applies over this one, as if this one had finished first.
       if (error instanceof ReplaceSupersededError) return this.get(tenantId, id);
@@ -310,7 +311,7 @@ export class GroupService {
 
   private async get(tenantId: string, id: string): Promise<GroupRecord> {
     const group = await this.groups.get(tenantId, id);
-    if (!group) throw new NotFoundError(`Group ${id} not found`);
+    if (!group) throw new NotFoundError(`Group ${excerpt(id)} not found`);
     return group;
   }
 
@@ -324,7 +325,10 @@ export class GroupService {
     }
     const unknown = ids.filter((id) => !found.has(id));
     if (unknown.length > 0) {
-      const shown = unknown.slice(0, 10).join(', ');
+      const shown = unknown
+        .slice(0, 10)
+        .map((id) => excerpt(id))
+        .join(', ');
       throw new InvalidInputError(
         `members must be users of this tenant; unknown: ${shown}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`,
       );

@@ -1,3 +1,4 @@
+import { excerpt } from '../scim/excerpt';
 import { parsePatchPath } from '../scim/filter/parse';
 import { TENANT_EXTENSION_URN, tenantExtensionSchema, userResourceSchema } from '../scim/schemas';
 import { findAttribute } from '../scim/schemas/attributes';
@@ -74,7 +75,8 @@ export function parseSettings(body: unknown): TenantSettings {
   const input = body as Record<string, unknown>;
   const problems: string[] = [];
   const known = ['autoInviteUsers', 'customAttributes', 'inviteEmail'];
-  for (const key of Object.keys(input)) if (!known.includes(key)) problems.push(`unknown field '${key}'`);
+  for (const key of Object.keys(input))
+    if (!known.includes(key)) problems.push(`unknown field '${excerpt(key)}'`);
 
   let autoInviteUsers = DEFAULT_SETTINGS.autoInviteUsers;
   if (input.autoInviteUsers !== undefined) {
@@ -98,7 +100,7 @@ export function parseSettings(body: unknown): TenantSettings {
           seen.has(lower) ||
           (STANDARD_VARIABLES as readonly string[]).some((v) => v.toLowerCase() === lower)
         ) {
-          problems.push(`customAttributes[${i}].name '${attribute.name}' is not unique`);
+          problems.push(`customAttributes[${i}].name '${excerpt(attribute.name)}' is not unique`);
         }
         seen.add(lower);
         customAttributes.push(attribute);
@@ -121,13 +123,16 @@ export function parseSettings(body: unknown): TenantSettings {
       for (const [field, text] of Object.entries(inviteEmail)) {
         for (const variable of variablesIn(text)) {
           if (!allowed.has(variable))
-            problems.push(`inviteEmail.${field} uses unknown variable \${${variable}}`);
+            problems.push(`inviteEmail.${field} uses unknown variable \${${excerpt(variable)}}`);
         }
       }
     }
   }
 
-  if (problems.length > 0) throw new InvalidInputError(`Invalid settings: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new InvalidInputError(
+      `Invalid settings: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` and ${problems.length - 10} more problems` : ''}`,
+    );
   return { autoInviteUsers, customAttributes, inviteEmail };
 }
 
@@ -137,9 +142,9 @@ function parseCustomAttribute(raw: unknown, where: string, problems: string[]): 
     return undefined;
   }
   const { name, scimPath, description, ...rest } = raw as Record<string, unknown>;
-  for (const key of Object.keys(rest)) problems.push(`${where}: unknown field '${key}'`);
+  for (const key of Object.keys(rest)) problems.push(`${where}: unknown field '${excerpt(key)}'`);
   if (typeof name !== 'string' || !NAME.test(name)) {
-    problems.push(`${where}.name '${String(name)}' must match [A-Za-z][A-Za-z0-9_]{0,63}`);
+    problems.push(`${where}.name '${excerpt(name)}' must match [A-Za-z][A-Za-z0-9_]{0,63}`);
     return undefined;
   }
   if (description !== undefined && (typeof description !== 'string' || description.length > 500)) {
@@ -147,7 +152,7 @@ function parseCustomAttribute(raw: unknown, where: string, problems: string[]): 
   }
   const path = scimPath === undefined ? `${TENANT_EXTENSION_URN}:${name}` : scimPath;
   if (typeof path !== 'string' || !isValidScimPath(path, name)) {
-    problems.push(`${where}.scimPath '${String(scimPath)}' is not a valid SCIM attribute path`);
+    problems.push(`${where}.scimPath '${excerpt(scimPath)}' is not a valid SCIM attribute path`);
     return undefined;
   }
   return { name, scimPath: path, ...(typeof description === 'string' ? { description } : {}) };

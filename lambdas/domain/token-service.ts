@@ -1,3 +1,4 @@
+import { excerpt } from '../scim/excerpt';
 import { NotFoundError } from './errors';
 import { DEFAULT_IDP, type Idp } from './idp';
 import type { TokenRepository } from './ports';
@@ -32,7 +33,7 @@ export class TokenService {
   async get(tenantId: string, tokenId: string | undefined): Promise<Token> {
     const tenant = assertTenantId(tenantId);
     const token = tokenId ? await this.tokens.get(tenant, tokenId) : undefined;
-    if (!token) throw new NotFoundError(`Token ${tokenId} not found for tenant ${tenant}`);
+    if (!token) throw new NotFoundError(`Token ${excerpt(tokenId)} not found for tenant ${tenant}`);
     return token;
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { excerptList } from '../scim/excerpt';
 import { InvalidInputError } from './errors';
 import { DEFAULT_IDP, IDPS, type Idp, isIdp } from './idp';
 
@@ -124,7 +125,7 @@ export function parseStatusChange(body: unknown): TokenStatus {
   }
   const { status, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s): ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s): ${excerptList(unknown)}`);
   if (status !== 'active' && status !== 'inactive') {
     throw new InvalidInputError('status must be "active" or "inactive"');
   }

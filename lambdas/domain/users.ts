@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { etagOf, ifNoneMatchHolds } from '../scim/etag';
+import { excerpt } from '../scim/excerpt';
 import type { Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities, referencesAttribute } from '../scim/filter/plan';
@@ -163,7 +164,7 @@ export class UserService {
 
   private async get(tenantId: string, id: string): Promise<UserRecord> {
     const user = await this.users.get(tenantId, id);
-    if (!user) throw new NotFoundError(`User ${id} not found`);
+    if (!user) throw new NotFoundError(`User ${excerpt(id)} not found`);
     return user;
   }
 

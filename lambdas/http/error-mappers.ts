@@ -4,13 +4,16 @@ import {
   LimitExceededError,
   NotFoundError,
   PreconditionFailedError,
+  StorageFailureError,
   UniquenessError,
   WriteConflictError,
 } from '../domain/errors';
 import { ScimError, toScimErrorBody } from '../scim/errors';
+import { excerpt, withoutControlCharacters } from '../scim/excerpt';
 import { HttpExchangeError, MethodNotAllowedError } from './errors';
 import { logger } from './logger';
 import { type HttpResult, ResponseTooLargeError } from './response';
+import { RETRY_AFTER_SECONDS } from './routes';
 
 /** What a mapper knows of the request, for the log line of an unexpected error. */
 export interface ErrorContext {
@@ -41,14 +44,24 @@ export const scimErrorMapper: ErrorMapper = (error, context) => {
     return scimResult(new ScimError(405, error.message, undefined, { Allow: error.allow }));
   }
   if (error instanceof HttpExchangeError) return scim(error.status, error.message);
+  if (error instanceof StorageFailureError) {
+    return scimResult(new ScimError(503, unavailable(error, context), undefined, retryAfter()));
+  }
   return scim(500, internalError(error, context));
 };
 
 /** Admin routes: `{error, message, fields?}` with a stable `error` code per kind. */
 export const adminErrorMapper: ErrorMapper = (error, context) => {
-  const admin = (status: number, code: string, message: string, fields?: Record<string, string>) => ({
+  const admin = (
+    status: number,
+    code: string,
+    message: string,
+    fields?: Record<string, string>,
+    headers?: Record<string, string>,
+  ) => ({
     status,
-    body: { error: code, message, ...(fields ? { fields } : {}) },
+    ...(headers ? { headers } : {}),
+    body: { error: code, message: withoutControlCharacters(message), ...(fields ? { fields } : {}) },
   });
   if (error instanceof InvalidInputError) return admin(400, 'bad_request', error.message, error.fields);
   if (error instanceof NotFoundError) return admin(404, 'not_found', error.message);
@@ -65,14 +78,42 @@ export const adminErrorMapper: ErrorMapper = (error, context) => {
   // A protocol error raised by shared code on an admin route keeps its status and message.
   if (error instanceof ScimError) return admin(error.status, error.scimType ?? 'error', error.message);
   if (error instanceof MethodNotAllowedError) {
-    return admin(405, 'method_not_allowed', `Method ${error.method} not allowed; use ${error.allow}`);
+    return admin(
+      405,
+      'method_not_allowed',
+      `Method ${excerpt(error.method)} not allowed; use ${error.allow}`,
+    );
   }
   if (error instanceof HttpExchangeError) return admin(error.status, error.code, error.message);
+  if (error instanceof StorageFailureError) {
+    return admin(503, 'unavailable', unavailable(error, context), undefined, retryAfter());
+  }
   return admin(500, 'internal_error', internalError(error, context));
 };
 
+/**
+ * Every message names client input through `excerpt` (scim/excerpt.ts); stripping control
+ * characters once more here keeps a message that forgot to from putting them into an answer.
+ */
 function scimResult(error: ScimError): HttpResult {
-  return { status: error.status, body: toScimErrorBody(error), headers: error.headers };
+  const body = toScimErrorBody(error);
+  return {
+    status: error.status,
+    body: { ...body, detail: withoutControlCharacters(body.detail) },
+    headers: error.headers,
+  };
+}
+
+const retryAfter = () => ({ 'Retry-After': String(RETRY_AFTER_SECONDS) });
+
+/**
+ * The table could not be reached or refused the request (StorageFailureError): a 503 with
+ * Retry-After, so Okta and Entra retry the request instead of recording a failure
+ * (docs/decisions.md). The cause goes to the log, like any unexpected error.
+ */
+function unavailable(error: StorageFailureError, context: ErrorContext): string {
+  logger.error('Storage unavailable', { requestId: context.requestId, path: context.path, error });
+  return `Storage is temporarily unavailable; retry in ${RETRY_AFTER_SECONDS} seconds (request id ${context.requestId})`;
 }
 
 /** The details (with every `cause`) go to the log; the client gets the request id to quote. */

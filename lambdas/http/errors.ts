@@ -1,3 +1,5 @@
+import { excerpt } from '../scim/excerpt';
+
 /**
  * Errors of the HTTP exchange itself, before or after a use case runs: no such method, a body too
  * large or of the wrong media type, a caller who is not signed in or not allowed, an answer too large
@@ -22,7 +24,7 @@ export class MethodNotAllowedError extends Error {
     readonly path: string,
     readonly allow: string,
   ) {
-    super(`Method ${method} not allowed on ${path}`);
+    super(`Method ${excerpt(method)} not allowed on ${excerpt(path)}`);
     this.name = 'MethodNotAllowedError';
   }
 }

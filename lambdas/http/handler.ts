@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
+import { excerpt } from '../scim/excerpt';
 import { adminErrorMapper, type ErrorMapper, scimErrorMapper } from './error-mappers';
 import { HttpExchangeError, MethodNotAllowedError } from './errors';
 import { type HttpRequest, isJsonMediaType, MAX_BODY_BYTES, toHttpRequest } from './request';
@@ -29,7 +30,7 @@ export function createHttpHandler(kind: Kind, routes: RouteTable) {
     try {
       authorize(kind, request);
       const methods = routes[request.resource];
-      if (!methods) throw new NotFoundError(`No route for ${request.path}`);
+      if (!methods) throw new NotFoundError(`No route for ${excerpt(request.path)}`);
       const handle = methods[request.method];
       if (!handle)
         throw new MethodNotAllowedError(request.method, request.path, Object.keys(methods).join(', '));

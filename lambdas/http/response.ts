@@ -1,7 +1,7 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { JsonStream } from './json-stream';
-import { SCIM_CONTENT_TYPE } from './routes';
+import { COMMON_RESPONSE_HEADERS, SCIM_CONTENT_TYPE } from './routes';
 
 export interface HttpResult {
   status: number;
@@ -38,7 +38,8 @@ export async function toApiGatewayResult(
   contentType: string,
   acceptEncoding: string | undefined,
 ): Promise<APIGatewayProxyResult> {
-  const headers: Record<string, string> = { ...result.headers };
+  // Every answer: browsers must not sniff a JSON error body into HTML.
+  const headers: Record<string, string> = { ...result.headers, ...COMMON_RESPONSE_HEADERS };
   if (result.body === undefined) return { statusCode: result.status, headers, body: '' };
   if (result.body instanceof JsonStream) {
     headers['Content-Type'] = contentType;

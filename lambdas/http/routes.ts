@@ -38,12 +38,20 @@ export const ROUTES: Route[] = [
   { path: `${SCIM_BASE}/ResourceTypes/{name}`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/Schemas`, handler: 'discovery', auth: 'scim' },
   { path: `${SCIM_BASE}/Schemas/{urn}`, handler: 'discovery', auth: 'scim' },
+  // RFC 7644 §3.4.3: a search across every resource type; not offered (501).
+  { path: `${SCIM_BASE}/.search`, handler: 'discovery', auth: 'scim' },
   // Anything else under a tenant's SCIM base: authenticated, then a SCIM 404.
   { path: `${SCIM_BASE}/{proxy+}`, handler: 'discovery', auth: 'scim' },
 ];
 
 /** SCIM media type (RFC 7644 §3.1). */
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
+
+/**
+ * Seconds a client should wait after a 503 (storage or authorizer unavailable) before it retries.
+ * Okta waits exactly Retry-After seconds when it is an integer; Entra retries on 503 as well.
+ */
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Bodies of the API Gateway responses that never reach a handler. The CDK stack configures them as
@@ -61,7 +69,20 @@ export const GATEWAY_RESPONSES = {
     detail: 'Too many requests; retry after the number of seconds in Retry-After',
   },
   tooLarge: { statusCode: 413, detail: 'Request body too large' },
+  /**
+   * The authorizer failed (it could not read the token table) rather than refusing the token: the
+   * client must retry, not conclude that its credential is bad (AUTHORIZER_FAILURE and
+   * AUTHORIZER_CONFIGURATION_ERROR in API Gateway).
+   */
+  authorizerFailure: {
+    statusCode: 503,
+    detail:
+      'The service could not check the token right now; retry after the number of seconds in Retry-After',
+  },
 } as const;
+
+/** Headers every answer carries, whoever sends it (handlers, Gateway Responses, the local adapter). */
+export const COMMON_RESPONSE_HEADERS = { 'X-Content-Type-Options': 'nosniff' } as const;
 
 /** The admin API's Gateway Responses: JSON `{error, message}` like every admin answer. */
 export const ADMIN_GATEWAY_RESPONSES = {

@@ -5,6 +5,7 @@ import { storedSource } from '../domain/idp';
 import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
+import { excerpt } from '../scim/excerpt';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -171,7 +172,7 @@ export class DynamoGroupRepository implements GroupRepository {
   }
 
   private write(items: TransactItem[], displayName: string): Promise<void> {
-    return writeGuarded(items, `displayName '${displayName}' is already taken in this tenant`);
+    return writeGuarded(items, `displayName '${excerpt(displayName)}' is already taken in this tenant`);
   }
 }
 

@@ -8,6 +8,7 @@ import { LimitExceededError, WriteConflictError } from '../domain/errors';
 import { idpOrDefault } from '../domain/idp';
 import type { TokenRepository } from '../domain/ports';
 import { MAX_TOKENS_PER_TENANT, type Token, type TokenByHash, type TokenStatus } from '../domain/tokens';
+import { excerpt } from '../scim/excerpt';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
@@ -258,9 +259,12 @@ export class DynamoTokenRepository implements TokenRepository {
     } catch (error) {
       if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
         // Changed or removed by a concurrent request between our read and our write.
-        throw new WriteConflictError(`Token ${tokenId} of tenant ${tenantId} changed concurrently; retry`, {
-          cause: error,
-        });
+        throw new WriteConflictError(
+          `Token ${excerpt(tokenId)} of tenant ${tenantId} changed concurrently; retry`,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }

@@ -4,6 +4,7 @@ import { storedSource } from '../domain/idp';
 import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
+import { excerpt } from '../scim/excerpt';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -181,7 +182,7 @@ export class DynamoUserRepository implements UserRepository {
 
   private write(items: TransactItem[], userName: string): Promise<void> {
     // Item 0 is always the user item: its condition failing means someone else wrote it first.
-    return writeGuarded(items, `userName '${userName}' is already taken in this tenant`);
+    return writeGuarded(items, `userName '${excerpt(userName)}' is already taken in this tenant`);
   }
 }
 

@@ -21,6 +21,9 @@ const withSecret = (request: HttpRequest, { token, secret }: IssuedToken) => ({
   idp: token.idp,
 });
 
+/** Answers that carry a secret must not be kept by a browser or a proxy (RFC 9111 §5.2.2.5). */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 const tokenOf = (request: HttpRequest) => request.pathParameters.tokenId;
 
@@ -31,7 +34,11 @@ export const handler = createHttpHandler('admin', {
       assertTenantId(tenantOf(request));
       // No body, {} or {"idp": ...}: the IdP the token is for (okta when not given).
       const idp = parseTokenCreation(request.rawBody === undefined ? undefined : parseJsonBody(request));
-      return { status: 201, body: withSecret(request, await tokens.create(tenantOf(request), idp)) };
+      return {
+        status: 201,
+        headers: NO_STORE,
+        body: withSecret(request, await tokens.create(tenantOf(request), idp)),
+      };
     },
   },
   [`${ADMIN_BASE}/tokens/{tokenId}`]: {
@@ -54,6 +61,7 @@ export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens/{tokenId}/renew`]: {
     POST: async (request) => ({
       status: 200,
+      headers: NO_STORE,
       body: withSecret(request, await tokens.renew(tenantOf(request), tokenOf(request))),
     }),
   },

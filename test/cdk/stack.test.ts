@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   ADMIN_GATEWAY_RESPONSES,
   GATEWAY_RESPONSES,
+  RETRY_AFTER_SECONDS,
   ROUTES,
   SCIM_CONTENT_TYPE,
   scimGatewayBody,
@@ -368,6 +369,32 @@ describe('gateway responses', () => {
     expect(
       gatewayResponse(SCIM_API, 'THROTTLED')?.ResponseParameters['gatewayresponse.header.Retry-After'],
     ).toBe("'1'");
+  });
+
+  test.each(['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR'])(
+    'SCIM %s (the authorizer could not check the token) is a 503 SCIM Error with Retry-After, never a 401',
+    (type) => {
+      const f = r.authorizerFailure;
+      expect(f.statusCode).toBe(503);
+      expect(gatewayResponse(SCIM_API, type)).toMatchObject({
+        StatusCode: '503',
+        ResponseParameters: {
+          'gatewayresponse.header.Content-Type': `'${SCIM_CONTENT_TYPE}'`,
+          'gatewayresponse.header.Retry-After': `'${RETRY_AFTER_SECONDS}'`,
+        },
+        ResponseTemplates: { 'application/json': scimGatewayBody(f.detail, 503) },
+      });
+    },
+  );
+
+  test('every Gateway Response of both APIs sends X-Content-Type-Options: nosniff', () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse');
+    expect(responses.length).toBeGreaterThanOrEqual(18);
+    for (const [, response] of responses) {
+      expect(response.Properties.ResponseParameters['gatewayresponse.header.X-Content-Type-Options']).toBe(
+        "'nosniff'",
+      );
+    }
   });
 
   const a = ADMIN_GATEWAY_RESPONSES;

@@ -911,6 +911,19 @@ export const SESSION: Step[] = [
   },
   { name: 'directory: users with their Source', request: () => admin('GET', '/users') },
   { name: 'directory: groups with their Source', request: () => admin('GET', '/groups') },
+  // Issue 9: discovery conformance and error hygiene.
+  {
+    name: 'Schemas/<the Schema schema>',
+    request: () => scim('GET', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:Schema'),
+  },
+  {
+    name: 'root POST /.search is 501',
+    request: () => scim('POST', '/.search', { json: { schemas: [SEARCH] } }),
+  },
+  {
+    name: 'Users: a long, control-character filter is answered with a short excerpt',
+    request: () => scim('GET', `/Users?${filter(`bad\u0007${'a'.repeat(300)} eq "x"`)}`),
+  },
 ];
 
 /** The response headers worth comparing. */
@@ -923,6 +936,7 @@ const HEADERS = [
   'allow',
   'cache-control',
   'retry-after',
+  'x-content-type-options',
 ];
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -13,6 +13,9 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const SPC = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+const RESOURCE_TYPE = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
+const SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
 beforeAll(async () => {
   service = await startTestService();
@@ -97,13 +100,73 @@ describe('/ResourceTypes', () => {
 });
 
 describe('/Schemas', () => {
-  test('lists the core User, EnterpriseUser and Group schemas', async () => {
+  test('lists the User, EnterpriseUser and Group schemas, then those of the discovery resources (RFC 7644 §4)', async () => {
     const response = await scim('GET', '/Schemas');
 
     expect(response.status).toBe(200);
     expect(response.body.schemas).toEqual([LIST]);
-    expect(response.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER, ENTERPRISE, GROUP]);
-    expect(response.body.totalResults).toBe(3);
+    expect(response.body.Resources.map((s: { id: string }) => s.id)).toEqual([
+      USER,
+      ENTERPRISE,
+      GROUP,
+      SPC,
+      RESOURCE_TYPE,
+      SCHEMA,
+    ]);
+    expect(response.body.totalResults).toBe(6);
+    for (const schema of response.body.Resources) {
+      expect(schema.attributes.length).toBeGreaterThan(0);
+      expect(schema.meta).toEqual({ resourceType: 'Schema', location: `${base}/Schemas/${schema.id}` });
+    }
+  });
+
+  test.each([
+    [
+      SPC,
+      'Service Provider Configuration',
+      [
+        'documentationUri',
+        'patch',
+        'bulk',
+        'filter',
+        'changePassword',
+        'sort',
+        'etag',
+        'authenticationSchemes',
+      ],
+    ],
+    [RESOURCE_TYPE, 'ResourceType', ['id', 'name', 'description', 'endpoint', 'schema', 'schemaExtensions']],
+    [SCHEMA, 'Schema', ['id', 'name', 'description', 'attributes']],
+  ])(
+    '/Schemas/%s describes that discovery resource, every attribute readOnly',
+    async (urn, name, attributes) => {
+      const response = await scim('GET', `/Schemas/${urn}`);
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(
+        expect.objectContaining({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id: urn, name }),
+      );
+      expect(response.body.attributes.map((a: Attribute) => a.name)).toEqual(attributes);
+      const all = (list: Attribute[]): Attribute[] => list.flatMap((a) => [a, ...all(a.subAttributes ?? [])]);
+      expect(all(response.body.attributes).every((a) => a.mutability === 'readOnly')).toBe(true);
+    },
+  );
+
+  test('what /ServiceProviderConfig answers uses only attributes its schema lists', async () => {
+    const config = (await scim('GET', '/ServiceProviderConfig')).body;
+    const schema = (await scim('GET', `/Schemas/${SPC}`)).body;
+    const names = schema.attributes.map((a: Attribute) => a.name);
+    for (const key of Object.keys(config).filter((k) => k !== 'schemas' && k !== 'meta')) {
+      expect(names).toContain(key);
+    }
+  });
+
+  test('the Group schema declares members.display readOnly (the server derives it)', async () => {
+    const schema = (await scim('GET', `/Schemas/${GROUP}`)).body;
+
+    expect(attribute(schema, 'members')?.subAttributes?.find((s) => s.name === 'display')).toEqual(
+      expect.objectContaining({ mutability: 'readOnly' }),
+    );
   });
 
   test.each([
@@ -172,6 +235,28 @@ test.each([
 
   expect(response.status).toBe(405);
   expect(response.body.status).toBe('405');
+});
+
+describe('the root POST /.search (RFC 7644 §3.4.3)', () => {
+  test('answers 501 with a SCIM Error: searches go to /Users/.search or /Groups/.search', async () => {
+    const response = await scim('POST', '/.search');
+
+    expect(response.status).toBe(501);
+    expect(response.headers.get('content-type')).toBe('application/scim+json');
+    expect(response.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '501',
+      detail: expect.stringContaining('/Users/.search'),
+    });
+  });
+
+  test('GET /.search is a SCIM 405; without a token it is a 401', async () => {
+    const get = await scim('GET', '/.search');
+    expect(get.status).toBe(405);
+    expect(get.body.status).toBe('405');
+    const anonymous = await service.request('POST', `${base}/.search`);
+    expect(anonymous.status).toBe(401);
+  });
 });
 
 test('discovery needs the bearer token like every SCIM route', async () => {

@@ -40,9 +40,10 @@ export interface TestResponse {
 
 /** The whole local service (adapter, authorizer, handlers) on a fresh table of the shared DynamoDB Local. */
 export async function startTestService(
-  extra: { sesEndpoint?: string; streams?: boolean } = {},
+  extra: { sesEndpoint?: string; streams?: boolean; dynamoDbEndpoint?: string } = {},
 ): Promise<TestService> {
-  const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
+  // A test may put a proxy in front of the shared DynamoDB Local (test/support/dynamodb-proxy.ts).
+  const endpoint = extra.dynamoDbEndpoint ?? process.env.TEST_DYNAMODB_ENDPOINT;
   if (!endpoint)
     throw new Error('TEST_DYNAMODB_ENDPOINT not set: run through jest (global setup starts DynamoDB Local)');
   const service: LocalService = await startLocalService({

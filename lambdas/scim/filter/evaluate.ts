@@ -19,6 +19,7 @@
  * when no resource is evaluated; `matchesFilter` is the one-shot form.
  */
 import { ScimError } from '../errors';
+import { excerpt } from '../excerpt';
 import { findAttribute, findSubAttribute } from '../schemas/attributes';
 import type { AttributeDefinition, AttributeType, ResourceSchema } from '../schemas/types';
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast';
@@ -283,7 +284,8 @@ function valueTest(
         };
       }
       const want = asNumber(expected);
-      if (want === undefined) invalid(`Invalid filter: '${where}' is a number; '${expected}' is not`);
+      if (want === undefined)
+        invalid(`Invalid filter: '${where}' is a number; '${excerpt(expected)}' is not`);
       return (actual) => {
         const got = asNumber(actual);
         return got !== undefined && order(op, got, want);
@@ -295,7 +297,8 @@ function valueTest(
         return (actual) => typeof actual === 'string' && compareStrings(op, actual, expected, caseExact);
       }
       const want = parseDateTime(expected);
-      if (Number.isNaN(want)) invalid(`Invalid filter: '${expected}' is not a valid dateTime for '${where}'`);
+      if (Number.isNaN(want))
+        invalid(`Invalid filter: '${excerpt(expected)}' is not a valid dateTime for '${where}'`);
       return (actual) => {
         const got = typeof actual === 'string' ? parseDateTime(actual) : Number.NaN;
         return !Number.isNaN(got) && order(op, got, want);
@@ -375,7 +378,9 @@ function compile(filter: Filter, scope: Scope): Predicate {
         // `eq null` / `ne null`: absence / presence; nothing else compares with null.
         if (op === 'eq') return (t) => !values(t).some(isPresent);
         if (op === 'ne') return (t) => values(t).some(isPresent);
-        return invalid(`Invalid filter: operator '${op}' cannot be used with null ('${describe(path)}')`);
+        return invalid(
+          `Invalid filter: operator '${op}' cannot be used with null ('${excerpt(describe(path))}')`,
+        );
       }
       const compared =
         sub !== undefined
@@ -383,7 +388,7 @@ function compile(filter: Filter, scope: Scope): Predicate {
           : definition?.type === 'complex'
             ? findSubAttribute(definition, 'value')
             : definition;
-      const test = valueTest(op, value, compared, describe(path));
+      const test = valueTest(op, value, compared, excerpt(describe(path)));
       if (op === 'ne') {
         // Absent attribute: "ne" is true; otherwise any value that differs matches.
         return (t) => {

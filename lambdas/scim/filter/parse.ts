@@ -20,7 +20,9 @@
  *    bare GUIDs; an unquoted value that is not true/false/null or a JSON number is taken as a string.
  *  - Any amount of whitespace (spaces, tabs, newlines) is accepted where the ABNF has one SP.
  */
+
 import { ScimError, type ScimType } from '../errors';
+import { excerpt } from '../excerpt';
 import type { AttributePath, CompareOperator, Filter, FilterValue, PatchPath } from './ast';
 
 /** Longest filter or path accepted; bounds parser work on hostile input. */
@@ -101,8 +103,8 @@ class Parser {
     if (this.peek() !== ch) {
       this.fail(
         this.atEnd()
-          ? `missing '${ch}' ${context}`
-          : `expected '${ch}' ${context}, found ${this.describeNext()}`,
+          ? `missing '${excerpt(ch)}' ${context}`
+          : `expected '${excerpt(ch)}' ${context}, found ${this.describeNext()}`,
       );
     }
     this.pos++;
@@ -120,7 +122,7 @@ class Parser {
   describeNext(): string {
     if (this.atEnd()) return 'end of input';
     const { word } = this.peekWord();
-    return `'${word || this.peek()}'`;
+    return `'${excerpt(word || this.peek())}'`;
   }
 
   // FILTER: or-expressions of and-expressions of atoms (RFC 7644 §3.4.2.2 Table 4: "and" before "or").
@@ -159,7 +161,7 @@ class Parser {
       return inner;
     }
     if (ch === ')' || ch === ']' || ch === '[' || ch === '"') {
-      this.fail(`unexpected '${ch}'; expected an attribute path, '(' or 'not ('`);
+      this.fail(`unexpected '${excerpt(ch)}'; expected an attribute path, '(' or 'not ('`);
     }
     const { word, start } = this.readWord();
     if (word.toLowerCase() === 'not') {
@@ -190,7 +192,9 @@ class Parser {
     }
     if (inValuePath) this.fail('value filters cannot be nested');
     if (path.subAttribute !== undefined) {
-      this.fail(`a value filter must follow a multi-valued attribute, not the sub-attribute '${word}'`);
+      this.fail(
+        `a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(word)}'`,
+      );
     }
     this.enter();
     this.pos++;
@@ -203,7 +207,7 @@ class Parser {
       const { word: dotted, start: dotStart } = this.readWord();
       const subAttribute = dotted.slice(1);
       if (!ATTRNAME.test(subAttribute))
-        this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
+        this.fail(`invalid sub-attribute name '${excerpt(subAttribute)}'`, dotStart + 1);
       const tail = this.parseAttrExpTail({ attribute: subAttribute }, `${word}[...]${dotted}`);
       return { kind: 'valuePath', path, filter: { kind: 'and', left: inner, right: tail } };
     }
@@ -215,12 +219,15 @@ class Parser {
     this.skipWhitespace();
     const { word, start } = this.readWord();
     if (!word) {
-      this.fail(`expected an operator after '${pathText}', found ${this.describeNext()}`);
+      this.fail(`expected an operator after '${excerpt(pathText)}', found ${this.describeNext()}`);
     }
     const op = word.toLowerCase();
     if (op === 'pr') return { kind: 'present', path };
     if (!COMPARE_OPERATORS.has(op)) {
-      this.fail(`unknown operator '${word}' (expected eq, ne, co, sw, ew, gt, ge, lt, le or pr)`, start);
+      this.fail(
+        `unknown operator '${excerpt(word)}' (expected eq, ne, co, sw, ew, gt, ge, lt, le or pr)`,
+        start,
+      );
     }
     const value = this.parseValue(op);
     return { kind: 'compare', path, op: op as CompareOperator, value };
@@ -232,20 +239,20 @@ class Parser {
     if (this.atEnd()) this.fail(`expected a value after '${op}'`);
     if (this.peek() === '"') return this.parseString();
     const { word, start } = this.readWord();
-    if (!word) this.fail(`expected a value after '${op}', found '${this.peek()}'`);
+    if (!word) this.fail(`expected a value after '${op}', found '${excerpt(this.peek())}'`);
     const lower = word.toLowerCase();
     if (lower === 'true') return true;
     if (lower === 'false') return false;
     if (lower === 'null') return null;
     if (JSON_NUMBER.test(word)) {
       const number = Number(word);
-      if (!Number.isFinite(number)) this.fail(`number '${word}' is out of range`, start);
+      if (!Number.isFinite(number)) this.fail(`number '${excerpt(word)}' is out of range`, start);
       return number;
     }
     if (lower === 'and' || lower === 'or' || lower === 'not')
       this.fail(`expected a value after '${op}'`, start);
     if (word.includes('\\'))
-      this.fail(`unquoted value '${word}' contains '\\'; quote it as a JSON string`, start);
+      this.fail(`unquoted value '${excerpt(word)}' contains '\\'; quote it as a JSON string`, start);
     return word;
   }
 
@@ -265,7 +272,7 @@ class Parser {
     try {
       return JSON.parse(literal) as string;
     } catch {
-      return this.fail(`invalid string literal ${literal} (bad escape or control character)`, start);
+      return this.fail(`invalid string literal ${excerpt(literal)} (bad escape or control character)`, start);
     }
   }
 
@@ -282,20 +289,21 @@ class Parser {
       schema = word.slice(0, colon);
       rest = word.slice(colon + 1);
       restStart = start + colon + 1;
-      if (!SCHEMA_URN.test(schema)) this.fail(`invalid schema URN '${schema}'`, start);
-      if (!rest) this.fail(`missing attribute name after schema URN '${schema}'`, restStart);
+      if (!SCHEMA_URN.test(schema)) this.fail(`invalid schema URN '${excerpt(schema)}'`, start);
+      if (!rest) this.fail(`missing attribute name after schema URN '${excerpt(schema)}'`, restStart);
     } else if (word.includes(':')) {
       this.fail(
-        `invalid attribute path '${word}' (a qualified path must start with a 'urn:' schema URN)`,
+        `invalid attribute path '${excerpt(word)}' (a qualified path must start with a 'urn:' schema URN)`,
         start,
       );
     }
     const parts = rest.split('.');
-    if (parts.length > 2) this.fail(`invalid attribute path '${word}' (at most one sub-attribute)`, start);
+    if (parts.length > 2)
+      this.fail(`invalid attribute path '${excerpt(word)}' (at most one sub-attribute)`, start);
     const [attribute, subAttribute] = parts;
-    if (!ATTRNAME.test(attribute)) this.fail(`invalid attribute name '${attribute}'`, restStart);
+    if (!ATTRNAME.test(attribute)) this.fail(`invalid attribute name '${excerpt(attribute)}'`, restStart);
     if (subAttribute !== undefined && !ATTRNAME.test(subAttribute)) {
-      this.fail(`invalid sub-attribute name '${subAttribute}'`, restStart + attribute.length + 1);
+      this.fail(`invalid sub-attribute name '${excerpt(subAttribute)}'`, restStart + attribute.length + 1);
     }
     const path: AttributePath = { attribute };
     if (schema !== undefined) path.schema = schema;
@@ -308,11 +316,13 @@ class Parser {
     this.skipWhitespace();
     if (this.atEnd()) this.fail('empty path');
     const { word, start } = this.readWord();
-    if (!word) this.fail(`expected an attribute path, found '${this.peek()}'`);
+    if (!word) this.fail(`expected an attribute path, found '${excerpt(this.peek())}'`);
     const result: PatchPath = { path: this.toAttributePath(word, start) };
     if (this.peek() === '[') {
       if (result.path.subAttribute !== undefined) {
-        this.fail(`a value filter must follow a multi-valued attribute, not the sub-attribute '${word}'`);
+        this.fail(
+          `a value filter must follow a multi-valued attribute, not the sub-attribute '${excerpt(word)}'`,
+        );
       }
       this.pos++;
       // RFC 7644 §3.12 Table 9: errors inside a PATCH path filter are invalidFilter.
@@ -335,7 +345,7 @@ class Parser {
         const { word: dotted, start: dotStart } = this.readWord();
         const subAttribute = dotted.slice(1);
         if (!ATTRNAME.test(subAttribute))
-          this.fail(`invalid sub-attribute name '${subAttribute}'`, dotStart + 1);
+          this.fail(`invalid sub-attribute name '${excerpt(subAttribute)}'`, dotStart + 1);
         result.subAttribute = subAttribute;
       }
     }

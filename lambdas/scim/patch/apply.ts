@@ -4,6 +4,7 @@
  * client quirks from Okta and Microsoft Entra ID win; each such branch says so.
  */
 import { ScimError } from '../errors';
+import { excerpt } from '../excerpt';
 import { matchesValueFilter } from '../filter/evaluate';
 import { parsePatchPath } from '../filter/parse';
 import { findSchema } from '../schemas/attributes';
@@ -105,7 +106,7 @@ function applyOperation(context: PatchContext, operation: PatchOperation): void 
     throw ScimError.badRequest('mutability', "Attribute 'schemas' cannot be changed by PATCH");
   }
   if (!resolved)
-    throw ScimError.badRequest('invalidPath', `Unknown attribute '${describePath(parsed.path)}'`);
+    throw ScimError.badRequest('invalidPath', `Unknown attribute '${excerpt(describePath(parsed.path))}'`);
   const subName = parsed.path.subAttribute ?? parsed.subAttribute;
   const target: Target = { ...resolved, valueFilter: parsed.valueFilter };
   if (subName !== undefined) target.subAttribute = resolveSubAttribute(resolved.attribute, subName);
@@ -187,7 +188,7 @@ function applyAttributeMap(
     const { schemaUrn, attribute, subAttribute } = splitAttributeKey(context.schema, key, scope);
     const resolved = resolveAttribute(context.schema, schemaUrn, attribute);
     if (resolved === 'schemas') continue;
-    if (!resolved) throw ScimError.badRequest('invalidPath', `Unknown attribute '${key}'`);
+    if (!resolved) throw ScimError.badRequest('invalidPath', `Unknown attribute '${excerpt(key)}'`);
     const target: Target = { ...resolved };
     if (subAttribute !== undefined)
       target.subAttribute = resolveSubAttribute(resolved.attribute, subAttribute);

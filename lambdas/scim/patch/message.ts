@@ -3,6 +3,7 @@
  * request body into a list of operations.
  */
 import { ScimError } from '../errors';
+import { excerpt } from '../excerpt';
 import { isObject, keyOf, readKey } from './keys';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -61,7 +62,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   if (op !== 'add' && op !== 'replace' && op !== 'remove') {
     throw ScimError.badRequest(
       'invalidSyntax',
-      `${where}.op must be 'add', 'replace' or 'remove' (got ${JSON.stringify(opValue ?? null)})`,
+      `${where}.op must be 'add', 'replace' or 'remove' (got ${excerpt(JSON.stringify(opValue ?? null))})`,
     );
   }
   const pathValue = readKey(raw, 'path');

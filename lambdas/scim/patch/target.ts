@@ -3,6 +3,7 @@
  * to the schema attribute it names, and the checks and meaning of value filters.
  */
 import { ScimError } from '../errors';
+import { excerpt } from '../excerpt';
 import type { AttributePath, Filter } from '../filter/ast';
 import { coerceScalar, findAttribute, findSubAttribute } from '../schemas/attributes';
 import { COMMON_ATTRIBUTES } from '../schemas/common';
@@ -32,9 +33,12 @@ export function splitAttributeKey(
     const owner = [schema.core, ...schema.extensions.map((e) => e.schema)].find((s) =>
       lower.startsWith(`${s.id.toLowerCase()}:`),
     );
-    if (!owner) throw ScimError.badRequest('invalidPath', `Unknown attribute '${key}'`);
+    if (!owner) throw ScimError.badRequest('invalidPath', `Unknown attribute '${excerpt(key)}'`);
     if (scope && owner !== scope) {
-      throw ScimError.badRequest('invalidPath', `Attribute '${key}' does not belong to schema '${scope.id}'`);
+      throw ScimError.badRequest(
+        'invalidPath',
+        `Attribute '${excerpt(key)}' does not belong to schema '${scope.id}'`,
+      );
     }
     schemaUrn = owner.id;
     rest = key.slice(owner.id.length + 1);
@@ -72,7 +76,8 @@ export function resolveAttribute(
 
 export function resolveSubAttribute(attribute: AttributeDefinition, name: string): AttributeDefinition {
   const sub = attribute.type === 'complex' ? findSubAttribute(attribute, name) : undefined;
-  if (!sub) throw ScimError.badRequest('invalidPath', `Unknown attribute '${attribute.name}.${name}'`);
+  if (!sub)
+    throw ScimError.badRequest('invalidPath', `Unknown attribute '${attribute.name}.${excerpt(name)}'`);
   return sub;
 }
 
@@ -128,7 +133,7 @@ export function validateValueFilter(filter: Filter, attribute: AttributeDefiniti
       if (!known) {
         throw ScimError.badRequest(
           'invalidFilter',
-          `Unknown attribute '${describePath(path)}' in the value filter of '${attribute.name}'`,
+          `Unknown attribute '${excerpt(describePath(path))}' in the value filter of '${attribute.name}'`,
         );
       }
       return;

@@ -3,6 +3,7 @@
  * in-place edits of complex values (sub-attributes, `primary`), and structural equality.
  */
 import { ScimError } from '../errors';
+import { excerpt } from '../excerpt';
 import { coerceScalar, findSubAttribute } from '../schemas/attributes';
 import type { AttributeDefinition } from '../schemas/types';
 import { deleteKey, isObject, type JsonObject, readPresent, writeKey } from './keys';
@@ -37,7 +38,8 @@ export function normalizeSingle(attribute: AttributeDefinition, value: unknown, 
   for (const [key, subValue] of Object.entries(object)) {
     if (subValue === null || subValue === undefined) continue;
     const sub = findSubAttribute(attribute, key);
-    if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${where}'`);
+    if (!sub)
+      throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${excerpt(key)}' of '${where}'`);
     if (sub.mutability === 'readOnly') continue;
     const normalized = sub.multiValued
       ? normalizeMulti(sub, subValue, `${where}.${sub.name}`)
@@ -76,7 +78,10 @@ export function removalPattern(attribute: AttributeDefinition, item: unknown): u
     if (subValue === null || subValue === undefined) continue;
     const sub = findSubAttribute(attribute, key);
     if (!sub)
-      throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${attribute.name}'`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `Unknown sub-attribute '${excerpt(key)}' of '${attribute.name}'`,
+      );
     pattern[sub.name] = sub.multiValued
       ? subValue
       : coerceScalar(sub, unwrapSingle(subValue), `${attribute.name}.${sub.name}`);
@@ -161,7 +166,8 @@ export function mergeComplex(
       }
       continue;
     }
-    if (!sub) throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${key}' of '${where}'`);
+    if (!sub)
+      throw ScimError.badRequest('invalidValue', `Unknown sub-attribute '${excerpt(key)}' of '${where}'`);
     if (sub.mutability === 'readOnly') continue;
     setSubAttribute(element, sub, subValue, `${where}.${sub.name}`);
   }

@@ -28,8 +28,9 @@ export const GROUP_SCHEMA: SchemaDefinition = freezeSchema({
           referenceTypes: ['User', 'Group'],
           mutability: 'immutable',
         }),
-        // §4.2 names `display`; Okta sends it with each added member.
-        defineAttribute('display', 'Display name of the member.', { mutability: 'immutable' }),
+        // §4.2 names `display`. The server derives it (the member's displayName, else userName), so
+        // it is readOnly: Okta and Entra still send it with each added member, and it is ignored.
+        defineAttribute('display', 'Display name of the member.', { mutability: 'readOnly' }),
         defineAttribute('type', 'Resource type of the member.', {
           canonicalValues: ['User', 'Group'],
           mutability: 'immutable',

@@ -12,7 +12,9 @@ import { adminErrorMapper, scimErrorMapper } from '../../../lambdas/http/error-m
 import { HttpExchangeError, MethodNotAllowedError } from '../../../lambdas/http/errors';
 import { logger } from '../../../lambdas/http/logger';
 import { ResponseTooLargeError } from '../../../lambdas/http/response';
+import { RETRY_AFTER_SECONDS } from '../../../lambdas/http/routes';
 import { SCIM_ERROR_SCHEMA, ScimError } from '../../../lambdas/scim/errors';
+import { hasControlCharacters } from '../../support/control-characters';
 
 const context = { requestId: 'req-123', path: '/scim/v2/{tenantId}/Users' };
 const scim = (error: unknown) => scimErrorMapper(error, context);
@@ -108,8 +110,32 @@ describe('unexpected errors', () => {
     ['admin', admin, { error: 'internal_error', message: 'Internal error; request id req-123' }],
   ])('%s: a generic 500 with the request id, no detail of the error', (_api, map, body) => {
     const log = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const result = map(new StorageFailureError({ cause: raw }));
+    const result = map(raw);
     expect(result).toEqual({ status: 500, body });
+    expect(JSON.stringify(result)).not.toContain('ProvisionedThroughput');
+    log.mockRestore();
+  });
+
+  test('the log gets the error with its cause and the request id', () => {
+    const log = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const error = new Error('boom', { cause: raw });
+    scim(error);
+    expect(log).toHaveBeenCalledWith('Unhandled error', { requestId: 'req-123', path: context.path, error });
+    log.mockRestore();
+  });
+});
+
+describe('storage failures (the table unreachable or refusing)', () => {
+  const raw = Object.assign(new Error('ProvisionedThroughputExceededException: table hot'), { secret: 's3' });
+  const detail = `Storage is temporarily unavailable; retry in ${RETRY_AFTER_SECONDS} seconds (request id req-123)`;
+
+  test.each([
+    ['SCIM', scim, scimBody(503, detail)],
+    ['admin', admin, { error: 'unavailable', message: detail }],
+  ])('%s: 503 with Retry-After and the request id, no detail of the error', (_api, map, body) => {
+    const log = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const result = map(new StorageFailureError({ cause: raw }));
+    expect(result).toEqual({ status: 503, body, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } });
     expect(JSON.stringify(result)).not.toContain('ProvisionedThroughput');
     log.mockRestore();
   });
@@ -118,8 +144,23 @@ describe('unexpected errors', () => {
     const log = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     const error = new StorageFailureError({ cause: raw });
     scim(error);
-    expect(log).toHaveBeenCalledWith('Unhandled error', { requestId: 'req-123', path: context.path, error });
+    expect(log).toHaveBeenCalledWith('Storage unavailable', {
+      requestId: 'req-123',
+      path: context.path,
+      error,
+    });
     expect(error.cause).toBe(raw);
     log.mockRestore();
+  });
+});
+
+describe('messages never carry control characters', () => {
+  test.each([
+    ['SCIM', (m: string) => (scim(new InvalidInputError(m)).body as { detail: string }).detail],
+    ['admin', (m: string) => (admin(new InvalidInputError(m)).body as { message: string }).message],
+  ])('%s: a message that forgot excerpt() still has none', (_api, render) => {
+    const text = render('bad \r\nSet-Cookie: x\u0000\u001b[31m\u2028') as string;
+    expect(hasControlCharacters(text)).toBe(false);
+    expect(text).toContain('Set-Cookie: x');
   });
 });

@@ -51,7 +51,18 @@ describe('toApiGatewayResult', () => {
 
   test('no body means an empty body without a Content-Type', async () => {
     const result = await toApiGatewayResult({ status: 204 }, 'application/scim+json', 'gzip');
-    expect(result).toEqual({ statusCode: 204, headers: {}, body: '' });
+    expect(result).toEqual({ statusCode: 204, headers: { 'X-Content-Type-Options': 'nosniff' }, body: '' });
+  });
+
+  test("every answer says X-Content-Type-Options: nosniff, the handler's own headers kept", async () => {
+    for (const result of [
+      { status: 200, body: { a: 1 }, headers: { ETag: 'W/"1"' } },
+      { status: 400, body: 'x'.repeat(5000) },
+      { status: 204 },
+    ]) {
+      const answer = await toApiGatewayResult(result, 'application/scim+json', 'gzip');
+      expect(answer.headers).toMatchObject({ 'X-Content-Type-Options': 'nosniff', ...result.headers });
+    }
   });
 });
 

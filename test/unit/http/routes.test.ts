@@ -13,6 +13,11 @@ describe('matchRoute (the local adapter routes like API Gateway)', () => {
 
   test('explicit resources win over the greedy proxy; unknown paths fall to it', () => {
     expect(matchRoute(ROUTES, '/scim/v2/acme/Groups')?.route.handler).toBe('groups');
+    expect(matchRoute(ROUTES, '/scim/v2/acme/.search')?.route).toEqual({
+      path: '/scim/v2/{tenantId}/.search',
+      handler: 'discovery',
+      auth: 'scim',
+    });
     const other = matchRoute(ROUTES, '/scim/v2/acme/Bulk/x');
     expect(other?.route.path).toBe('/scim/v2/{tenantId}/{proxy+}');
     expect(other?.pathParameters).toEqual({ tenantId: 'acme', proxy: 'Bulk/x' });

@@ -17,6 +17,12 @@ import {
   schemaResources,
   serviceProviderConfig,
 } from '../../../lambdas/scim/schemas/discovery';
+import {
+  DISCOVERY_SCHEMAS,
+  SCHEMA_SCHEMA_DEFINITION,
+  SERVICE_PROVIDER_CONFIG_SCHEMA_DEFINITION,
+} from '../../../lambdas/scim/schemas/meta-schemas';
+import type { AttributeDefinition } from '../../../lambdas/scim/schemas/types';
 
 const BASE = 'https://api.example.test/scim/v2';
 
@@ -161,5 +167,63 @@ describe('listResponse (RFC 7644 §3.4.2)', () => {
 
   it('uses an explicit itemsPerPage when given', () => {
     expect(listResponse([], { totalResults: 5, startIndex: 1, itemsPerPage: 0 }).itemsPerPage).toBe(0);
+  });
+});
+
+describe('the schemas of the discovery resources (RFC 7643 §5-§7, §8.7.2)', () => {
+  const all = (attributes: readonly AttributeDefinition[]): AttributeDefinition[] =>
+    attributes.flatMap((a) => [a, ...all(a.subAttributes ?? [])]);
+
+  it('has ServiceProviderConfig, ResourceType and Schema, with their URNs', () => {
+    expect(DISCOVERY_SCHEMAS.map((s) => s.id)).toEqual([
+      SERVICE_PROVIDER_CONFIG_SCHEMA,
+      RESOURCE_TYPE_SCHEMA,
+      SCHEMA_SCHEMA,
+    ]);
+  });
+
+  it('declares every attribute readOnly: the service provider sets them', () => {
+    for (const schema of DISCOVERY_SCHEMAS) {
+      expect(all(schema.attributes).filter((a) => a.mutability !== 'readOnly')).toEqual([]);
+    }
+  });
+
+  it('describes the attributes an attribute definition has, sub-attributes once more', () => {
+    const attributes = SCHEMA_SCHEMA_DEFINITION.attributes.find((a) => a.name === 'attributes');
+    const names = attributes?.subAttributes?.map((a) => a.name);
+    expect(names).toEqual([
+      'name',
+      'type',
+      'multiValued',
+      'description',
+      'required',
+      'canonicalValues',
+      'caseExact',
+      'mutability',
+      'returned',
+      'uniqueness',
+      'referenceTypes',
+      'subAttributes',
+    ]);
+    const nested = attributes?.subAttributes?.find((a) => a.name === 'subAttributes');
+    expect(nested?.subAttributes?.map((a) => a.name)).toEqual(names?.slice(0, -1));
+  });
+
+  it('covers every key serviceProviderConfig writes', () => {
+    const config = serviceProviderConfig(BASE, { maxResults: 1, maxPayloadBytes: 1, documentationUri: 'x' });
+    const declared = SERVICE_PROVIDER_CONFIG_SCHEMA_DEFINITION.attributes.map((a) => a.name);
+    for (const key of Object.keys(config).filter((k) => k !== 'schemas' && k !== 'meta')) {
+      expect(declared).toContain(key);
+    }
+  });
+
+  it('renders as Schema resources like the others', () => {
+    const [spc] = schemaResources(BASE, [SERVICE_PROVIDER_CONFIG_SCHEMA_DEFINITION]);
+    expect(spc).toMatchObject({
+      schemas: [SCHEMA_SCHEMA],
+      id: SERVICE_PROVIDER_CONFIG_SCHEMA,
+      name: 'Service Provider Configuration',
+      meta: { resourceType: 'Schema', location: `${BASE}/Schemas/${SERVICE_PROVIDER_CONFIG_SCHEMA}` },
+    });
   });
 });

@@ -136,13 +136,14 @@ describe('normalizeResource: Entra', () => {
     expect(result.schemas).toEqual([USER_SCHEMA_URN]);
   });
 
-  it('drops "$ref": null on added members', () => {
+  it('drops "$ref": null and the readOnly display on added members, without refusing them', () => {
     const result = normalizeResource(
       { displayName: 'G', members: [{ value: 'u1', $ref: null, display: 'Ada' }] },
       groupSchema,
       'create',
     );
-    expect(result.members).toEqual([{ value: 'u1', display: 'Ada' }]);
+    // members.display is readOnly (the server derives it): sent by Okta and Entra, ignored.
+    expect(result.members).toEqual([{ value: 'u1' }]);
   });
 
   it('ignores an unknown schema URN on a group', () => {
