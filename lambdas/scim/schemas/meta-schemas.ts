@@ -85,6 +85,27 @@ export const SERVICE_PROVIDER_CONFIG_SCHEMA_DEFINITION: SchemaDefinition = freez
         required: true,
       },
     ),
+    // RFC 9865 §3: which paging methods the service offers, and their sizes and cursor lifetime.
+    readOnlyComplex(
+      'pagination',
+      'A complex type that specifies pagination configuration options (RFC 9865).',
+      [
+        readOnly('cursor', 'Whether cursor-based pagination is supported.', {
+          type: 'boolean',
+          required: true,
+        }),
+        readOnly('index', 'Whether index-based pagination is supported.', {
+          type: 'boolean',
+          required: true,
+        }),
+        readOnly('defaultPaginationMethod', 'The method used when a request names none.', {
+          canonicalValues: ['cursor', 'index'],
+        }),
+        readOnly('defaultPageSize', 'The page size when a request sets no count.', { type: 'integer' }),
+        readOnly('maxPageSize', 'The largest page size honoured.', { type: 'integer' }),
+        readOnly('cursorTimeout', 'Seconds a cursor stays valid after it is issued.', { type: 'integer' }),
+      ],
+    ),
     readOnlyComplex(
       'authenticationSchemes',
       'A complex type that specifies supported authentication scheme properties.',

@@ -19,6 +19,7 @@ describe('authorizeBearer', () => {
       allowed: true,
       tenantId: TENANT,
       tokenId: token.id,
+      idp: 'okta',
     });
   });
 
