@@ -8,7 +8,13 @@ export interface GroupRecord {
   memberCount: number;
   created: string;
   lastModified: string;
+  /** The ETag's version. It counts member-count changes the group item has not folded yet. */
   version: number;
+  /**
+   * The version written on the group item, when read from it: the store conditions its writes on it
+   * (docs/data-model.md, count deltas). The rules never read it.
+   */
+  itemVersion?: number;
 }
 
 export interface MemberRef {
