@@ -411,14 +411,15 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * Sends the invitation email of newly provisioned users: DynamoDB stream -> Lambda, user items only,
+   * Sends the invitation email of newly provisioned users and folds member-count deltas (a request
+   * that died before folding its own): DynamoDB stream -> Lambda, user items and new count deltas only,
    * partial batch failures, failed records to an encrypted SQS queue for inspection and replay.
    */
   private inviteConsumer(table: dynamodb.ITable, config: DeploymentConfig, entry: string): void {
     const consumer = new HandlerFunction(this, 'InvitesHandler', {
       entry,
       serviceName: 'scim-invites',
-      description: 'Table stream consumer: sends invitation emails through SES',
+      description: 'Table stream consumer: sends invitation emails through SES, folds group member counts',
       table,
       tableAccess: 'readWrite',
       timeout: Duration.seconds(60),
@@ -447,10 +448,15 @@ export class ApiStack extends Stack {
         maxRecordAge: Duration.hours(1),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failures),
-        // Only user items reach the function (invites are per user); other writes cost nothing.
+        // Only user items (invites) and new count deltas (member counts to fold) reach the function;
+        // other writes cost nothing.
         filters: [
           lambda.FilterCriteria.filter({
             dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('user') } } },
+          }),
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('countDelta') } } },
           }),
         ],
       }),

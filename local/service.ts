@@ -15,7 +15,7 @@ export interface LocalServiceOptions {
   port: number;
   host?: string;
   localRoutes?: Record<string, LocalRoute>;
-  /** Poll the table's stream and run the invite handler (needs sesEndpoint to deliver mail). */
+  /** Poll the table's stream and run its consumer: invitations (need sesEndpoint) and member-count folds. */
   streams?: boolean;
 }
 

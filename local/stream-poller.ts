@@ -16,7 +16,7 @@ export type StreamHandler = (
 export interface StreamPollerOptions {
   tableName: string;
   handler: () => StreamHandler;
-  /** Same filter as the event source mapping in AWS: user items only. */
+  /** Same filter as the event source mapping in AWS (consumedRecords). */
   filter?: (record: DynamoDBRecord) => boolean;
   intervalMs?: number;
   /** Like the event source's retryAttempts; afterwards the record goes to `failed` (the on-failure destination). */
@@ -29,7 +29,11 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-export const userItemsOnly = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.type?.S === 'user';
+/** The event source filter of lib/api-stack.ts: user items, and count deltas as they are inserted. */
+export const consumedRecords = (record: DynamoDBRecord) => {
+  const type = record.dynamodb?.NewImage?.type?.S;
+  return type === 'user' || (type === 'countDelta' && record.eventName === 'INSERT');
+};
 
 /**
  * The local stand-in for the Lambda event source mapping on the table's stream: polls DynamoDB Local's
@@ -43,7 +47,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
-  const filter = options.filter ?? userItemsOnly;
+  const filter = options.filter ?? consumedRecords;
   const intervalMs = options.intervalMs ?? 200;
   const maxRetries = options.maxRetries ?? 5;
   const iterators = new Map<string, string>();

@@ -10,9 +10,15 @@ export interface GroupRecord {
   memberCount: number;
   created: string;
   lastModified: string;
+  /** The ETag's version. It counts member-count changes the group item has not folded yet. */
   version: number;
   /** Who created it: the IdP of the token (lambdas/domain/idp.ts); never changed afterwards. */
   source: ProvisioningSource;
+  /**
+   * The version written on the group item, when read from it: the store conditions its writes on it
+   * (docs/data-model.md, count deltas). The rules never read it.
+   */
+  itemVersion?: number;
 }
 
 export interface MemberRef {

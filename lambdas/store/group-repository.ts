@@ -9,6 +9,7 @@ import { excerpt } from '../scim/excerpt';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
+import { countedGroup, readGroupPartition } from './count-deltas';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
 import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
@@ -44,10 +45,12 @@ export class DynamoGroupRepository implements GroupRepository {
   async get(tenantId: string, id: string): Promise<GroupRecord | undefined> {
     // Ids are UUIDs; a longer one (any path segment) names no group and must not reach DynamoDB.
     if (!fitsKey(id, STORAGE_LIMITS.lookupValueBytes)) return undefined;
-    const result = await this.db.send(
-      new GetCommand({ TableName: tableName(), Key: keys.group(tenantId, id), ConsistentRead: true }),
-    );
-    return result.Item ? fromItem(result.Item) : undefined;
+    // The group item and the count deltas beside it, in one consistent Query: the count, version and
+    // lastModified are exact even when a request died before folding its deltas (count-deltas.ts).
+    const { item, deltas } = await readGroupPartition(tenantId, id);
+    if (!item) return undefined;
+    const { memberCount, version, lastModified } = countedGroup(item, deltas);
+    return { ...fromItem(item), memberCount, version, lastModified, itemVersion: item.version as number };
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<(GroupRecord | undefined)[]> {
@@ -77,9 +80,13 @@ export class DynamoGroupRepository implements GroupRepository {
     yield* edgeIds(keys.externalIdEdgePk(tenantId, 'G', externalId), 'groupId');
   }
 
-  /** Attribute change (rename, externalId) conditioned on the version read; memberCount untouched. */
+  /**
+   * Attribute change (rename, externalId) conditioned on the version read; memberCount untouched.
+   * The condition is on the group item's own version (pending count deltas are not on it).
+   */
   async replaceAttributes(previous: GroupRecord, next: GroupRecord): Promise<void> {
     const TableName = tableName();
+    const itemVersion = previous.itemVersion ?? previous.version;
     const items: TransactItem[] = [
       {
         Update: {
@@ -93,8 +100,8 @@ export class DynamoGroupRepository implements GroupRepository {
             ':name': next.displayName,
             ':attributes': next.attributes,
             ':now': next.lastModified,
-            ':next': next.version,
-            ':version': previous.version,
+            ':next': itemVersion + (next.version - previous.version),
+            ':version': itemVersion,
             ':gsi1sk': keys.groupsIndex(next.tenantId, next.displayName, next.id).gsi1sk,
           },
         },

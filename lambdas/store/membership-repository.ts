@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   GetCommand,
   QueryCommand,
@@ -12,6 +11,7 @@ import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { batchDelete, batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
+import { DELTAS_PER_FOLD, deltaItem, foldCounts } from './count-deltas';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { transactWrite } from './transact';
@@ -29,8 +29,6 @@ const ITEMS_PER_REMOVE = 2;
 const MAX_CHUNK_ATTEMPTS = 8;
 /** Chunks written at once. They share no item (the group is only checked), so they do not conflict. */
 const PARALLEL_CHUNKS = 4;
-/** Delta items folded into memberCount per transaction (plus the group update). */
-const DELTAS_PER_FOLD = 99;
 
 /**
  * Membership edges (docs/data-model.md): `M#<user>` in the group's partition (members of a group) and
@@ -178,7 +176,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
           c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
         );
         const delta = effective.reduce((sum, c) => sum + (c.kind === 'add' ? 1 : -1), 0);
-        items.push(...chunkCount(tenantId, groupId, delta, replaceTicket));
+        items.push(...chunkCount(tenantId, groupId, delta, now, replaceTicket));
         try {
           await transactWrite(items);
           added += effective.filter((c) => c.kind === 'add').length;
@@ -213,8 +211,8 @@ export class DynamoMembershipRepository implements MembershipRepository {
     try {
       await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, worker));
     } finally {
-      // Whatever landed is counted: the chunks' deltas go into memberCount (and the ETag moves).
-      if (added + removed > 0) await this.foldCounts(tenantId, groupId, now);
+      // Whatever landed is counted: readers add the deltas at once; folding them settles the item.
+      if (added + removed > 0) await this.foldCounts(tenantId, groupId);
     }
     if (failure) throw failure;
     return { added, removed, vanished };
@@ -291,46 +289,12 @@ export class DynamoMembershipRepository implements MembershipRepository {
   }
 
   /**
-   * Folds the chunks' delta items into the group's memberCount and bumps its version, deleting each
-   * delta in the same transaction (a delta is counted exactly once, even with two folders racing).
-   * memberCount plus the deltas not folded yet is always the exact number of member edges.
+   * Folds the chunks' delta items into the group's memberCount (see count-deltas.ts). Readers already
+   * count pending deltas; folding keeps the group item (and the listings that read its index copy)
+   * exact. The stream consumer folds too, so deltas a dead request left behind do not wait.
    */
-  async foldCounts(tenantId: string, groupId: string, now: string): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_CHUNK_ATTEMPTS; attempt++) {
-      const deltas = await this.deltaItems(tenantId, groupId);
-      if (deltas.length === 0) return;
-      const sum = deltas.reduce((total, d) => total + (d.delta as number), 0);
-      try {
-        await transactWrite([
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.group(tenantId, groupId),
-              UpdateExpression: 'ADD memberCount :sum, version :one SET lastModified = :now',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':sum': sum, ':one': 1, ':now': now },
-            },
-          },
-          ...deltas.map((d) => ({
-            Delete: {
-              TableName: tableName(),
-              Key: { pk: d.pk as string, sk: d.sk as string },
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          })),
-        ]);
-        if (deltas.length < DELTAS_PER_FOLD) return;
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (!reasons) throw error;
-        if (reasons[0] === 'ConditionalCheckFailed') {
-          // The group is gone: its deltas mean nothing any more.
-          await batchDelete(deltas.map((d) => ({ pk: d.pk as string, sk: d.sk as string })));
-          return;
-        }
-        // Another request folded some of these first: read again.
-      }
-    }
+  async foldCounts(tenantId: string, groupId: string): Promise<void> {
+    await foldCounts(tenantId, groupId);
   }
 
   private async deltaItems(tenantId: string, groupId: string): Promise<Record<string, unknown>[]> {
@@ -475,6 +439,7 @@ function chunkCount(
   tenantId: string,
   groupId: string,
   delta: number,
+  now: string,
   replaceTicket?: number,
 ): TransactItem[] {
   const ticketed = replaceTicket !== undefined;
@@ -489,12 +454,7 @@ function chunkCount(
         ...(ticketed ? { ExpressionAttributeValues: { ':ticket': replaceTicket } } : {}),
       },
     },
-    {
-      Put: {
-        TableName: tableName(),
-        Item: { ...keys.countDelta(tenantId, groupId, randomUUID()), type: 'countDelta', delta },
-      },
-    },
+    { Put: { TableName: tableName(), Item: deltaItem(tenantId, groupId, delta, now) } },
   ];
 }
 

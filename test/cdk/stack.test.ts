@@ -214,7 +214,7 @@ describe('invite consumer', () => {
     inviteUrlTemplate: 'https://console.example.com/i/{token}',
   });
 
-  test('it reads the table stream for user items only, with partial failures and an on-failure queue', () => {
+  test('it reads the table stream for user items and new count deltas only, with partial failures and an on-failure queue', () => {
     withInvites.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10,
@@ -223,7 +223,15 @@ describe('invite consumer', () => {
       MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['user'] } } } }) }],
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['user'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { type: { S: ['countDelta'] } } },
+            }),
+          },
+        ],
       },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
