@@ -132,6 +132,7 @@ describe('/Schemas', () => {
         'changePassword',
         'sort',
         'etag',
+        'pagination',
         'authenticationSchemes',
       ],
     ],
