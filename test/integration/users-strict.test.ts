@@ -120,7 +120,7 @@ describe('an unassigned active is not active (defect 1)', () => {
     expect(withNull.body.active).toBe(true);
   });
 
-  test('an active user whose active is removed is not invited when it is set again only once (inactive -> active)', async () => {
+  test('after active is removed, assigning true again is a first activation: one invitation', async () => {
     const t = await tenant('active-again', inviteOn);
     const email = `ag-${randomUUID().slice(0, 6)}@example.com`;
     const created = await t.createUser({ userName: email, emails: [{ value: email }], active: false });

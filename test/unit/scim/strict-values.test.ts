@@ -1,4 +1,6 @@
 import { ScimError } from '../../../lambdas/scim/errors';
+import { compileFilter } from '../../../lambdas/scim/filter/evaluate';
+import { parseFilter } from '../../../lambdas/scim/filter/parse';
 import { checkIdentifier, foldIdentifier, hasControlCharacter } from '../../../lambdas/scim/identifiers';
 import { normalizeResource } from '../../../lambdas/scim/normalize';
 import { applyPatch, PATCH_OP_SCHEMA, parsePatchRequest } from '../../../lambdas/scim/patch';
@@ -249,6 +251,18 @@ describe('identifiers', () => {
       );
     },
   );
+
+  test('case-insensitive filter comparisons use the folded form', () => {
+    const matches = compileFilter(
+      parseFilter('userName eq "JOSE\u0301" and displayName sw "caf\u00e9"'),
+      userSchema,
+    );
+    expect(matches({ userName: 'jos\u00e9', displayName: 'Cafe\u0301 owner' })).toBe(true);
+    // externalId is caseExact: no folding, no normalisation.
+    expect(compileFilter(parseFilter('externalId eq "e\u0301"'), userSchema)({ externalId: '\u00e9' })).toBe(
+      false,
+    );
+  });
 
   test('PATCH results are checked too (the use cases re-validate them with normalizeResource)', () => {
     const { resource } = patch(ada(), { op: 'replace', path: 'userName', value: 'a\nb' });
