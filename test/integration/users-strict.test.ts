@@ -60,7 +60,7 @@ async function mailTo(address: string): Promise<Mail[]> {
   return (response.body.messages as Mail[]).filter((m) => m.to.some((to) => to.includes(address)));
 }
 
-/** Waits (bounded) until the stream consumer has handled the user: its invite left state 'none'. */
+/** Waits (bounded) until the user's invite is in a state `settled` accepts (the stream consumer handled it). */
 async function inviteOf(tenantId: string, userId: string, settled: (state: string) => boolean) {
   for (let i = 0; i < 75; i++) {
     const detail = await service.admin('GET', `/${tenantId}/users/${userId}`);
@@ -327,6 +327,39 @@ describe('groups: displayName refuses control characters and is unique when norm
     );
   });
 
+  test('member values must be arrays of member objects on POST, PUT and PATCH (defect 2)', async () => {
+    const t = await tenant('types-group');
+    const user = await t.createUser({ userName: 'member@example.com' });
+    const id = user.body.id;
+    expectInvalidValue(
+      await t.scim('POST', '/Groups', { schemas: [GROUP], displayName: 'G', members: id }),
+      'members',
+    );
+    expectInvalidValue(
+      await t.scim('POST', '/Groups', { schemas: [GROUP], displayName: 'G', members: { value: id } }),
+      'members',
+    );
+    const created = await t.scim('POST', '/Groups', { schemas: [GROUP], displayName: 'G', members: [] });
+    const path = `/Groups/${created.body.id}`;
+    expectInvalidValue(
+      await t.scim('PUT', path, { schemas: [GROUP], displayName: 'G', members: [id] }),
+      'members',
+    );
+    expectInvalidValue(await t.patch(path, { op: 'add', path: 'members', value: id }), 'members');
+    expectInvalidValue(await t.patch(path, { op: 'add', path: 'members', value: { value: id } }), 'members');
+    expectInvalidValue(
+      await t.patch(path, { op: 'add', path: 'members', value: [{ value: id, display: 7 }] }),
+      'members[0].display',
+    );
+    const read = await t.scim('GET', path);
+    expect(read.body.members ?? []).toEqual([]);
+    // Okta's and Entra's shapes stay accepted.
+    expect(
+      (await t.patch(path, { op: 'Add', path: 'members', value: [{ value: id, display: 'M', $ref: null }] }))
+        .status,
+    ).toBe(204);
+  });
+
   test('NFC and NFD displayNames collide (409); the name is stored as sent', async () => {
     const t = await tenant('ids-group-nfc');
     const created = await t.scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Caf\u00e9' });
@@ -375,7 +408,11 @@ describe('email values (defect 4)', () => {
       });
       expect(created.status).toBe(201);
       expect(created.body.emails).toEqual([{ value }]);
-      const detail = await inviteOf(t.tenantId, created.body.id, (state) => state !== 'none');
+      const detail = await inviteOf(
+        t.tenantId,
+        created.body.id,
+        (state) => state === 'failed' || state === 'sent',
+      );
       expect(detail.invite).toEqual(
         expect.objectContaining({
           state: 'failed',

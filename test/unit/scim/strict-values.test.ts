@@ -3,7 +3,7 @@ import { compileFilter } from '../../../lambdas/scim/filter/evaluate';
 import { parseFilter } from '../../../lambdas/scim/filter/parse';
 import { checkIdentifier, foldIdentifier, hasControlCharacter } from '../../../lambdas/scim/identifiers';
 import { normalizeResource } from '../../../lambdas/scim/normalize';
-import { applyPatch, PATCH_OP_SCHEMA, parsePatchRequest } from '../../../lambdas/scim/patch';
+import { applyPatch, PATCH_OP_SCHEMA, parsePatchRequest, planGroupPatch } from '../../../lambdas/scim/patch';
 import {
   ENTERPRISE_USER_SCHEMA_URN,
   groupResourceSchema,
@@ -278,5 +278,33 @@ describe('identifiers', () => {
     expect(hasControlCharacter('a\u0085')).toBe(true);
     expect(hasControlCharacter('ordinary Ünïcödé')).toBe(false);
     expect(() => checkIdentifier('x', 42)).not.toThrow();
+  });
+});
+
+describe('group member values are checked too', () => {
+  const plan = (...operations: unknown[]) =>
+    planGroupPatch(parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: operations }));
+
+  test.each([
+    [{ op: 'add', path: 'members', value: { value: 'u-1' } }, "'members'"],
+    [{ op: 'add', path: 'members', value: 'u-1' }, "'members'"],
+    [{ op: 'add', path: 'members', value: ['u-1'] }, 'members[0]'],
+    [{ op: 'replace', path: 'members', value: [{ value: 'u-1', display: 7 }] }, 'members[0].display'],
+    [{ op: 'add', value: { members: { value: 'u-1' } } }, "'members'"],
+  ])('refuses %j', (operation, mentions) => {
+    expectInvalidValue(() => plan(operation), mentions);
+  });
+
+  test('accepts arrays of member objects, Entra\'s "$ref": null, and one object under a value filter', () => {
+    expect(
+      plan(
+        { op: 'add', path: 'members', value: [{ value: 'u-1', $ref: null, display: 'Ann' }] },
+        { op: 'replace', path: 'members[value eq "u-2"]', value: { value: 'u-3' } },
+      ).memberChanges,
+    ).toEqual([
+      { kind: 'add', ids: ['u-1'] },
+      { kind: 'remove', ids: ['u-2'] },
+      { kind: 'add', ids: ['u-3'] },
+    ]);
   });
 });
