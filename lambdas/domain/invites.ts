@@ -21,7 +21,7 @@ export interface InviteConfig {
 /** An attempt failed and should be retried by redelivering the stream record. */
 export class RetryableInviteError extends DeliveryFailedError {}
 
-export type InviteOutcome = 'sent' | 'not-eligible' | 'setting-off' | 'already-handled';
+export type InviteOutcome = 'sent' | 'not-eligible' | 'setting-off' | 'already-handled' | 'undeliverable';
 
 /**
  * Exactly one invitation per user: sent when a user is created active with an email, or first
@@ -44,15 +44,19 @@ export class InviteService {
     if (!current || !isEligible(previous, current)) return 'not-eligible';
     const settings = await this.settings.get(current.tenantId);
     if (!settings.autoInviteUsers) return 'setting-off';
-    const email = primaryEmail(current);
+    const email = inviteEmailOf(current);
     if (!email) return 'not-eligible';
+    const problem = recipientProblem(email);
+    if (problem) return this.markUndeliverable(current, email, problem);
     return this.send(current, email, settings, false);
   }
 
   /** Admin re-send: sends again whatever the record says (unless a send is in flight). */
   async resend(user: UserRecord): Promise<InviteRecord | undefined> {
-    const email = primaryEmail(user);
+    const email = inviteEmailOf(user);
     if (!email) throw new InvalidInputError('The user has no email address to invite');
+    const problem = recipientProblem(email);
+    if (problem) throw new InvalidInputError(`The invitation cannot be sent: ${problem}`);
     const settings = await this.settings.get(user.tenantId);
     const outcome = await this.send(user, email, settings, true);
     if (outcome === 'already-handled')
@@ -100,6 +104,17 @@ export class InviteService {
     throw new RetryableInviteError('Another sender holds this invitation; retrying later');
   }
 
+  /**
+   * The address is stored (the schema allows any string) but is not one recipient: nothing goes to
+   * SES, and the invite is recorded `failed` with the reason, once (the lease is the guard).
+   */
+  private async markUndeliverable(user: UserRecord, email: string, problem: string): Promise<InviteOutcome> {
+    const leaseId = randomUUID();
+    if (!(await this.acquire(user, email, leaseId, false))) return 'already-handled';
+    await this.invites.markAttemptFailed(user.tenantId, user.id, leaseId, problem, true);
+    return 'undeliverable';
+  }
+
   private async send(
     user: UserRecord,
     email: string,
@@ -138,11 +153,27 @@ function isEligible(previous: UserRecord | undefined, current: UserRecord): bool
   return !previous.active;
 }
 
-function primaryEmail(user: UserRecord): string | undefined {
+/** The email an invitation goes to: the primary one, else the work one, else the first. */
+function inviteEmailOf(user: UserRecord): string | undefined {
   const emails = user.attributes.emails;
   if (!Array.isArray(emails) || emails.length === 0) return undefined;
   const chosen =
     emails.find((e) => e?.primary === true) ?? emails.find((e) => e?.type === 'work') ?? emails[0];
   const value = chosen?.value;
-  return typeof value === 'string' && value.includes('@') ? value : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** One mailbox: `local@domain`, no list separators, spaces, quotes, brackets or controls. */
+const SINGLE_ADDRESS = /^[^\s@,;:<>()[\]"\\\p{Cc}]+@[^\s@,;:<>()[\]"\\\p{Cc}]+$/u;
+
+/**
+ * Why an email value cannot be an invitation's recipient (a list, no `@`, not one address), or
+ * undefined when it can. SES would send to every address of a comma-separated list.
+ */
+export function recipientProblem(email: string): string | undefined {
+  if (/[,;]/.test(email)) return 'the email address is a list of addresses, not one address';
+  if (!email.includes('@')) return "the email address has no '@'";
+  if (email.length > 254 || !SINGLE_ADDRESS.test(email))
+    return 'the email address is not a single valid address';
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import type { Filter } from '../scim/filter/ast';
+import { foldIdentifier } from '../scim/identifiers';
 import type { ListQuery } from '../scim/list-request';
 import { LimitExceededError } from './errors';
 
@@ -114,9 +115,9 @@ export async function collectCandidates<T>(
   return all;
 }
 
-/** Sort keys of the GSI1 order (lower(name) then id), so index answers and walks agree. */
+/** Sort keys of the GSI1 order (fold(name) then id), so index answers and walks agree. */
 export function compareByIndexKey(leftName: string, leftId: string, rightName: string, rightId: string) {
-  const left = `${leftName.toLowerCase()}#${leftId}`;
-  const right = `${rightName.toLowerCase()}#${rightId}`;
+  const left = `${foldIdentifier(leftName)}#${leftId}`;
+  const right = `${foldIdentifier(rightName)}#${rightId}`;
   return left < right ? -1 : left > right ? 1 : 0;
 }

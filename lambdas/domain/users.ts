@@ -4,6 +4,7 @@ import { excerpt } from '../scim/excerpt';
 import type { Filter } from '../scim/filter/ast';
 import { compileFilter } from '../scim/filter/evaluate';
 import { indexableEqualities, referencesAttribute } from '../scim/filter/plan';
+import { foldIdentifier } from '../scim/identifiers';
 import type { ListQuery } from '../scim/list-request';
 import { normalizeResource } from '../scim/normalize';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
@@ -67,6 +68,9 @@ export class UserService {
   async create(tenantId: string, body: unknown, source: UserSource): Promise<UserView> {
     const schema = await this.schemas.userSchema(tenantId);
     const attributes = toStoredAttributes(normalizeResource(body, schema, 'create'));
+    // RFC 7643 §4.1.1 leaves the default to the provider: a create without `active` is active
+    // (docs/decisions.md). A later PUT without it, or a PATCH removing it, leaves it unassigned.
+    attributes.active ??= true;
     const now = new Date().toISOString();
     const user: UserRecord = {
       tenantId,
@@ -297,15 +301,19 @@ function checkStorable(
   externalId: string | undefined,
   attributes: Record<string, unknown>,
 ): void {
-  checkBytes('userName', userName.toLowerCase(), STORAGE_LIMITS.nameBytes);
+  checkBytes('userName', foldIdentifier(userName), STORAGE_LIMITS.nameBytes);
   for (const email of emails) checkBytes('Each email value', email, STORAGE_LIMITS.lookupValueBytes);
   checkBytes('externalId', externalId, STORAGE_LIMITS.lookupValueBytes);
   checkBytes("The user's attributes (as JSON)", JSON.stringify(attributes), STORAGE_LIMITS.attributesBytes);
 }
 
-/** RFC 7643 §4.1.1: active defaults to true when the client does not send it (Okta always does). */
-function activeOf(attributes: Record<string, unknown>): boolean {
-  return attributes.active !== false;
+/**
+ * Whether the product treats the user as active: only an assigned `true`. An unassigned `active`
+ * (removed, set to null, left out of a PUT; RFC 7644 §3.5.2.2) is not active: no invitation, listed
+ * as inactive. Only a create fills in the default (true).
+ */
+export function activeOf(attributes: Record<string, unknown>): boolean {
+  return attributes.active === true;
 }
 
 function renderGroups(groups: GroupRef[], baseUrl: string): Record<string, unknown>[] {
@@ -319,8 +327,8 @@ export function renderUser(user: UserRecord, baseUrl: string, groups?: GroupRef[
   return {
     schemas: [USER_SCHEMA_URN, ...extensions],
     id: user.id,
+    // `active` is in the attributes when assigned, and absent when it is not.
     ...user.attributes,
-    active: user.active,
     ...(groups ? { groups: renderGroups(groups, baseUrl) } : {}),
     meta: {
       resourceType: 'User',

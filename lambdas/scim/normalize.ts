@@ -1,5 +1,13 @@
 import { ScimError } from './errors';
-import { coerceScalar, findSchema, findSubAttribute, resolveAttributeName } from './schemas/attributes';
+import { checkIdentifier } from './identifiers';
+import {
+  bareValueSubAttribute,
+  checkScalar,
+  findSchema,
+  findSubAttribute,
+  jsonTypeOf,
+  resolveAttributeName,
+} from './schemas/attributes';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schemas/types';
 
 /**
@@ -12,9 +20,13 @@ import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './sc
  * - readOnly attributes are dropped without error (§2.2; Okta's PUT echoes id, meta and groups);
  * - unknown attributes and unknown schema URNs (Entra adds a Microsoft URN on groups) are dropped;
  * - `password` (writeOnly) is kept for the caller to hash or discard;
- * - scalars are coerced by type (Entra's "True"/"False"), a single value given for a multi-valued
- *   attribute is wrapped into an array, and a bare string given for a complex attribute with a
- *   `value` sub-attribute becomes `{value}` (Entra's enterprise `manager`);
+ * - every value must have its attribute's type (RFC 7643 §2.3) and shape: a multi-valued attribute
+ *   an array, a single-valued one not, a complex one an object; a mismatch is a 400 invalidValue
+ *   naming the attribute path. The documented client quirks are the only exceptions
+ *   (docs/decisions.md): Entra's "True"/"False" for a boolean, and a bare string for the enterprise
+ *   `manager`, which becomes `{value}`;
+ * - `userName`, `externalId` and a group's `displayName` refuse control and invisible characters,
+ *   email values refuse control characters (`identifiers.ts`);
  * - of several `primary: true` values the first one stays primary (§2.4 allows one).
  * Required attributes must be present and non-blank; a string longer than MAX_STRING_LENGTH is
  * refused, to keep every resource well inside DynamoDB's 400 KB item limit.
@@ -33,25 +45,29 @@ const invalidValue = (detail: string) => ScimError.badRequest('invalidValue', de
 
 const hasValue = (value: unknown) => value !== undefined && value !== null;
 
+const multiValuedError = (where: string, value: unknown) =>
+  invalidValue(`Attribute '${where}' is multi-valued: its value must be an array, not ${jsonTypeOf(value)}`);
+
 /** A value of a sub-attribute, which may itself be multi-valued but never complex (RFC 7643 §2.3.8). */
 function normalizeSubValue(definition: AttributeDefinition, value: unknown, where: string): unknown {
-  if (!definition.multiValued) return coerceScalar(definition, value, where);
-  const items = Array.isArray(value) ? value : [value];
-  return items.filter(hasValue).map((item, index) => coerceScalar(definition, item, `${where}[${index}]`));
+  if (!definition.multiValued) return checkScalar(definition, value, where);
+  if (!Array.isArray(value)) throw multiValuedError(where, value);
+  return value.filter(hasValue).map((item, index) => checkScalar(definition, item, `${where}[${index}]`));
 }
 
 /** One value of a complex attribute: known, writable sub-attributes under their canonical names. */
 function normalizeComplex(definition: AttributeDefinition, value: unknown, where: string): Json | undefined {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  const valueSub = bareValueSubAttribute(definition, value);
+  if (valueSub) {
     // Entra may send `"manager": "<id>"` instead of `{"value": "<id>"}`.
-    const valueSub = findSubAttribute(definition, 'value');
-    if (!valueSub) throw invalidValue(`Attribute '${where}' must be of type complex`);
     if (value === '') return undefined;
     value = { [valueSub.name]: value };
   }
-  const object = coerceScalar(definition, value, where) as Json;
+  if (!isObject(value)) {
+    throw invalidValue(`Attribute '${where}' must be of type complex (an object), not ${jsonTypeOf(value)}`);
+  }
   const out: Json = {};
-  for (const [key, subValue] of Object.entries(object)) {
+  for (const [key, subValue] of Object.entries(value)) {
     if (!hasValue(subValue)) continue;
     const sub = findSubAttribute(definition, key);
     if (!sub || sub.mutability === 'readOnly') continue;
@@ -68,7 +84,7 @@ function normalizeComplex(definition: AttributeDefinition, value: unknown, where
 function normalizeSingle(definition: AttributeDefinition, value: unknown, where: string): unknown {
   return definition.type === 'complex'
     ? normalizeComplex(definition, value, where)
-    : coerceScalar(definition, value, where);
+    : checkScalar(definition, value, where);
 }
 
 /** RFC 7643 §2.4: at most one value may be primary; keep the first one that claims it. */
@@ -87,8 +103,9 @@ function normalizeAttribute(definition: AttributeDefinition, value: unknown, whe
     if (Array.isArray(value)) throw invalidValue(`Attribute '${where}' is single-valued`);
     return normalizeSingle(definition, value, where);
   }
+  if (!Array.isArray(value)) throw multiValuedError(where, value);
   // An explicit `[]` is kept: on a PUT it says "no values" (e.g. Okta's `members: []`).
-  const items = (Array.isArray(value) ? value : [value]).flatMap((item, index) => {
+  const items = value.flatMap((item, index) => {
     if (!hasValue(item)) return [];
     const normalized = normalizeSingle(definition, item, `${where}[${index}]`);
     return normalized === undefined ? [] : [normalized];
@@ -191,5 +208,18 @@ export function normalizeResource(body: unknown, schema: ResourceSchema, mode: N
     schemas.push(extension.id);
     out[extension.id] = values;
   }
+  checkIdentifiers(out, schema);
   return out;
+}
+
+/** The identifier rules of `identifiers.ts` on the attributes that are names or addresses. */
+function checkIdentifiers(resource: Json, schema: ResourceSchema): void {
+  checkIdentifier('externalId', resource.externalId);
+  if (schema.resourceType === 'Group') checkIdentifier('displayName', resource.displayName);
+  if (schema.resourceType !== 'User') return;
+  checkIdentifier('userName', resource.userName, true);
+  const emails = Array.isArray(resource.emails) ? resource.emails : [];
+  emails.forEach((email, index) => {
+    if (isObject(email)) checkIdentifier(`emails[${index}].value`, email.value);
+  });
 }

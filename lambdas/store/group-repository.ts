@@ -6,6 +6,7 @@ import type { GroupRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { externalIdOf } from '../domain/user-record';
 import { excerpt } from '../scim/excerpt';
+import { foldIdentifier } from '../scim/identifiers';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -63,7 +64,7 @@ export class DynamoGroupRepository implements GroupRepository {
   }
 
   async findByDisplayName(tenantId: string, displayName: string): Promise<GroupRecord | undefined> {
-    if (!fitsKey(displayName.toLowerCase(), STORAGE_LIMITS.nameBytes)) return undefined;
+    if (!fitsKey(foldIdentifier(displayName), STORAGE_LIMITS.nameBytes)) return undefined;
     const guard = await this.db.send(
       new GetCommand({
         TableName: tableName(),
@@ -107,7 +108,10 @@ export class DynamoGroupRepository implements GroupRepository {
         },
       },
     ];
-    if (previous.displayName.toLowerCase() !== next.displayName.toLowerCase()) {
+    if (
+      keys.displayNameGuard(previous.tenantId, previous.displayName).pk !==
+      keys.displayNameGuard(next.tenantId, next.displayName).pk
+    ) {
       items.push(guardDelete(previous), guardPut(next));
     }
     if (externalIdOf(previous.attributes) !== externalIdOf(next.attributes)) {

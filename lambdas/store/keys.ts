@@ -1,3 +1,5 @@
+import { foldIdentifier } from '../scim/identifiers';
+
 /**
  * Every DynamoDB key of the single table is built here and nowhere else (docs/data-model.md).
  * `t` is a tenant id ([a-z0-9-]{1,63}, so '#' never occurs inside it); ids are UUIDs.
@@ -8,6 +10,13 @@ export interface Key {
 }
 
 const tenant = (t: string) => `T#${t}`;
+
+/**
+ * userName and group displayName keys (guards, index sort keys) use the folded form: NFC, then lower
+ * case (`lambdas/scim/identifiers.ts`), so names that differ only in case or Unicode normalisation
+ * collide (409) and `userName eq` finds a user whichever form the filter uses.
+ */
+const nameKey = foldIdentifier;
 
 /**
  * A group's member edges are spread over this many partition keys: one key takes about 1,000 write
@@ -38,15 +47,15 @@ export const keys = {
   /** A user; the same partition holds its group edges and its invite record. */
   user: (t: string, userId: string): Key => ({ pk: `${tenant(t)}#U#${userId}`, sk: 'USER' }),
   userPartition: (t: string, userId: string) => `${tenant(t)}#U#${userId}`,
-  /** GSI1 listing of a tenant's users, ordered by lower(userName) then id. */
+  /** GSI1 listing of a tenant's users, ordered by fold(userName) then id. */
   usersIndex: (t: string, userName: string, userId: string) => ({
     gsi1pk: `${tenant(t)}#USERS`,
-    gsi1sk: `${userName.toLowerCase()}#${userId}`,
+    gsi1sk: `${nameKey(userName)}#${userId}`,
   }),
   usersIndexPk: (t: string) => `${tenant(t)}#USERS`,
-  /** Uniqueness guard: one item per lower(userName) -> userId. */
+  /** Uniqueness guard: one item per fold(userName) -> userId. */
   userNameGuard: (t: string, userName: string): Key => ({
-    pk: `${tenant(t)}#UN#${userName.toLowerCase()}`,
+    pk: `${tenant(t)}#UN#${nameKey(userName)}`,
     sk: 'GUARD',
   }),
   /** Lookup edges: several users may share an email or an externalId. */
@@ -69,11 +78,11 @@ export const keys = {
   groupPartition: (t: string, groupId: string) => `${tenant(t)}#G#${groupId}`,
   groupsIndex: (t: string, displayName: string, groupId: string) => ({
     gsi1pk: `${tenant(t)}#GROUPS`,
-    gsi1sk: `${displayName.toLowerCase()}#${groupId}`,
+    gsi1sk: `${nameKey(displayName)}#${groupId}`,
   }),
   groupsIndexPk: (t: string) => `${tenant(t)}#GROUPS`,
   displayNameGuard: (t: string, displayName: string): Key => ({
-    pk: `${tenant(t)}#GN#${displayName.toLowerCase()}`,
+    pk: `${tenant(t)}#GN#${nameKey(displayName)}`,
     sk: 'GUARD',
   }),
   /**

@@ -5,6 +5,7 @@ import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
 import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
 import { excerpt } from '../scim/excerpt';
+import { foldIdentifier } from '../scim/identifiers';
 import { batchGet } from './batch';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
@@ -57,7 +58,7 @@ export class DynamoUserRepository implements UserRepository {
 
   /** Okta's lookup before create: one strongly consistent read of the guard, one of the user. */
   async findByUserName(tenantId: string, userName: string): Promise<UserRecord | undefined> {
-    if (!fitsKey(userName.toLowerCase(), STORAGE_LIMITS.nameBytes)) return undefined;
+    if (!fitsKey(foldIdentifier(userName), STORAGE_LIMITS.nameBytes)) return undefined;
     const guard = await this.db.send(
       new GetCommand({
         TableName: tableName(),
@@ -93,7 +94,10 @@ export class DynamoUserRepository implements UserRepository {
         },
       },
     ];
-    if (previous.userName.toLowerCase() !== next.userName.toLowerCase()) {
+    if (
+      keys.userNameGuard(previous.tenantId, previous.userName).pk !==
+      keys.userNameGuard(next.tenantId, next.userName).pk
+    ) {
       items.push(guardDelete(previous), guardPut(next));
     } else if (previous.userName !== next.userName) {
       // Same guard, new spelling: nothing to move (the guard holds the id, not the spelling).
@@ -204,11 +208,15 @@ function toItem(user: UserRecord): Record<string, unknown> {
 }
 
 export function userFromItem(item: Record<string, unknown>): UserRecord {
+  const attributes = item.attributes as Record<string, unknown>;
+  // Users written before `active` could be unassigned kept a default `active: true` outside their
+  // attributes; they read as assigned true (now `active` is true only when assigned).
+  const legacyActive = item.active === true && attributes.active === undefined;
   return {
     tenantId: item.tenantId as string,
     id: item.id as string,
     userName: item.userName as string,
-    attributes: item.attributes as Record<string, unknown>,
+    attributes: legacyActive ? { ...attributes, active: true } : attributes,
     active: item.active as boolean,
     created: item.created as string,
     lastModified: item.lastModified as string,

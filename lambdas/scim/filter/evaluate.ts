@@ -18,8 +18,10 @@
  * `compileFilter` checks operator/type combinations once, up front, so a bad filter fails with 400 even
  * when no resource is evaluated; `matchesFilter` is the one-shot form.
  */
+
 import { ScimError } from '../errors';
 import { excerpt } from '../excerpt';
+import { foldIdentifier } from '../identifiers';
 import { findAttribute, findSubAttribute } from '../schemas/attributes';
 import type { AttributeDefinition, AttributeType, ResourceSchema } from '../schemas/types';
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast';
@@ -191,8 +193,9 @@ function order(op: CompareOperator, a: number | string, b: number | string): boo
 }
 
 function compareStrings(op: CompareOperator, actual: string, expected: string, caseExact: boolean): boolean {
-  const a = caseExact ? actual : actual.toLowerCase();
-  const b = caseExact ? expected : expected.toLowerCase();
+  // Case-insensitive values compare in the form the uniqueness guards use (NFC, lower case).
+  const a = caseExact ? actual : foldIdentifier(actual);
+  const b = caseExact ? expected : foldIdentifier(expected);
   switch (op) {
     case 'co':
       return a.includes(b);

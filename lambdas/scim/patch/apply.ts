@@ -37,7 +37,7 @@ import {
   setSubAttribute,
   structuredCloneOrUndefined,
   toList,
-  unwrapSingle,
+  unwrapEntraManager,
   without,
 } from './values';
 
@@ -169,7 +169,9 @@ function applyAttributeMap(
   scope: SchemaDefinition | undefined,
 ): void {
   for (const [key, value] of Object.entries(values)) {
-    if (scope === undefined && key.toLowerCase() === 'schemas') continue;
+    // `schemas` is not an attribute: ignored at the top level and inside an extension's value, as
+    // POST and PUT ignore it (RFC 7643 §3 lists the URNs, the server keeps them in step).
+    if (key.toLowerCase() === 'schemas') continue;
     const schemaOfKey = scope === undefined ? findSchema(context.schema, key) : undefined;
     if (schemaOfKey) {
       if (schemaOfKey === context.schema.core) {
@@ -266,13 +268,13 @@ function applyToSingleValued(container: JsonObject, op: PatchOpName, target: Tar
     // §3.5.2.1 / §3.5.2.3: the sub-attributes in the value are set; the others are left unchanged.
     const current = readPresent(container, name);
     const element = isObject(current) ? current : {};
-    // Entra's "Add Manager" wraps the single value in an array: `[{"$ref": null, "value": "<id>"}]`.
-    mergeComplex(element, attribute, unwrapSingle(value), op, name);
+    // A single value is not unwrapped from an array, but for Entra's "Add Manager".
+    mergeComplex(element, attribute, unwrapEntraManager(attribute, value), op, name);
     if (Object.keys(element).length === 0) deleteKey(container, name);
     else writeKey(container, name, element);
     return;
   }
-  writeKey(container, name, normalizeSingle(attribute, unwrapSingle(value), name));
+  writeKey(container, name, normalizeSingle(attribute, value, name));
 }
 
 function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Target, value: unknown): void {
@@ -306,11 +308,11 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
       if (!seed) throw noTarget(attribute);
       let element: unknown;
       if (attribute.type !== 'complex') {
-        element = normalizeSingle(attribute, unwrapSingle(value), name);
+        element = normalizeSingle(attribute, value, name);
       } else {
         const created: JsonObject = { ...seed };
         if (subAttribute) setSubAttribute(created, subAttribute, value, `${name}.${subAttribute.name}`);
-        else mergeComplex(created, attribute, unwrapSingle(value), 'add', name);
+        else mergeComplex(created, attribute, value, 'add', name);
         element = created;
       }
       store([...list, element], [element]);
@@ -335,13 +337,13 @@ function applyToMultiValued(container: JsonObject, op: PatchOpName, target: Targ
     if (op === 'add') {
       // §3.5.2.1: add to a complex value sets the given sub-attributes.
       for (const element of matches) {
-        if (isObject(element)) mergeComplex(element, attribute, unwrapSingle(value), 'add', name);
+        if (isObject(element)) mergeComplex(element, attribute, value, 'add', name);
       }
       store(list, matches);
       return;
     }
     // §3.5.2.3: matching values "SHALL be replaced" by the value.
-    const replacement = normalizeSingle(attribute, unwrapSingle(value), name);
+    const replacement = normalizeSingle(attribute, value, name);
     if (replacement === undefined) {
       store(without(list, matches), []);
       return;

@@ -5,9 +5,9 @@
 import { ScimError } from '../errors';
 import type { Filter } from '../filter/ast';
 import { parsePatchPath } from '../filter/parse';
+import { jsonTypeOf } from '../schemas/attributes';
 import { isObject, readKey } from './keys';
 import { type PatchOperation, withOperationIndex } from './message';
-import { toList } from './values';
 
 /** A change to a group's membership edges, in request order (see `planGroupPatch`). */
 export type MemberChange =
@@ -93,7 +93,8 @@ function planOperation(
       // RFC 7643 §4.2: a member's `value` is immutable.
       throw ScimError.badRequest('mutability', "Attribute 'members.value' is immutable");
     }
-    const ids = memberIds(value);
+    // A value filter selects single members: the value is one member object (RFC 7644 §3.5.2.3).
+    const ids = isObject(value) ? memberIds([value]) : memberIds(value);
     if (op === 'add') {
       if (ids.length > 0) memberChanges.push({ kind: 'add', ids });
       return;
@@ -139,16 +140,45 @@ function isMembersKey(key: string): boolean {
   return lower === 'members' || lower === `${GROUP_SCHEMA_URN.toLowerCase()}:members`;
 }
 
-/** The member ids of a members value: `[{value, display?, $ref?}]` (or one such object, or bare ids). */
+/**
+ * The member ids of a members value: an array of `{value, display?, $ref?, type?}` objects, checked
+ * like any multi-valued complex value (a single object, a bare id or a non-string sub-attribute is a
+ * 400); `null` is no members, and a null sub-attribute is absent (Entra's `"$ref": null`).
+ */
+const MEMBER_SUB_ATTRIBUTES = ['value', '$ref', 'display', 'type'];
+
 function memberIds(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `Attribute 'members' is multi-valued: its value must be an array, not ${jsonTypeOf(value)}`,
+    );
+  }
   const ids: string[] = [];
-  for (const item of toList(value)) {
-    const id = isObject(item) ? readKey(item, 'value') : item;
+  value.forEach((item, index) => {
+    if (!isObject(item)) {
+      throw ScimError.badRequest(
+        'invalidValue',
+        `Attribute 'members[${index}]' must be of type complex (an object), not ${jsonTypeOf(item)}`,
+      );
+    }
+    for (const [key, sub] of Object.entries(item)) {
+      // The sub-attributes of `members` (RFC 7643 §4.2) are all strings.
+      if (!MEMBER_SUB_ATTRIBUTES.includes(key.toLowerCase())) continue;
+      if (sub !== null && sub !== undefined && typeof sub !== 'string') {
+        throw ScimError.badRequest(
+          'invalidValue',
+          `Attribute 'members[${index}].${key}' must be of type string, not ${jsonTypeOf(sub)}`,
+        );
+      }
+    }
+    const id = readKey(item, 'value');
     if (typeof id !== 'string' || id.trim() === '') {
       throw ScimError.badRequest('invalidValue', "Each member must have a non-empty string 'value'");
     }
     if (!ids.includes(id)) ids.push(id);
-  }
+  });
   return ids;
 }
 

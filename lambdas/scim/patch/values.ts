@@ -1,37 +1,49 @@
 /**
- * Value helpers of SCIM PATCH: coercion of values to the schema, matching and de-duplication,
+ * Value helpers of SCIM PATCH: validation of values against the schema, matching and de-duplication,
  * in-place edits of complex values (sub-attributes, `primary`), and structural equality.
  */
 import { ScimError } from '../errors';
 import { excerpt } from '../excerpt';
-import { coerceScalar, findSubAttribute } from '../schemas/attributes';
+import { bareValueSubAttribute, checkScalar, findSubAttribute, jsonTypeOf } from '../schemas/attributes';
 import type { AttributeDefinition } from '../schemas/types';
 import { deleteKey, isObject, type JsonObject, readPresent, writeKey } from './keys';
 import type { PatchOpName } from './message';
 
 // ---------------------------------------------------------------------------------------------
-// Values: coercion to the schema (Entra sends "True"/"False"), matching, de-duplication
+// Values: checked against the schema as POST and PUT check them (`normalize.ts`), matching,
+// de-duplication
 // ---------------------------------------------------------------------------------------------
 
-/** Normalizes the values of a multi-valued attribute: one value or an array; nulls are dropped. */
+/**
+ * Normalizes the values of a multi-valued attribute: an array (null is none); nulls in it are
+ * dropped. A single value is refused, as on POST and PUT.
+ */
 export function normalizeMulti(attribute: AttributeDefinition, value: unknown, where: string): unknown[] {
-  return toList(value).flatMap((item) => {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `Attribute '${where}' is multi-valued: its value must be an array, not ${jsonTypeOf(value)}`,
+    );
+  }
+  return value.flatMap((item) => {
     const normalized = normalizeSingle(attribute, item, where);
     return normalized === undefined ? [] : [normalized];
   });
 }
 
 /**
- * Normalizes one value: scalars through `coerceScalar`; complex values get canonical sub-attribute
- * names, lose null and readOnly sub-attributes, and may be given as a bare scalar when they have a
- * `value` sub-attribute (Entra sends `manager` as a bare id). Returns undefined for "no value".
+ * Normalizes one value: scalars through `checkScalar` (strict, but for Entra's "True"/"False");
+ * complex values get canonical sub-attribute names and lose null and readOnly sub-attributes; only
+ * `manager` may be given as a bare string (Entra). An array is refused: a single value is never
+ * unwrapped from one. Returns undefined for "no value".
  */
 export function normalizeSingle(attribute: AttributeDefinition, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return undefined;
   if (attribute.type !== 'complex') {
     if (Array.isArray(value))
       throw ScimError.badRequest('invalidValue', `Attribute '${where}' is single-valued`);
-    return coerceScalar(attribute, value, where);
+    return checkScalar(attribute, value, where);
   }
   const object = asComplexObject(attribute, value, where);
   const result: JsonObject = {};
@@ -43,24 +55,33 @@ export function normalizeSingle(attribute: AttributeDefinition, value: unknown, 
     if (sub.mutability === 'readOnly') continue;
     const normalized = sub.multiValued
       ? normalizeMulti(sub, subValue, `${where}.${sub.name}`)
-      : normalizeSingle(sub, unwrapSingle(subValue), `${where}.${sub.name}`);
+      : normalizeSingle(sub, subValue, `${where}.${sub.name}`);
     if (normalized !== undefined) result[sub.name] = normalized;
   }
   return Object.keys(result).length === 0 ? undefined : result;
 }
 
-function asComplexObject(attribute: AttributeDefinition, value: unknown, where: string): JsonObject {
-  if (isObject(value)) return value;
-  const valueSub = findSubAttribute(attribute, 'value');
-  if (valueSub && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
-    return { [valueSub.name]: value };
-  }
-  throw ScimError.badRequest('invalidValue', `Attribute '${where}' must be a complex value (an object)`);
+/**
+ * Entra's "Add Manager" sends the single manager in a one-element array:
+ * `{"op": "Add", "path": "manager", "value": [{"$ref": null, "value": "<id>"}]}` (docs/decisions.md).
+ * Unwrapped for that attribute only (a single-valued complex attribute with a `value`
+ * sub-attribute); any other array given for a single-valued attribute is refused.
+ */
+export function unwrapEntraManager(attribute: AttributeDefinition, value: unknown): unknown {
+  const isManagerLike =
+    attribute.type === 'complex' && !attribute.multiValued && findSubAttribute(attribute, 'value');
+  return isManagerLike && Array.isArray(value) && value.length === 1 && isObject(value[0]) ? value[0] : value;
 }
 
-/** Some clients wrap a single value in a one-element array. */
-export function unwrapSingle(value: unknown): unknown {
-  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+function asComplexObject(attribute: AttributeDefinition, value: unknown, where: string): JsonObject {
+  if (isObject(value)) return value;
+  // Entra's bare-string `manager` (docs/decisions.md).
+  const valueSub = bareValueSubAttribute(attribute, value);
+  if (valueSub) return { [valueSub.name]: value };
+  throw ScimError.badRequest(
+    'invalidValue',
+    `Attribute '${where}' must be of type complex (an object), not ${jsonTypeOf(value)}`,
+  );
 }
 
 export function toList(value: unknown): unknown[] {
@@ -84,7 +105,7 @@ export function removalPattern(attribute: AttributeDefinition, item: unknown): u
       );
     pattern[sub.name] = sub.multiValued
       ? subValue
-      : coerceScalar(sub, unwrapSingle(subValue), `${attribute.name}.${sub.name}`);
+      : checkScalar(sub, subValue, `${attribute.name}.${sub.name}`);
   }
   return pattern;
 }
@@ -190,7 +211,7 @@ export function setSubAttribute(
   if (value === null || value === undefined) return;
   const normalized = sub.multiValued
     ? dedupe(normalizeMulti(sub, value, where))
-    : normalizeSingle(sub, unwrapSingle(value), where);
+    : normalizeSingle(sub, value, where);
   const existing = readPresent(element, sub.name);
   if (sub.mutability === 'immutable' && existing !== undefined && !deepEqual(existing, normalized)) {
     throw ScimError.badRequest('mutability', `Attribute '${where}' is immutable and already set`);

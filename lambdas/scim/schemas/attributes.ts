@@ -97,16 +97,31 @@ export function findSchema(resource: ResourceSchema, urn: string): SchemaDefinit
 
 /**
  * Longest string value accepted in any attribute (characters). Bounds a resource well inside
- * DynamoDB's 400 KB item limit; enforced by `coerceScalar`, so POST, PUT and PATCH all refuse it.
+ * DynamoDB's 400 KB item limit; enforced by `checkScalar`, so POST, PUT and PATCH all refuse it.
  */
 export const MAX_STRING_LENGTH = 65_536;
 
+/** xsd:dateTime (RFC 7643 §2.3.5): a date, a time, an optional fraction and a zone. */
+const XSD_DATETIME = /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/i;
+
+/** Entra sends booleans as "True"/"False" (docs/decisions.md): the one string a boolean accepts. */
+const ENTRA_BOOLEAN = /^\s*(true|false)\s*$/i;
+
+/** What a JSON value is, for error details (the value itself is not echoed). */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
 /**
- * Coerces a single (not multi-valued) JSON value to the attribute's type.
- * Entra sends booleans as "True"/"False"; numbers may arrive as strings. Anything else that does
- * not fit the type, or a string longer than MAX_STRING_LENGTH, is a 400 invalidValue.
+ * A single (not multi-valued) scalar value checked against the attribute's type (RFC 7643 §2.3),
+ * strictly: a number is not a string, a string is not a number. The one documented client quirk
+ * kept is Entra's "True"/"False" for a boolean. A mismatch, or a string longer than
+ * MAX_STRING_LENGTH, is a 400 invalidValue naming the attribute path.
  */
-export function coerceScalar(
+export function checkScalar(
   definition: AttributeDefinition,
   value: unknown,
   where = definition.name,
@@ -114,21 +129,19 @@ export function coerceScalar(
   switch (definition.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+      if (typeof value === 'string' && ENTRA_BOOLEAN.test(value))
         return value.trim().toLowerCase() === 'true';
-      }
       break;
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
       break;
     case 'decimal':
       if (typeof value === 'number' && Number.isFinite(value)) return value;
-      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
-        return Number(value);
       break;
     case 'dateTime':
-      if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+      if (typeof value === 'string' && XSD_DATETIME.test(value) && !Number.isNaN(Date.parse(value))) {
+        return value;
+      }
       break;
     case 'string':
     case 'reference':
@@ -142,12 +155,45 @@ export function coerceScalar(
         }
         return value;
       }
-      // Numbers and booleans are written as text for string attributes (e.g. employeeNumber: 7).
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       break;
     case 'complex':
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
       break;
   }
-  throw ScimError.badRequest('invalidValue', `Attribute '${where}' must be of type ${definition.type}`);
+  throw ScimError.badRequest(
+    'invalidValue',
+    `Attribute '${where}' must be of type ${definition.type}, not ${jsonTypeOf(value)}`,
+  );
+}
+
+/**
+ * Entra may send the enterprise `manager` as a bare id instead of `{"value": "<id>"}`
+ * (docs/decisions.md). Accepted for a single-valued complex attribute with a `value` sub-attribute
+ * (that is `manager`), and only as a string; every other complex attribute needs an object.
+ */
+export function bareValueSubAttribute(
+  definition: AttributeDefinition,
+  value: unknown,
+): AttributeDefinition | undefined {
+  if (definition.type !== 'complex' || definition.multiValued || typeof value !== 'string') return undefined;
+  return findSubAttribute(definition, 'value');
+}
+
+/**
+ * Coerces a filter's comparison value to the attribute's type, leniently (filter values may be
+ * unquoted: `primary eq true`, `value eq 7`). Only for values taken from a filter (a PATCH value
+ * filter seeding a new element); request bodies go through `checkScalar`.
+ */
+export function coerceScalar(
+  definition: AttributeDefinition,
+  value: unknown,
+  where = definition.name,
+): unknown {
+  if ((definition.type === 'string' || definition.type === 'reference') && typeof value !== 'string') {
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  }
+  if ((definition.type === 'integer' || definition.type === 'decimal') && typeof value === 'string') {
+    const number = Number(value.trim());
+    if (value.trim() !== '' && Number.isFinite(number)) return checkScalar(definition, number, where);
+  }
+  return checkScalar(definition, value, where);
 }

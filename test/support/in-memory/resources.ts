@@ -8,6 +8,7 @@ import type {
   UserRepository,
 } from '../../../lambdas/domain/ports';
 import { emailKeys, externalIdOf, type UserRecord } from '../../../lambdas/domain/user-record';
+import { foldIdentifier } from '../../../lambdas/scim/identifiers';
 import { copy, keyOf, pagesOf, WriteHooks } from './shared';
 
 /**
@@ -99,7 +100,7 @@ abstract class InMemoryListable<T extends Named> extends WriteHooks implements L
   }
 
   protected findByName(tenantId: string, name: string): T | undefined {
-    return copy(this.inTenant(tenantId).find((r) => this.nameOf(r).toLowerCase() === name.toLowerCase()));
+    return copy(this.inTenant(tenantId).find((r) => foldIdentifier(this.nameOf(r)) === foldIdentifier(name)));
   }
 
   protected insert(record: T): void {

@@ -107,7 +107,7 @@ describe('normalizeResource: Entra', () => {
       {
         schemas: [USER_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN],
         userName: 'a',
-        [ENTERPRISE_USER_SCHEMA_URN]: { employeeNumber: 7, manager: { value: 'm1', displayName: 'Boss' } },
+        [ENTERPRISE_USER_SCHEMA_URN]: { employeeNumber: '7', manager: { value: 'm1', displayName: 'Boss' } },
       },
       userSchema,
       'create',
@@ -190,7 +190,7 @@ describe('normalizeResource: names', () => {
 
   it('accepts URN-qualified and dotted top-level keys', () => {
     const result = normalizeResource(
-      { userName: 'a', 'name.givenName': 'A', [`${TENANT_EXTENSION_URN}:badgeId`]: 42 },
+      { userName: 'a', 'name.givenName': 'A', [`${TENANT_EXTENSION_URN}:badgeId`]: '42' },
       userSchema,
       'create',
     );
@@ -219,9 +219,13 @@ describe('normalizeResource: names', () => {
 });
 
 describe('normalizeResource: values', () => {
-  it('wraps a single value given for a multi-valued attribute', () => {
-    const result = normalizeResource({ userName: 'a', emails: { value: 'a@x' } }, userSchema, 'create');
-    expect(result.emails).toEqual([{ value: 'a@x' }]);
+  it('refuses a single value given for a multi-valued attribute (issue 9: no more wrapping)', () => {
+    const error = scimError(() =>
+      normalizeResource({ userName: 'a', emails: { value: 'a@x' } }, userSchema, 'create'),
+    );
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain("'emails'");
   });
 
   it('keeps the first primary value and clears the others (RFC 7643 §2.4)', () => {

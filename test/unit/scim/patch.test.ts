@@ -336,10 +336,22 @@ describe('applyPatch: paths', () => {
     const result = patch(baseUser(), {
       op: 'add',
       path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
-      value: 7,
+      value: '7',
     });
 
     expect(result.resource[ENTERPRISE_USER_SCHEMA_URN]).toEqual({ employeeNumber: '7' });
+  });
+
+  it('refuses a number for a string attribute instead of writing it as text (issue 9)', () => {
+    const error = scimError(() =>
+      patch(baseUser(), {
+        op: 'add',
+        path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
+        value: 7,
+      }),
+    );
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain('employeeNumber');
   });
 
   it("turns Entra's bare-string manager by path into {value}", () => {
