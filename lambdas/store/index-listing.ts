@@ -53,7 +53,8 @@ export class IndexListing {
    * (`console`, no expiry) or SCIM cursor paging of RFC 9865 (`scim`, expiring after the configured
    * timeout). The cursor is the GSI1 position after the page's last item, sealed with an HMAC bound to
    * the tenant, the resource, the listing and the direction; it is checked before DynamoDB sees it.
-   * One Query per page: `limit + 1` items are read, so that the last page carries no next cursor.
+   * One Query per page, each item read once: a walk of N items reads N items (plus, when the last page
+   * is exactly full, one request that finds nothing more).
    */
   async pageByCursor(
     tenantId: string,
@@ -71,23 +72,21 @@ export class IndexListing {
     // count=0 asks for totalResults only (RFC 7644 §3.4.2.4): the cursor was still checked.
     if (limit <= 0) return { items: [], nextCursor: null };
     const items: Item[] = [];
-    while (items.length <= limit) {
+    while (items.length < limit) {
       const result = await this.query(tenantId, descending, {
-        Limit: limit + 1 - items.length,
+        Limit: limit - items.length,
         ExclusiveStartKey,
       });
       items.push(...(result.Items ?? []));
       ExclusiveStartKey = result.LastEvaluatedKey;
       if (!ExclusiveStartKey) break;
     }
-    if (items.length <= limit) return { items, nextCursor: null };
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
+    // DynamoDB says whether it stopped early; when the last page is exactly full it cannot know, and the
+    // cursor it gives leads to an empty last page. That costs one request, not a second read of any item.
+    if (!ExclusiveStartKey || items.length === 0) return { items, nextCursor: null };
+    const last = items[items.length - 1];
     const position = Object.fromEntries(POSITION.map((n) => [n, String(last[n])]));
-    return {
-      items: page,
-      nextCursor: sealCursor(key, scope, position, Math.floor(this.cursors.nowSeconds())),
-    };
+    return { items, nextCursor: sealCursor(key, scope, position, Math.floor(this.cursors.nowSeconds())) };
   }
 
   private openPosition(key: Uint8Array, scope: string, cursor: string, tenantId: string, expires: boolean) {
