@@ -13,19 +13,19 @@ import { getDocumentClient, tableName } from './client';
 import { countedGroup, readGroupPartition } from './count-deltas';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
-import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
+import { ListedRepository } from './listed-repository';
+import { counterUpdate, edgeIds, type TransactItem, writeGuarded } from './shared-items';
 
 /**
  * Group items (docs/data-model.md): the group (with its member count), its displayName guard, its
  * externalId edge and the tenant's group counter. Membership edges live in membership-repository.ts.
  */
-export class DynamoGroupRepository implements GroupRepository {
+export class DynamoGroupRepository extends ListedRepository<GroupRecord> implements GroupRepository {
   private readonly db = getDocumentClient();
-  private readonly listing: IndexListing;
 
   /** `cursors`: the paging-cursor key and timeout, read at cold start (fails fast when unset). */
   constructor(cursors: CursorConfig = cursorConfig()) {
-    this.listing = new IndexListing('groups', keys.groupsIndexPk, cursors);
+    super('groups', new IndexListing('groups', keys.groupsIndexPk, cursors), fromItem);
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
   }
@@ -137,49 +137,6 @@ export class DynamoGroupRepository implements GroupRepository {
       ],
       group.displayName,
     );
-  }
-
-  count(tenantId: string): Promise<number> {
-    return readCounter(tenantId, 'groups');
-  }
-
-  /** A page of the tenant's groups in index order (see IndexListing). */
-  async page(
-    tenantId: string,
-    startIndex: number,
-    count: number,
-    descending: boolean,
-  ): Promise<GroupRecord[]> {
-    return (await this.listing.page(tenantId, startIndex, count, descending)).map(fromItem);
-  }
-
-  /** A page for the admin console, continued by an opaque cursor. */
-  async pageByCursor(
-    tenantId: string,
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<{ records: GroupRecord[]; nextCursor: string | null }> {
-    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
-    return { records: items.map(fromItem), nextCursor };
-  }
-
-  /** A page of SCIM cursor paging (RFC 9865); the cursor expires after the configured timeout. */
-  async pageByScimCursor(
-    tenantId: string,
-    count: number,
-    cursor: string | undefined,
-    descending: boolean,
-  ): Promise<{ records: GroupRecord[]; nextCursor: string | null }> {
-    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, count, cursor, {
-      listing: 'scim',
-      descending,
-    });
-    return { records: items.map(fromItem), nextCursor };
-  }
-
-  /** Walks the tenant's groups in index order, a page at a time (non-indexed filters). */
-  async *walk(tenantId: string, descending: boolean): AsyncGenerator<GroupRecord[]> {
-    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(fromItem);
   }
 
   private write(items: TransactItem[], displayName: string): Promise<void> {

@@ -11,7 +11,8 @@ import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
-import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } from './shared-items';
+import { ListedRepository } from './listed-repository';
+import { counterUpdate, edgeIds, type TransactItem, writeGuarded } from './shared-items';
 
 /**
  * The users' single-table items (docs/data-model.md): the user item, its userName guard, its email
@@ -19,13 +20,12 @@ import { counterUpdate, edgeIds, readCounter, type TransactItem, writeGuarded } 
  * Storage errors become domain errors here (guard taken -> UniquenessError, version moved ->
  * WriteConflictError; anything else -> StorageFailureError at the boundary).
  */
-export class DynamoUserRepository implements UserRepository {
+export class DynamoUserRepository extends ListedRepository<UserRecord> implements UserRepository {
   private readonly db = getDocumentClient();
-  private readonly listing: IndexListing;
 
   /** `cursors`: the paging-cursor key and timeout, read at cold start (fails fast when unset). */
   constructor(cursors: CursorConfig = cursorConfig()) {
-    this.listing = new IndexListing('users', keys.usersIndexPk, cursors);
+    super('users', new IndexListing('users', keys.usersIndexPk, cursors), userFromItem);
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
   }
@@ -139,49 +139,6 @@ export class DynamoUserRepository implements UserRepository {
       ],
       user.userName,
     );
-  }
-
-  count(tenantId: string): Promise<number> {
-    return readCounter(tenantId, 'users');
-  }
-
-  /** A page of the tenant's users in index order (see IndexListing). */
-  async page(
-    tenantId: string,
-    startIndex: number,
-    count: number,
-    descending: boolean,
-  ): Promise<UserRecord[]> {
-    return (await this.listing.page(tenantId, startIndex, count, descending)).map(userFromItem);
-  }
-
-  /** A page for the admin console, continued by an opaque cursor. */
-  async pageByCursor(
-    tenantId: string,
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<{ records: UserRecord[]; nextCursor: string | null }> {
-    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, limit, cursor);
-    return { records: items.map(userFromItem), nextCursor };
-  }
-
-  /** A page of SCIM cursor paging (RFC 9865); the cursor expires after the configured timeout. */
-  async pageByScimCursor(
-    tenantId: string,
-    count: number,
-    cursor: string | undefined,
-    descending: boolean,
-  ): Promise<{ records: UserRecord[]; nextCursor: string | null }> {
-    const { items, nextCursor } = await this.listing.pageByCursor(tenantId, count, cursor, {
-      listing: 'scim',
-      descending,
-    });
-    return { records: items.map(userFromItem), nextCursor };
-  }
-
-  /** Walks the tenant's users in index order, a page at a time (non-indexed filters). */
-  async *walk(tenantId: string, descending: boolean): AsyncGenerator<UserRecord[]> {
-    for await (const items of this.listing.walk(tenantId, descending)) yield items.map(userFromItem);
   }
 
   private write(items: TransactItem[], userName: string): Promise<void> {
