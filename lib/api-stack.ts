@@ -54,8 +54,8 @@ export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'dire
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
-/** The invite stream consumer. */
-export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
+/** The table's stream consumer (invitations, member-count folds, change events). */
+export const STREAM_ENTRY = 'lambdas/stream/handler.ts';
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -78,9 +78,9 @@ export interface ApiStackProps extends StackProps {
   routes?: Route[];
   /**
    * Handler of the invite stream consumer, relative to the repository root.
-   * @default INVITES_ENTRY
+   * @default STREAM_ENTRY
    */
-  invitesEntry?: string;
+  streamEntry?: string;
 }
 
 /**
@@ -166,7 +166,7 @@ export class ApiStack extends Stack {
     this.adminGatewayResponses();
     this.acknowledgeApiFindings();
 
-    this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
+    this.inviteConsumer(table, config, props.streamEntry ?? STREAM_ENTRY);
     // The console's "re-send invitation" sends through SES from the directory handler.
     const directory = this.functions.directory;
     if (directory) this.allowInvites(directory, config);
