@@ -254,3 +254,34 @@ export function eventIdOf(tenantId: string, subject: string): string {
   const hex = createHash('sha256').update(`${tenantId}\n${subject}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** What replaces a value too large for the bus (docs/events.md, "Size"). */
+export interface OmittedValue {
+  $omitted: 'tooLarge';
+  bytes: number;
+}
+
+/**
+ * The event within `maxBytes` of JSON (EventBridge refuses an entry over 256 KB; a user may hold up to
+ * 300 KB of attributes, and an update carries them twice): the largest before/after values are
+ * replaced by `{"$omitted": "tooLarge", bytes}` until it fits. The paths stay, so a consumer still
+ * knows what changed and reads the user for the values.
+ */
+export function withinSize(event: ChangeEvent, maxBytes: number): ChangeEvent {
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (size(event) <= maxBytes) return event;
+  const changes: Record<string, AttributeChange> = structuredClone(event.changes);
+  const values = Object.entries(changes)
+    .flatMap(([path, change]) =>
+      (['before', 'after'] as const).map((side) => ({ path, side, bytes: size(change[side]) })),
+    )
+    .sort((a, b) => b.bytes - a.bytes);
+  let total = size(event);
+  for (const { path, side, bytes } of values) {
+    if (total <= maxBytes) break;
+    const omitted: OmittedValue = { $omitted: 'tooLarge', bytes };
+    changes[path][side] = omitted;
+    total -= bytes - size(omitted);
+  }
+  return { ...event, changes };
+}

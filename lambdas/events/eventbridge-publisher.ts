@@ -4,13 +4,15 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { CHANGE_EVENT_SOURCE, type ChangeEvent } from '../domain/change-events';
+import { CHANGE_EVENT_SOURCE, type ChangeEvent, withinSize } from '../domain/change-events';
 import type { EventPublisher } from '../domain/ports';
 
 /** EventBridge takes at most 10 entries per PutEvents. */
 export const ENTRIES_PER_PUT = 10;
 /** PutEvents refuses a request over 256 KB (entries' Source + DetailType + Detail + ...). */
 const MAX_REQUEST_BYTES = 256 * 1024;
+/** One entry's Detail: the request's limit less room for Source, DetailType and Time. */
+const MAX_DETAIL_BYTES = MAX_REQUEST_BYTES - 1024;
 
 export interface EventBridgePublisherOptions {
   busName: string;
@@ -60,7 +62,7 @@ export class EventBridgePublisher implements EventPublisher {
       EventBusName: this.options.busName,
       Source: CHANGE_EVENT_SOURCE,
       DetailType: event.type,
-      Detail: JSON.stringify(event),
+      Detail: JSON.stringify(withinSize(event, MAX_DETAIL_BYTES)),
       Time: new Date(event.occurredAt),
     };
   }

@@ -6,6 +6,7 @@ import {
   eventIdOf,
   flatten,
   type StoredChange,
+  withinSize,
 } from '../../../lambdas/domain/change-events';
 import type { GroupRecord } from '../../../lambdas/domain/group-record';
 import { sourceOf } from '../../../lambdas/domain/idp';
@@ -343,5 +344,23 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('size', () => {
+  test('an event over the limit has its largest values omitted, keeping every path', () => {
+    const [event] = changeEventsOf({
+      kind: 'user',
+      before: user({ active: true, title: 'a', nickName: 'x'.repeat(5000) }),
+      after: user({ active: true, title: 'b', nickName: 'y'.repeat(5000) }, 2),
+      origin,
+    });
+    const bounded = withinSize(event, 6000);
+    expect(Buffer.byteLength(JSON.stringify(bounded))).toBeLessThanOrEqual(6000);
+    expect(Object.keys(bounded.changes).sort()).toEqual(['nickName', 'title']);
+    expect(bounded.changes.title).toEqual({ before: 'a', after: 'b' });
+    expect(bounded.changes.nickName.before).toEqual({ $omitted: 'tooLarge', bytes: 5002 });
+    expect(eventSchemaErrors(schemas, bounded)).toEqual([]);
+    expect(withinSize(event, 1_000_000)).toBe(event);
   });
 });
