@@ -56,7 +56,10 @@ export async function lastEventId(service: TestService, tenantId: string): Promi
 /** `type resourceId` lines: readable failures. */
 export const summary = (e: ChangeEvent) => `${e.type} ${e.resource.id}`;
 
-export const memberOf = (e: ChangeEvent) =>
-  ((e.changes.member?.after ?? e.changes.member?.before) as { value: string }).value;
+export const memberOf = (e: ChangeEvent): string => {
+  const member = (e.changes.member?.after ?? e.changes.member?.before) as { value: string } | null;
+  if (!member) throw new Error(`not a member event: ${summary(e)}`);
+  return member.value;
+};
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
