@@ -5,7 +5,7 @@ import type { TestService } from '../support/service';
 /** Shared by test/integration/change-events-*.test.ts: reading the local bus through GET /local/events. */
 
 const schemas = loadEventSchemas();
-const WAIT_MS = 20_000;
+const WAIT_MS = 60_000;
 /** After the expected events arrived: how long nothing more may arrive (the "exactly" of the tests). */
 const QUIET_MS = 1_200;
 
