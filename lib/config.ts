@@ -25,6 +25,12 @@ export interface DeploymentConfig {
    * that execution logging needs. Turn off when the account already has one managed elsewhere.
    */
   apiGatewayAccountRole: boolean;
+  /**
+   * Optional delivery of the change events to the vendor's app (docs/events.md): an EventBridge API
+   * destination POSTing each event's detail to `url`, with the Authorization header value kept in the
+   * Secrets Manager secret `secretArn`. Both context keys or neither.
+   */
+  eventsWebhook?: { url: string; secretArn: string };
 }
 
 export const DEFAULT_CONFIG: DeploymentConfig = {
@@ -68,6 +74,23 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throw new Error('Context inviteFromAddress must be an email address');
   }
 
+  const webhookUrl = text('eventsWebhookUrl');
+  const webhookSecretArn = text('eventsWebhookSecretArn');
+  if ((webhookUrl === undefined) !== (webhookSecretArn === undefined)) {
+    throw new Error('Context eventsWebhookUrl and eventsWebhookSecretArn must be set together');
+  }
+  if (webhookUrl !== undefined && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(webhookUrl)) {
+    throw new Error(
+      'Context eventsWebhookUrl must be an https URL, e.g. https://app.example.com/scim-events',
+    );
+  }
+  if (
+    webhookSecretArn !== undefined &&
+    !/^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(webhookSecretArn)
+  ) {
+    throw new Error('Context eventsWebhookSecretArn must be the ARN of a Secrets Manager secret');
+  }
+
   const apiGatewayAccountRole = text('apiGatewayAccountRole');
   return {
     stage,
@@ -77,5 +100,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
+    ...(webhookUrl && webhookSecretArn
+      ? { eventsWebhook: { url: webhookUrl, secretArn: webhookSecretArn } }
+      : {}),
   };
 }

@@ -7,6 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { consumedRecords } from '../lambdas/stream/consumed-records';
 
 export type StreamHandler = (
   event: DynamoDBStreamEvent,
@@ -28,12 +29,6 @@ export interface StreamPoller {
   failed: DynamoDBRecord[];
   stop(): Promise<void>;
 }
-
-/** The event source filter of lib/api-stack.ts: user items, and count deltas as they are inserted. */
-export const consumedRecords = (record: DynamoDBRecord) => {
-  const type = record.dynamodb?.NewImage?.type?.S;
-  return type === 'user' || (type === 'countDelta' && record.eventName === 'INSERT');
-};
 
 /**
  * The local stand-in for the Lambda event source mapping on the table's stream: polls DynamoDB Local's
