@@ -17,6 +17,8 @@ export interface LocalServiceOptions {
   localRoutes?: Record<string, LocalRoute>;
   /** Poll the table's stream and run its consumer: invitations (need sesEndpoint) and member-count folds. */
   streams?: boolean;
+  /** Persisted mode: where the stream poller keeps its checkpoint (local/stream-checkpoint.ts). */
+  streamCheckpointFile?: string;
 }
 
 export interface LocalService {
@@ -65,6 +67,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ? await startStreamPoller({
         tableName: options.tableName,
         handler: () => require('../lambdas/invites/handler').handler,
+        checkpointFile: options.streamCheckpointFile,
       })
     : undefined;
   ready = true;
