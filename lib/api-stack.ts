@@ -47,10 +47,12 @@ export const HANDLERS: Record<
   bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   directory: { dir: 'directory', tableAccess: 'readWrite' },
+  // Reads the audit trail only; the entries are written by the tokens and settings functions.
+  audit: { dir: 'audit', tableAccess: 'read' },
 };
 
 /** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk'];
+export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk', 'audit'];
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
