@@ -8,7 +8,7 @@ export class AuditTrailService {
   constructor(private readonly audit: AuditRepository) {}
 
   /** `limit` 1 to AUDIT_PAGE.max; a cursor of another tenant or listing is an InvalidInputError. */
-  list(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<AuditEntry>> {
+  async list(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<AuditEntry>> {
     const tenant = assertTenantId(tenantId);
     if (!Number.isInteger(limit) || limit < 1 || limit > AUDIT_PAGE.max) {
       const message = `limit must be an integer from 1 to ${AUDIT_PAGE.max}`;
