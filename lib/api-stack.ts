@@ -29,7 +29,9 @@ import {
   SCIM_CONTENT_TYPE,
   scimGatewayBody,
 } from '../lambdas/http/routes';
+import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import type { DeploymentConfig } from './config';
+import { ChangeEvents } from './constructs/change-events';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 
 /** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
@@ -59,8 +61,8 @@ export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'dire
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
-/** The invite stream consumer. */
-export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
+/** The table's stream consumer (invitations, member-count folds, change events). */
+export const STREAM_ENTRY = 'lambdas/stream/handler.ts';
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -83,9 +85,9 @@ export interface ApiStackProps extends StackProps {
   routes?: Route[];
   /**
    * Handler of the invite stream consumer, relative to the repository root.
-   * @default INVITES_ENTRY
+   * @default STREAM_ENTRY
    */
-  invitesEntry?: string;
+  streamEntry?: string;
 }
 
 /**
@@ -99,6 +101,8 @@ export class ApiStack extends Stack {
   /** The SCIM API's public base (custom domain or execute-api URL with stage), without trailing slash. */
   readonly scimPublicBaseUrl: string;
   readonly functions: Partial<Record<HandlerName, HandlerFunction>> = {};
+  /** The change events' bus (and the optional webhook delivery). */
+  readonly changeEvents: ChangeEvents;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -172,11 +176,16 @@ export class ApiStack extends Stack {
     this.adminGatewayResponses();
     this.acknowledgeApiFindings();
 
-    this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
+    this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { webhook: config.eventsWebhook });
+    this.streamConsumer(table, config, props.streamEntry ?? STREAM_ENTRY);
     // The console's "re-send invitation" sends through SES from the directory handler.
     const directory = this.functions.directory;
     if (directory) this.allowInvites(directory, config);
 
+    new CfnOutput(this, 'EventBusName', {
+      value: this.changeEvents.bus.eventBusName,
+      description: 'EventBridge bus of the change events (docs/events.md)',
+    });
     new CfnOutput(this, 'ScimApiUrl', {
       value: this.scimPublicBaseUrl,
       description: 'SCIM base URL for a tenant: <ScimApiUrl>/scim/v2/<tenantId>',
@@ -417,19 +426,25 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * Sends the invitation email of newly provisioned users and folds member-count deltas (a request
-   * that died before folding its own): DynamoDB stream -> Lambda, user items and new count deltas only,
-   * partial batch failures, failed records to an encrypted SQS queue for inspection and replay.
+   * The table's one stream consumer (lambdas/stream/handler.ts): invitation emails, member-count
+   * folds and the change events. DynamoDB stream -> Lambda with the filter of consumed-records.ts,
+   * records in order (one batch per shard at a time), partial batch failures, bisect on a function
+   * error, bounded retries and age, failed records to an encrypted SQS queue for inspection and
+   * replay. The logical ids (InvitesHandler, InviteFailures) are those of the invite consumer it grew
+   * from, so an upgrade updates the function and its mapping in place (docs/decisions.md).
    */
-  private inviteConsumer(table: dynamodb.ITable, config: DeploymentConfig, entry: string): void {
+  private streamConsumer(table: dynamodb.ITable, config: DeploymentConfig, entry: string): void {
     const consumer = new HandlerFunction(this, 'InvitesHandler', {
       entry,
-      serviceName: 'scim-invites',
-      description: 'Table stream consumer: sends invitation emails through SES, folds group member counts',
+      serviceName: 'scim-stream',
+      description:
+        'Table stream consumer: invitation emails (SES), member-count folds, change events (EventBridge)',
       table,
       tableAccess: 'readWrite',
       timeout: Duration.seconds(60),
     });
+    consumer.function.addEnvironment('EVENT_BUS_NAME', this.changeEvents.bus.eventBusName);
+    this.changeEvents.grantPublish(consumer.function);
     this.allowInvites(consumer, config);
 
     const failures = new sqs.Queue(this, 'InviteFailures', {
@@ -449,22 +464,15 @@ export class ApiStack extends Stack {
         // TRIM_HORIZON: a user created while the mapping was being (re)created still gets the email.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 10,
+        // One batch per shard at a time: the events go out in the order of the writes.
+        parallelizationFactor: 1,
         bisectBatchOnError: true,
         retryAttempts: 5,
         maxRecordAge: Duration.hours(1),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failures),
-        // Only user items (invites) and new count deltas (member counts to fold) reach the function;
-        // other writes cost nothing.
-        filters: [
-          lambda.FilterCriteria.filter({
-            dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('user') } } },
-          }),
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('countDelta') } } },
-          }),
-        ],
+        // Only the records consumed-records.ts names reach the function; other writes cost nothing.
+        filters: CONSUMED_RECORD_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
       }),
     );
   }

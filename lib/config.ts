@@ -27,6 +27,12 @@ export interface DeploymentConfig {
   apiGatewayAccountRole: boolean;
   /** Days the admin audit trail keeps an entry (DynamoDB TTL), 1 to 3650; AUDIT_RETENTION_DAYS of the writers. */
   auditRetentionDays: number;
+  /**
+   * Optional delivery of the change events to the vendor's app (docs/events.md): an EventBridge API
+   * destination POSTing each event's detail to `url`, with the Authorization header value kept in the
+   * Secrets Manager secret `secretArn`. Both context keys or neither.
+   */
+  eventsWebhook?: { url: string; secretArn: string };
 }
 
 export const DEFAULT_CONFIG: DeploymentConfig = {
@@ -73,6 +79,22 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
 
   const auditRetentionDays = positiveInteger('auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays);
   if (auditRetentionDays > 3650) throw new Error('Context auditRetentionDays must be at most 3650');
+  const webhookUrl = text('eventsWebhookUrl');
+  const webhookSecretArn = text('eventsWebhookSecretArn');
+  if ((webhookUrl === undefined) !== (webhookSecretArn === undefined)) {
+    throw new Error('Context eventsWebhookUrl and eventsWebhookSecretArn must be set together');
+  }
+  if (webhookUrl !== undefined && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(webhookUrl)) {
+    throw new Error(
+      'Context eventsWebhookUrl must be an https URL, e.g. https://app.example.com/scim-events',
+    );
+  }
+  if (
+    webhookSecretArn !== undefined &&
+    !/^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(webhookSecretArn)
+  ) {
+    throw new Error('Context eventsWebhookSecretArn must be the ARN of a Secrets Manager secret');
+  }
 
   const apiGatewayAccountRole = text('apiGatewayAccountRole');
   return {
@@ -84,5 +106,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
     auditRetentionDays,
+    ...(webhookUrl && webhookSecretArn
+      ? { eventsWebhook: { url: webhookUrl, secretArn: webhookSecretArn } }
+      : {}),
   };
 }

@@ -5,6 +5,8 @@
 export function configureLocalEnvironment(options: {
   dynamoDbEndpoint: string;
   sesEndpoint?: string;
+  /** The local PutEvents stand-in (local/eventbridge-local.ts), when the stream consumer runs. */
+  eventBridgeEndpoint?: string;
   tableName: string;
   publicBaseUrl: string;
 }): void {
@@ -25,6 +27,10 @@ export function configureLocalEnvironment(options: {
     INVITE_URL_TEMPLATE:
       process.env.INVITE_URL_TEMPLATE ?? `${options.publicBaseUrl}/invite?tenant={tenantId}&user={userId}`,
   });
+  if (options.eventBridgeEndpoint) {
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = options.eventBridgeEndpoint;
+    process.env.EVENT_BUS_NAME = process.env.EVENT_BUS_NAME ?? 'scim-local-events';
+  }
   if (options.sesEndpoint) {
     process.env.AWS_ENDPOINT_URL_SES = options.sesEndpoint;
     process.env.AWS_ENDPOINT_URL_SESV2 = options.sesEndpoint;

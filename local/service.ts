@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createAdapter, type LocalRoute } from './adapter';
 import { configureLocalEnvironment } from './environment';
+import { type EventBridgeLocal, queryLocalEvents, startEventBridgeLocal } from './eventbridge-local';
 import { loadHandlers } from './handlers';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
@@ -19,6 +20,11 @@ export interface LocalServiceOptions {
   streams?: boolean;
   /** Persisted mode: where the stream poller keeps its checkpoint (local/stream-checkpoint.ts). */
   streamCheckpointFile?: string;
+  /**
+   * With `streams`: the JSON Lines file the local event bus keeps its events in (persisted mode);
+   * without it they are kept in memory only.
+   */
+  eventsFile?: string;
 }
 
 export interface LocalService {
@@ -26,6 +32,8 @@ export interface LocalService {
   server: Server;
   /** The local on-failure destination of the stream consumer. */
   failedStreamRecords: unknown[];
+  /** The local event bus (with `streams`): what the stream consumer published. */
+  eventBus?: EventBridgeLocal;
   stop(): Promise<void>;
 }
 
@@ -35,12 +43,19 @@ export interface LocalService {
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const host = options.host ?? '127.0.0.1';
+  const eventBus = options.streams ? await startEventBridgeLocal({ file: options.eventsFile }) : undefined;
   const server = createAdapter({
     ...lazyHandlers(),
     adminApiKey: options.adminApiKey,
     localRoutes: {
       'GET /health': async () => health(options),
       ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),
+      ...(eventBus
+        ? {
+            'GET /local/events': async (req) =>
+              queryLocalEvents(eventBus.events(), new URL(req.url ?? '/', 'http://localhost').searchParams),
+          }
+        : {}),
       ...options.localRoutes,
     },
   });
@@ -54,6 +69,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   configureLocalEnvironment({
     dynamoDbEndpoint: options.dynamoDbEndpoint,
     sesEndpoint: options.sesEndpoint,
+    eventBridgeEndpoint: eventBus?.endpoint,
     tableName: options.tableName,
     publicBaseUrl: baseUrl,
   });
@@ -66,7 +82,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const poller = options.streams
     ? await startStreamPoller({
         tableName: options.tableName,
-        handler: () => require('../lambdas/invites/handler').handler,
+        handler: () => require('../lambdas/stream/handler').handler,
         checkpointFile: options.streamCheckpointFile,
       })
     : undefined;
@@ -75,8 +91,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     baseUrl,
     server,
     failedStreamRecords: poller?.failed ?? [],
+    eventBus,
     stop: async () => {
       await poller?.stop();
+      await eventBus?.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

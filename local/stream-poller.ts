@@ -43,8 +43,6 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-export { consumedRecords };
-
 /**
  * The local stand-in for the Lambda event source mapping on the table's stream: polls DynamoDB Local's
  * stream, keeps the records the AWS filter would keep, invokes the same handler with the same event

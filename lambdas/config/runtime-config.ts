@@ -29,6 +29,14 @@ export function readInviteConfig(): InviteConfig {
   return { fromAddress, urlTemplate };
 }
 
+/** The name of the bus the stream consumer puts change events on (the stack's bus; locally a stand-in). */
+export function readEventBusName(): string {
+  return getStringFromEnv({
+    key: 'EVENT_BUS_NAME',
+    errorMessage: 'EVENT_BUS_NAME must be set: the EventBridge bus of the change events',
+  });
+}
+
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);

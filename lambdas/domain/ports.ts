@@ -1,4 +1,5 @@
 import type { AuditEntry } from './audit';
+import type { ChangeEvent } from './change-events';
 import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
 import type { TenantSettings } from './settings';
 import type { Token, TokenByHash, TokenStatus } from './tokens';
@@ -202,3 +203,12 @@ export interface MailMessage {
 
 /** Sends one message; a refusal is a DeliveryFailedError (the SDK already retried throttling). */
 export type Mailer = (message: MailMessage) => Promise<void>;
+
+/**
+ * Puts change events on the event bus, in the order given. Throws when some could not be put after
+ * its retries: the caller (the stream consumer) then fails the record, which is retried whole —
+ * harmless, since an event's eventId is the same on every delivery.
+ */
+export interface EventPublisher {
+  publish(events: readonly ChangeEvent[]): Promise<void>;
+}

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
+import { idpOrDefault } from '../domain/idp';
+import { runWithOrigin, type WriteOrigin } from '../domain/write-origin';
 import { excerpt } from '../scim/excerpt';
 import { adminErrorMapper, type ErrorMapper, scimErrorMapper } from './error-mappers';
 import { HttpExchangeError, MethodNotAllowedError } from './errors';
@@ -35,7 +37,10 @@ export function createHttpHandler(kind: Kind, routes: RouteTable) {
       if (!handle)
         throw new MethodNotAllowedError(request.method, request.path, Object.keys(methods).join(', '));
       checkBody(request);
-      result = await handle(request);
+      // SCIM writes carry their origin (request, IdP, token) onto the items: the change events' source.
+      result = await (kind === 'scim'
+        ? runWithOrigin(originOf(request), () => handle(request))
+        : handle(request));
     } catch (error) {
       result = mapError(error, context);
     }
@@ -45,6 +50,16 @@ export function createHttpHandler(kind: Kind, routes: RouteTable) {
       // A streamed body failed midway (e.g. DynamoDB): answer a clean error, never half a document.
       return toApiGatewayResult(mapError(error, context), contentType, undefined);
     }
+  };
+}
+
+/** The write origin of a SCIM request: its id and the IdP and token the authorizer found. */
+function originOf(request: HttpRequest): WriteOrigin {
+  const { idp, tokenId } = request.authorizer;
+  return {
+    requestId: request.requestId,
+    idp: idpOrDefault(idp),
+    tokenId: typeof tokenId === 'string' ? tokenId : null,
   };
 }
 

@@ -3,6 +3,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchDelete } from './batch';
 import { getDocumentClient, tableName } from './client';
 import { keys } from './keys';
+import { originStamp } from './shared-items';
 
 /**
  * A group's member count (docs/data-model.md, "The member count lives on the group item"): member
@@ -42,7 +43,18 @@ export function newDeltaId(): string {
   return randomBytes(12).toString('base64url');
 }
 
-export function deltaItem(tenantId: string, groupId: string, delta: number, at: string) {
+/**
+ * A chunk's delta item. Besides the count it keeps the member ids the chunk really added and removed
+ * (its edges' conditions held) and the request's origin: its stream INSERT is the chunk's member events
+ * (docs/events.md). A chunk holds at most 49 changes, so the lists stay small.
+ */
+export function deltaItem(
+  tenantId: string,
+  groupId: string,
+  delta: number,
+  at: string,
+  edges: { added: string[]; removed: string[] } = { added: [], removed: [] },
+) {
   return {
     ...keys.countDelta(tenantId, groupId, newDeltaId()),
     type: 'countDelta',
@@ -50,6 +62,10 @@ export function deltaItem(tenantId: string, groupId: string, delta: number, at: 
     groupId,
     delta,
     at,
+    // Empty lists are left out (DynamoDB Local's stream hands an empty list back as an empty value).
+    ...(edges.added.length > 0 ? { added: edges.added } : {}),
+    ...(edges.removed.length > 0 ? { removed: edges.removed } : {}),
+    ...originStamp(),
   };
 }
 

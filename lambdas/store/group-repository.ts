@@ -14,7 +14,14 @@ import { countedGroup, readGroupPartition } from './count-deltas';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
 import { ListedRepository } from './listed-repository';
-import { counterUpdate, edgeIds, type TransactItem, writeGuarded } from './shared-items';
+import {
+  counterUpdate,
+  deletionPut,
+  edgeIds,
+  originStamp,
+  type TransactItem,
+  writeGuarded,
+} from './shared-items';
 
 /**
  * Group items (docs/data-model.md): the group (with its member count), its displayName guard, its
@@ -88,13 +95,13 @@ export class DynamoGroupRepository extends ListedRepository<GroupRecord> impleme
   async replaceAttributes(previous: GroupRecord, next: GroupRecord): Promise<void> {
     const TableName = tableName();
     const itemVersion = previous.itemVersion ?? previous.version;
+    const { origin } = originStamp();
     const items: TransactItem[] = [
       {
         Update: {
           TableName,
           Key: keys.group(next.tenantId, next.id),
-          UpdateExpression:
-            'SET displayName = :name, #attributes = :attributes, lastModified = :now, version = :next, gsi1sk = :gsi1sk',
+          UpdateExpression: `SET displayName = :name, #attributes = :attributes, lastModified = :now, version = :next, gsi1sk = :gsi1sk${origin ? ', origin = :origin' : ''}`,
           ConditionExpression: 'version = :version',
           ExpressionAttributeNames: { '#attributes': 'attributes' },
           ExpressionAttributeValues: {
@@ -104,6 +111,7 @@ export class DynamoGroupRepository extends ListedRepository<GroupRecord> impleme
             ':next': itemVersion + (next.version - previous.version),
             ':version': itemVersion,
             ':gsi1sk': keys.groupsIndex(next.tenantId, next.displayName, next.id).gsi1sk,
+            ...(origin ? { ':origin': origin } : {}),
           },
         },
       },
@@ -134,6 +142,15 @@ export class DynamoGroupRepository extends ListedRepository<GroupRecord> impleme
         guardDelete(group),
         ...externalEdge(group, 'delete'),
         counterUpdate(group.tenantId, 'groups', -1),
+        // group.deleted ends every membership: no member event per swept edge (docs/events.md).
+        deletionPut({
+          tenantId: group.tenantId,
+          resourceType: 'Group',
+          id: group.id,
+          externalId: externalIdOf(group.attributes),
+          attributes: { displayName: group.displayName, ...group.attributes },
+          sourceIdp: group.source.idp,
+        }),
       ],
       group.displayName,
     );
@@ -158,6 +175,7 @@ function toItem(group: GroupRecord): Record<string, unknown> {
     lastModified: group.lastModified,
     version: group.version,
     source: group.source,
+    ...originStamp(),
   };
 }
 

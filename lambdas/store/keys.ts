@@ -70,6 +70,15 @@ export const keys = {
   }),
   externalIdEdgePk: (t: string, resourceType: 'U' | 'G', externalId: string) =>
     `${tenant(t)}#EX${resourceType}#${externalId}`,
+  /**
+   * The tombstone of a deleted user or group, in the resource's partition ('DELETED' sorts before
+   * 'DELTA#', outside a group read's range): written by the delete's transaction, its stream INSERT
+   * is the deleted event; removed by the table's TTL after 7 days.
+   */
+  deletion: (t: string, resource: 'U' | 'G', id: string): Key => ({
+    pk: `${tenant(t)}#${resource}#${id}`,
+    sk: 'DELETED',
+  }),
   /** Invite record of a user (exactly-once guard of the invitation email). */
   invite: (t: string, userId: string): Key => ({ pk: `${tenant(t)}#U#${userId}`, sk: 'INVITE' }),
 

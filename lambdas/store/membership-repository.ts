@@ -175,8 +175,11 @@ export class DynamoMembershipRepository implements MembershipRepository {
         const items = effective.flatMap((c) =>
           c.kind === 'add' ? addItems(tenantId, groupId, c.add) : removeItems(tenantId, groupId, c.userId),
         );
-        const delta = effective.reduce((sum, c) => sum + (c.kind === 'add' ? 1 : -1), 0);
-        items.push(...chunkCount(tenantId, groupId, delta, now, replaceTicket));
+        const edges = {
+          added: effective.flatMap((c) => (c.kind === 'add' ? [c.add.userId] : [])),
+          removed: effective.flatMap((c) => (c.kind === 'remove' ? [c.userId] : [])),
+        };
+        items.push(...chunkCount(tenantId, groupId, edges, now, replaceTicket));
         try {
           await transactWrite(items);
           added += effective.filter((c) => c.kind === 'add').length;
@@ -219,8 +222,9 @@ export class DynamoMembershipRepository implements MembershipRepository {
   }
 
   /**
-   * Removes every membership of a user (user deletion): each edge pair and the group's count in one
-   * small transaction; safe to run again (edges already gone are skipped).
+   * Removes every membership of a user (user deletion): each edge pair and a count delta of -1 (naming
+   * the user as removed: the group's member_removed event) in one small transaction, then that
+   * group's count is folded; safe to run again (edges already gone are skipped).
    */
   async removeUserEverywhere(tenantId: string, userId: string, now: string): Promise<void> {
     for await (const groupIds of this.groupIdsOf(tenantId, userId)) {
@@ -228,7 +232,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
         try {
           await transactWrite([
             ...removeItems(tenantId, groupId, userId),
-            groupCountUpdate(tenantId, groupId, -1, now),
+            ...chunkCount(tenantId, groupId, { added: [], removed: [userId] }, now),
           ]);
         } catch (error) {
           const reasons = cancellationReasons(error);
@@ -240,7 +244,9 @@ export class DynamoMembershipRepository implements MembershipRepository {
             keys.memberEdge(tenantId, groupId, userId),
             keys.memberOfEdge(tenantId, userId, groupId),
           ]);
+          continue;
         }
+        await this.foldCounts(tenantId, groupId);
       }
     }
   }
@@ -404,32 +410,6 @@ function removeItems(tenantId: string, groupId: string, userId: string): Transac
   ];
 }
 
-function groupCountUpdate(
-  tenantId: string,
-  groupId: string,
-  delta: number,
-  now: string,
-  replaceTicket?: number,
-): TransactItem {
-  const ticketed = replaceTicket !== undefined;
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.group(tenantId, groupId),
-      UpdateExpression: 'ADD memberCount :delta, version :one SET lastModified = :now',
-      ConditionExpression: ticketed
-        ? 'attribute_exists(pk) AND replaceSeq = :ticket'
-        : 'attribute_exists(pk)',
-      ExpressionAttributeValues: {
-        ':delta': delta,
-        ':one': 1,
-        ':now': now,
-        ...(ticketed ? { ':ticket': replaceTicket } : {}),
-      },
-    },
-  };
-}
-
 /**
  * The count of one chunk, without writing the group item (so parallel chunks never conflict): a check
  * that the group still exists (and, for a replace, that no later replace began) and a delta item
@@ -438,7 +418,7 @@ function groupCountUpdate(
 function chunkCount(
   tenantId: string,
   groupId: string,
-  delta: number,
+  edges: { added: string[]; removed: string[] },
   now: string,
   replaceTicket?: number,
 ): TransactItem[] {
@@ -454,7 +434,12 @@ function chunkCount(
         ...(ticketed ? { ExpressionAttributeValues: { ':ticket': replaceTicket } } : {}),
       },
     },
-    { Put: { TableName: tableName(), Item: deltaItem(tenantId, groupId, delta, now) } },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: deltaItem(tenantId, groupId, edges.added.length - edges.removed.length, now, edges),
+      },
+    },
   ];
 }
 

@@ -1,11 +1,59 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UniquenessError, WriteConflictError } from '../domain/errors';
+import { currentOrigin, type WriteOrigin } from '../domain/write-origin';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons } from './errors';
 import { keys } from './keys';
 import { transactWrite } from './transact';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * `{origin}` of the SCIM request being served (lambdas/domain/write-origin.ts), to spread into every
+ * user, group, count-delta and deletion item written: the stream consumer names the request and IdP
+ * of a change from it. Empty outside a request.
+ */
+export function originStamp(): { origin?: WriteOrigin } {
+  const origin = currentOrigin();
+  return origin ? { origin: { ...origin } } : {};
+}
+
+/** How long a deletion tombstone stays (the stream consumer reads it within 24 h; the rest is slack). */
+const DELETION_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The tombstone a user or group delete writes in its transaction (docs/data-model.md): what the
+ * user.deleted / group.deleted event says (the stream's REMOVE of the resource item cannot name the
+ * request that deleted it). `attributes` are the resource's stored attributes (never a password).
+ */
+export function deletionPut(deleted: {
+  tenantId: string;
+  resourceType: 'User' | 'Group';
+  id: string;
+  externalId: string | undefined;
+  attributes: Record<string, unknown>;
+  sourceIdp: string;
+}): TransactItem {
+  const at = new Date();
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.deletion(deleted.tenantId, deleted.resourceType === 'User' ? 'U' : 'G', deleted.id),
+        type: 'deletion',
+        tenantId: deleted.tenantId,
+        resourceType: deleted.resourceType,
+        resourceId: deleted.id,
+        externalId: deleted.externalId ?? null,
+        attributes: deleted.attributes,
+        sourceIdp: deleted.sourceIdp,
+        at: at.toISOString(),
+        expiresAt: Math.floor(at.getTime() / 1000) + DELETION_TTL_SECONDS,
+        ...originStamp(),
+      },
+    },
+  };
+}
 
 /** Counters on the tenant's `COUNTS` item, kept in the same transactions as creates and deletes. */
 export type TenantCounter = 'users' | 'groups';

@@ -12,7 +12,14 @@ import { getDocumentClient, tableName } from './client';
 import { IndexListing } from './index-listing';
 import { keys } from './keys';
 import { ListedRepository } from './listed-repository';
-import { counterUpdate, edgeIds, type TransactItem, writeGuarded } from './shared-items';
+import {
+  counterUpdate,
+  deletionPut,
+  edgeIds,
+  originStamp,
+  type TransactItem,
+  writeGuarded,
+} from './shared-items';
 
 /**
  * The users' single-table items (docs/data-model.md): the user item, its userName guard, its email
@@ -136,6 +143,14 @@ export class DynamoUserRepository extends ListedRepository<UserRecord> implement
         guardDelete(user),
         ...edgeDeletes(user, emailKeys(user.attributes), externalIdOf(user.attributes)),
         counterUpdate(user.tenantId, 'users', -1),
+        deletionPut({
+          tenantId: user.tenantId,
+          resourceType: 'User',
+          id: user.id,
+          externalId: externalIdOf(user.attributes),
+          attributes: user.attributes,
+          sourceIdp: user.source.idp,
+        }),
       ],
       user.userName,
     );
@@ -161,6 +176,7 @@ function toItem(user: UserRecord): Record<string, unknown> {
     lastModified: user.lastModified,
     version: user.version,
     source: user.source,
+    ...originStamp(),
   };
 }
 

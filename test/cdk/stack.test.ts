@@ -10,6 +10,7 @@ import {
   scimGatewayBody,
 } from '../../lambdas/http/routes';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
+import { CONSUMED_RECORD_PATTERNS, consumedRecords } from '../../lambdas/stream/consumed-records';
 import { ApiStack, type ApiStackProps, SCIM_SERVER_ERROR_DETAIL } from '../../lib/api-stack';
 import { readDeploymentConfig } from '../../lib/config';
 import { DataStack } from '../../lib/data-stack';
@@ -251,33 +252,40 @@ describe('audit trail', () => {
   });
 });
 
-describe('invite consumer', () => {
+describe('stream consumer', () => {
   const withInvites = synth({
     inviteFromAddress: 'invites@mail.example.com',
     inviteUrlTemplate: 'https://console.example.com/i/{token}',
   });
 
-  test('it reads the table stream for user items and new count deltas only, with partial failures and an on-failure queue', () => {
+  test('it reads the table stream in order, filtered by consumed-records.ts, with partial failures, bisect, bounded retries and an on-failure queue', () => {
     withInvites.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10,
+      ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: {
-        Filters: [
-          { Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['user'] } } } }) },
-          {
-            Pattern: JSON.stringify({
-              eventName: ['INSERT'],
-              dynamodb: { NewImage: { type: { S: ['countDelta'] } } },
-            }),
-          },
-        ],
+        Filters: CONSUMED_RECORD_PATTERNS.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
       },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  test('the filter passes user and group items, and count deltas and deletion tombstones as inserted', () => {
+    const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', type: string) =>
+      ({ eventName, dynamodb: { NewImage: { type: { S: type } } } }) as never;
+    expect(consumedRecords(record('INSERT', 'user'))).toBe(true);
+    expect(consumedRecords(record('MODIFY', 'group'))).toBe(true);
+    expect(consumedRecords(record('INSERT', 'countDelta'))).toBe(true);
+    expect(consumedRecords(record('MODIFY', 'countDelta'))).toBe(false);
+    expect(consumedRecords(record('INSERT', 'deletion'))).toBe(true);
+    expect(consumedRecords(record('INSERT', 'member'))).toBe(false);
+    expect(
+      consumedRecords({ eventName: 'REMOVE', dynamodb: { OldImage: { type: { S: 'user' } } } } as never),
+    ).toBe(false);
   });
 
   test('its failure queue is encrypted and refuses plain HTTP', () => {
@@ -322,6 +330,91 @@ describe('invite consumer', () => {
 
   test('cdk-nag reports no unacknowledged finding with the consumer deployed', () => {
     expect(new AwsSolutionsChecks().validateScope(withInvites.app).violations).toEqual([]);
+  });
+});
+
+describe('change events', () => {
+  const WEBHOOK = {
+    eventsWebhookUrl: 'https://app.example.com/scim-events',
+    eventsWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:scim-events-auth-AbCdEf',
+  };
+  const withWebhook = synth(WEBHOOK);
+  const busId = Object.keys(api.findResources('AWS::Events::EventBus'))[0];
+
+  test('the stack creates one event bus and names it in an output', () => {
+    api.resourceCountIs('AWS::Events::EventBus', 1);
+    api.hasOutput('EventBusName', { Value: { Ref: busId } });
+  });
+
+  test('the stream consumer is told the bus and may PutEvents on that bus only', () => {
+    api.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: { Ref: busId } }) },
+    });
+    const statements = Object.values(api.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Json[],
+    );
+    const puts = statements.filter((s) => JSON.stringify(s.Action).includes('events:PutEvents'));
+    expect(puts).toEqual([
+      expect.objectContaining({
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+      }),
+    ]);
+    const roles = Object.values(api.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.PolicyDocument.Statement).includes('events:PutEvents'))
+      .map((p) => JSON.stringify(p.Properties.Roles));
+    expect(roles).toHaveLength(1);
+    expect(roles[0]).toContain('InvitesHandler');
+  });
+
+  test('without the webhook context there is no API destination, connection or rule', () => {
+    api.resourceCountIs('AWS::Events::ApiDestination', 0);
+    api.resourceCountIs('AWS::Events::Connection', 0);
+    api.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  test('with it: a connection whose Authorization header comes from the secret', () => {
+    withWebhook.api.hasResourceProperties('AWS::Events::Connection', {
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: 'Authorization',
+          ApiKeyValue: Match.stringLikeRegexp(`resolve:secretsmanager:${WEBHOOK.eventsWebhookSecretArn}`),
+        },
+      },
+    });
+    withWebhook.api.hasResourceProperties('AWS::Events::ApiDestination', {
+      InvocationEndpoint: WEBHOOK.eventsWebhookUrl,
+      HttpMethod: 'POST',
+    });
+  });
+
+  test('with it: a rule on the bus sends each detail to the destination, with retries and a DLQ', () => {
+    const bus = Object.keys(withWebhook.api.findResources('AWS::Events::EventBus'))[0];
+    withWebhook.api.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: bus },
+      EventPattern: { source: ['scim.provisioning'] },
+      Targets: [
+        Match.objectLike({
+          InputPath: '$.detail',
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+  });
+
+  test('cdk-nag reports no unacknowledged finding with the webhook deployed', () => {
+    expect(new AwsSolutionsChecks().validateScope(withWebhook.app).violations).toEqual([]);
+  });
+
+  test('the webhook needs both keys, an https URL and a secret ARN', () => {
+    expect(() => synth({ eventsWebhookUrl: WEBHOOK.eventsWebhookUrl })).toThrow(/set together/);
+    expect(() => synth({ ...WEBHOOK, eventsWebhookUrl: 'http://app.example.com' })).toThrow(/https URL/);
+    expect(() => synth({ ...WEBHOOK, eventsWebhookSecretArn: 'my-secret' })).toThrow(
+      /ARN of a Secrets Manager/,
+    );
   });
 });
 

@@ -261,7 +261,7 @@ describe('auto-invite', () => {
         Key: { pk: { S: keys.user('invite-once', user.body.id).pk }, sk: { S: 'USER' } },
       }),
     );
-    const { handler } = require('../../lambdas/invites/handler');
+    const { handler } = require('../../lambdas/stream/handler');
     const record = {
       eventID: '1',
       eventName: 'INSERT',
@@ -307,7 +307,7 @@ describe('auto-invite', () => {
         Key: { pk: { S: keys.user('invite-crash', user.body.id).pk }, sk: { S: 'USER' } },
       }),
     );
-    const { handler } = require('../../lambdas/invites/handler');
+    const { handler } = require('../../lambdas/stream/handler');
     const record = {
       eventID: '2',
       eventName: 'INSERT',

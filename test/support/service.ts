@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeLocal } from '../../local/eventbridge-local';
 import { type LocalService, startLocalService } from '../../local/service';
 
 export const ADMIN_KEY = 'test-admin-key';
@@ -21,6 +22,8 @@ export interface TestService {
     idp?: string,
   ): Promise<{ id: string; token: string; scimBaseUrl: string; idp: string }>;
   failedStreamRecords: unknown[];
+  /** The local event bus (with `streams`): its failNext option tests the publisher's retries. */
+  eventBus?: EventBridgeLocal;
   stop(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export async function startTestService(
       return response.body;
     },
     failedStreamRecords: service.failedStreamRecords,
+    eventBus: service.eventBus,
     stop: service.stop,
   };
 }

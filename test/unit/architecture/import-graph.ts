@@ -7,13 +7,13 @@ import { preProcessFile } from 'typescript';
  * ('lambdas/domain/users.ts'). The rooms, lowest first:
  *   scim    lambdas/scim/     pure SCIM: only itself and node: builtins
  *   domain  lambdas/domain/   only scim, itself and node: builtins
- *   adapter store/ mail/ http/ config/: scim, domain, own folder, npm packages; store and http may import config
+ *   adapter store/ mail/ events/ http/ config/: scim, domain, own folder, npm packages; store and http may import config
  *   handler every other folder under lambdas/: anything above, never another handler folder
  * Nothing under lambdas/ imports from outside it (local/, lib/, bin/, bench/, test/).
  */
 export type Room = 'scim' | 'domain' | 'adapter' | 'handler';
 
-const ADAPTERS = ['store', 'mail', 'http', 'config'];
+const ADAPTERS = ['store', 'mail', 'events', 'http', 'config'];
 const ADAPTER_MAY_ALSO_IMPORT: Record<string, string[]> = { store: ['config'], http: ['config'] };
 
 /** The folder directly under lambdas/ that holds the file, or undefined when the file is outside lambdas/. */

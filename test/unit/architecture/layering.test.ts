@@ -71,6 +71,12 @@ describe('the lint rule bites', () => {
     ],
     ['http in store', 'lambdas/store/planted.ts', "import { X } from '../http/request';"],
     ['mail in http', 'lambdas/http/planted.ts', "import { X } from '../mail/ses-mailer';"],
+    ['store in events', 'lambdas/events/planted.ts', "import { X } from '../store/keys';"],
+    [
+      'events in domain',
+      'lambdas/domain/planted-8.ts',
+      "import { X } from '../events/eventbridge-publisher';",
+    ],
     [
       'another handler folder in a handler',
       'lambdas/users/planted.ts',
@@ -78,6 +84,16 @@ describe('the lint rule bites', () => {
     ],
   ];
   const allowed: [string, string, string][] = [
+    [
+      'an events file importing the domain and @aws-sdk',
+      'lambdas/events/planted.ts',
+      "import { X } from '../domain/ports';\nimport { Y } from '@aws-sdk/client-eventbridge';\nexport const y = Y;",
+    ],
+    [
+      'a handler importing events',
+      'lambdas/stream/planted.ts',
+      "import { X } from '../events/eventbridge-publisher';",
+    ],
     ['a domain file importing scim', 'lambdas/domain/planted.ts', "import { X } from '../scim/errors';"],
     [
       'a domain file importing node: builtins',

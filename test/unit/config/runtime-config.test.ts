@@ -41,10 +41,11 @@ describe('invitation configuration, read at cold start', () => {
   });
 
   test.each([
-    ['the invitation stream consumer', '../../../lambdas/invites/handler'],
+    ['the stream consumer', '../../../lambdas/stream/handler'],
     ['the directory (re-send)', '../../../lambdas/directory/handler'],
   ])('%s does not start without it', (_what, module) => {
     process.env.CURSOR_HMAC_KEY ??= 'a-cursor-key-for-the-unit-tests-0123456789';
+    process.env.EVENT_BUS_NAME ??= 'unit-test-bus';
     set({ ...valid, INVITE_FROM_ADDRESS: undefined });
     jest.isolateModules(() => {
       expect(() => require(module)).toThrow(/INVITE_FROM_ADDRESS must be set/);
@@ -52,6 +53,23 @@ describe('invitation configuration, read at cold start', () => {
     set(valid);
     jest.isolateModules(() => {
       expect(() => require(module)).not.toThrow();
+    });
+  });
+});
+
+describe('the stream consumer does not start without its event bus', () => {
+  const saved = process.env.EVENT_BUS_NAME;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.EVENT_BUS_NAME;
+    else process.env.EVENT_BUS_NAME = saved;
+  });
+
+  test('EVENT_BUS_NAME missing: refused with its name', () => {
+    process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
+    process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    delete process.env.EVENT_BUS_NAME;
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/stream/handler')).toThrow(/EVENT_BUS_NAME must be set/);
     });
   });
 });
