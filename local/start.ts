@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       streams: true,
       // Persisted mode: the stream poller resumes after a restart or a crash where it stopped.
       streamCheckpointFile: inMemory ? undefined : join(localDir, 'stream-checkpoint.json'),
+      // Persisted mode: the local event bus keeps what it received across restarts (GET /local/events).
+      eventsFile: inMemory ? undefined : join(localDir, 'events.jsonl'),
     });
     stops.push(service.stop);
     const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;

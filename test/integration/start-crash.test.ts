@@ -14,7 +14,8 @@ import { type SesLocal, startSesLocal } from '../../local/ses-local';
  * Local SES runs in the test (LOCAL_SES_ENDPOINT), so the mail it captured outlives the crash, behind a
  * proxy that can hold SendEmail calls: the kill comes while invitations are held (never reached SES),
  * and the records written meanwhile are not yet consumed — the situation in which a restart at the
- * stream's end loses them. (A kill between SES accepting a mail and the invite record being marked sent
+ * stream's end loses them. The local event bus keeps its events on disk (persisted mode), so every
+ * user.created event is there exactly once after the restart. (A kill between SES accepting a mail and the invite record being marked sent
  * would send that one again after the lease: the one at-least-once window, docs/operations.md.)
  */
 const root = join(__dirname, '..', '..');
@@ -142,7 +143,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every user once, every invitation sent once, no java left', async () => {
+test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every user once, every invitation sent once, every user.created event once, no java left', async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   child = await start(dataDir, port, proxy.endpoint);
@@ -200,7 +201,7 @@ test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every 
 
   const listed = (await (await scim('GET', '/Users?count=1000')).json()) as {
     totalResults: number;
-    Resources: { userName: string }[];
+    Resources: { id: string; userName: string }[];
   };
   expect(listed.totalResults).toBe(USERS);
   expect(new Set(listed.Resources.map((u) => u.userName)).size).toBe(USERS);
@@ -222,6 +223,19 @@ test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every 
   const twice = [...counts].filter(([, n]) => n > 1).map(([to]) => to);
   expect({ missing, twice }).toEqual({ missing: [], twice: [] });
   expect(sent).toHaveLength(USERS);
+
+  // Every user.created event, once: none lost with the unconsumed records, none published twice under
+  // another eventId (the local bus keeps each eventId once, and keeps them across the crash).
+  const events = (await (await fetch(`${base}/local/events?tenant=${TENANT}&type=user.created`)).json()) as {
+    events: { eventId: string; resource: { id: string } }[];
+  };
+  const perUser = new Map<string, number>();
+  for (const event of events.events)
+    perUser.set(event.resource.id, (perUser.get(event.resource.id) ?? 0) + 1);
+  const withoutEvent = listed.Resources.filter((u) => !perUser.has(u.id)).map((u) => u.userName);
+  const repeated = [...perUser].filter(([, n]) => n > 1).map(([id]) => id);
+  expect({ withoutEvent, repeated }).toEqual({ withoutEvent: [], repeated: [] });
+  expect(events.events).toHaveLength(USERS);
 
   await killTree(child, 'SIGTERM');
   child = undefined;
