@@ -211,47 +211,6 @@ describe('functions', () => {
   });
 });
 
-describe('audit trail', () => {
-  const auditFunction = () => functions.find((fn) => fn.id.startsWith('AuditHandler'));
-  const policyOf = (prefix: string) =>
-    ofType('AWS::IAM::Policy')
-      .filter(([, p]) => p.Properties.Roles.some((r: Json) => String(r.Ref).startsWith(prefix)))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-
-  test('GET …/audit is served by its own function on the admin API, behind the Cognito authorizer', () => {
-    const paths = resourcePaths();
-    const [id] = [...paths].find(([, path]) => path === '/admin/v1/tenants/{tenantId}/audit') ?? [];
-    expect(id).toBeDefined();
-    const method = methods.find((m) => m.ResourceId.Ref === id);
-    expect(method).toEqual(
-      expect.objectContaining({ HttpMethod: 'ANY', AuthorizationType: 'COGNITO_USER_POOLS' }),
-    );
-    expect(method.RestApiId.Ref).toBe(ADMIN_API);
-    expect(JSON.stringify(method.Integration.Uri)).toContain(auditFunction()!.id);
-  });
-
-  test('the audit function may only read the table', () => {
-    const actions = policyOf('AuditHandler')
-      .flatMap((st: Json) => [st.Action].flat())
-      .filter((a: string) => a.startsWith('dynamodb:'));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query']));
-    for (const action of actions) {
-      expect(action).not.toMatch(/Put|Update|Delete|Write|Transact/);
-    }
-  });
-
-  test('the token and settings functions, which write the entries, are told the retention (365 days by default)', () => {
-    const retention = (prefix: string) =>
-      functions.find((fn) => fn.id.startsWith(prefix))?.Environment?.Variables?.AUDIT_RETENTION_DAYS;
-    expect([retention('TokensHandler'), retention('SettingsHandler')]).toEqual(['365', '365']);
-    const { api: custom } = synth({ auditRetentionDays: '30' });
-    const customFunctions = Object.entries(custom.toJSON().Resources as Resources).filter(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TokensHandler'),
-    );
-    expect(customFunctions[0][1].Properties.Environment.Variables.AUDIT_RETENTION_DAYS).toBe('30');
-  });
-});
-
 describe('stream consumer', () => {
   const withInvites = synth({
     inviteFromAddress: 'invites@mail.example.com',
