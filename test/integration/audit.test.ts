@@ -1,7 +1,11 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { auditEntries } from '../../lambdas/domain/audit';
+import { WriteConflictError } from '../../lambdas/domain/errors';
 import { hashSecret } from '../../lambdas/domain/tokens';
 import { keys } from '../../lambdas/store/keys';
+import { DynamoSettingsRepository } from '../../lambdas/store/settings-repository';
+import { DynamoTokenRepository } from '../../lambdas/store/token-repository';
 import { startTestService, type TestService } from '../support/service';
 
 /** The admin audit trail through HTTP: token and settings changes, as the console makes them. */
@@ -204,3 +208,39 @@ async function auditItems(tenant: string): Promise<Record<string, unknown>[]> {
     db.destroy();
   }
 }
+
+describe('a change that lost a race records nothing (the store, against DynamoDB Local)', () => {
+  const actor = { subject: 'racer', requestId: 'race-1' };
+
+  test('settings saved over a revision that moved: 409, and only the winner is recorded', async () => {
+    const settings = new DynamoSettingsRepository();
+    const { settings: read, revision } = await settings.getForUpdate('audit-race');
+    expect((await service.admin('PUT', '/audit-race/settings', { autoInviteUsers: true })).status).toBe(200);
+
+    const changed = { ...read, customAttributes: [{ name: 'badge', scimPath: 'title' }] };
+    await expect(
+      settings.put('audit-race', changed, {
+        revision,
+        audit: auditEntries.settingsUpdated(actor, 'audit-race', read, changed),
+      }),
+    ).rejects.toThrow(WriteConflictError);
+
+    expect((await auditItems('audit-race')).map((i) => i.actor)).toEqual(['local-admin']);
+    expect((await service.admin('GET', '/audit-race/settings')).body.customAttributes).toEqual([]);
+  });
+
+  test('a token status change over a status that moved: 409, and only the winner is recorded', async () => {
+    const { id } = await service.createToken('audit-race-token');
+    const tokens = new DynamoTokenRepository();
+    const stale = (await tokens.get('audit-race-token', id))!;
+    expect(
+      (await service.admin('PATCH', `/audit-race-token/tokens/${id}`, { status: 'inactive' })).status,
+    ).toBe(200);
+
+    const audit = auditEntries.tokenStatusChanged(actor, stale, { ...stale, status: 'inactive' });
+    await expect(tokens.setStatus(stale, 'inactive', audit)).rejects.toThrow(WriteConflictError);
+
+    const actions = (await auditItems('audit-race-token')).map((i) => `${i.action}/${i.actor}`);
+    expect(actions.sort()).toEqual(['token.created/local-admin', 'token.status_changed/local-admin']);
+  });
+});
