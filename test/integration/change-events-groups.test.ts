@@ -13,6 +13,9 @@ import {
 } from './groups-helpers';
 
 /** Change events of groups and their members (docs/events.md), through HTTP and the local stream. */
+// Hundreds of users, then their events through the local stream: slow when the whole suite shares the CPU.
+jest.setTimeout(180_000);
+
 let service: TestService;
 beforeAll(async () => {
   service = await startTestService({ streams: true });

@@ -5,7 +5,7 @@ import type { TestService } from '../support/service';
 /** Shared by test/integration/change-events-*.test.ts: reading the local bus through GET /local/events. */
 
 const schemas = loadEventSchemas();
-const WAIT_MS = 20_000;
+const WAIT_MS = 60_000;
 /** After the expected events arrived: how long nothing more may arrive (the "exactly" of the tests). */
 const QUIET_MS = 1_200;
 
@@ -56,7 +56,10 @@ export async function lastEventId(service: TestService, tenantId: string): Promi
 /** `type resourceId` lines: readable failures. */
 export const summary = (e: ChangeEvent) => `${e.type} ${e.resource.id}`;
 
-export const memberOf = (e: ChangeEvent) =>
-  ((e.changes.member?.after ?? e.changes.member?.before) as { value: string }).value;
+export const memberOf = (e: ChangeEvent): string => {
+  const member = (e.changes.member?.after ?? e.changes.member?.before) as { value: string } | null;
+  if (!member) throw new Error(`not a member event: ${summary(e)}`);
+  return member.value;
+};
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
