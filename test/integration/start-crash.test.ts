@@ -179,8 +179,10 @@ test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every 
   };
   const crash = (async () => {
     while (done < 200) await new Promise((r) => setTimeout(r, 20));
-    // Let the poller read what was written since the hold (its delivery waits on SES), then crash.
-    await new Promise((r) => setTimeout(r, 500));
+    // Let the poller reach the held invitations (its delivery then waits on SES), then crash.
+    const deadline = Date.now() + 10_000;
+    while (proxy.held() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
     crashed = true;
     await killTree(child as ChildProcess, 'SIGKILL');
   })();
