@@ -49,10 +49,15 @@ export const HANDLERS: Record<
   bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   directory: { dir: 'directory', tableAccess: 'readWrite' },
+  // Reads the audit trail only; the entries are written by the tokens and settings functions.
+  audit: { dir: 'audit', tableAccess: 'read' },
 };
 
+/** The handlers that write admin audit entries (with the token and settings changes): they get the retention. */
+export const AUDIT_WRITERS: readonly HandlerName[] = ['tokens', 'settings'];
+
 /** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk'];
+export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk', 'audit'];
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
@@ -128,6 +133,7 @@ export class ApiStack extends Stack {
       if (auths.has('admin')) environment.SCIM_PUBLIC_BASE_URL = this.scimPublicBaseUrl;
       // SCIM handlers derive their base URL from the request unless a custom domain hides the stage.
       if (auths.has('scim') && config.publicBaseUrl) environment.PUBLIC_BASE_URL = config.publicBaseUrl;
+      if (AUDIT_WRITERS.includes(name)) environment.AUDIT_RETENTION_DAYS = String(config.auditRetentionDays);
       const handler = new HandlerFunction(this, `${pascal(name)}Handler`, {
         entry: handlerEntry(name),
         serviceName: `scim-${HANDLERS[name].dir}`,

@@ -25,6 +25,8 @@ export interface DeploymentConfig {
    * that execution logging needs. Turn off when the account already has one managed elsewhere.
    */
   apiGatewayAccountRole: boolean;
+  /** Days the admin audit trail keeps an entry (DynamoDB TTL), 1 to 3650; AUDIT_RETENTION_DAYS of the writers. */
+  auditRetentionDays: number;
   /**
    * Optional delivery of the change events to the vendor's app (docs/events.md): an EventBridge API
    * destination POSTing each event's detail to `url`, with the Authorization header value kept in the
@@ -40,6 +42,7 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   apiGatewayAccountRole: true,
+  auditRetentionDays: 365,
 };
 
 /** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
@@ -74,6 +77,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throw new Error('Context inviteFromAddress must be an email address');
   }
 
+  const auditRetentionDays = positiveInteger('auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays);
+  if (auditRetentionDays > 3650) throw new Error('Context auditRetentionDays must be at most 3650');
   const webhookUrl = text('eventsWebhookUrl');
   const webhookSecretArn = text('eventsWebhookSecretArn');
   if ((webhookUrl === undefined) !== (webhookSecretArn === undefined)) {
@@ -100,6 +105,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
+    auditRetentionDays,
     ...(webhookUrl && webhookSecretArn
       ? { eventsWebhook: { url: webhookUrl, secretArn: webhookSecretArn } }
       : {}),

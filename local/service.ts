@@ -18,6 +18,8 @@ export interface LocalServiceOptions {
   localRoutes?: Record<string, LocalRoute>;
   /** Poll the table's stream and run its consumer: invitations (need sesEndpoint) and member-count folds. */
   streams?: boolean;
+  /** Persisted mode: where the stream poller keeps its checkpoint (local/stream-checkpoint.ts). */
+  streamCheckpointFile?: string;
   /**
    * With `streams`: the JSON Lines file the local event bus keeps its events in (persisted mode);
    * without it they are kept in memory only.
@@ -81,6 +83,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ? await startStreamPoller({
         tableName: options.tableName,
         handler: () => require('../lambdas/stream/handler').handler,
+        checkpointFile: options.streamCheckpointFile,
       })
     : undefined;
   ready = true;

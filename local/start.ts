@@ -28,8 +28,11 @@ async function main(): Promise<void> {
   try {
     const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(localDir, 'dynamodb') });
     stops.push(dynamo.stop);
-    const ses = await startSesLocal();
-    stops.push(ses.stop);
+    // LOCAL_SES_ENDPOINT: a local SES already running (its captured mail outlives this process).
+    const ses = process.env.LOCAL_SES_ENDPOINT
+      ? { endpoint: process.env.LOCAL_SES_ENDPOINT }
+      : await startSesLocal();
+    if ('stop' in ses) stops.push(ses.stop);
     const adminApiKey = process.env.ADMIN_API_KEY ?? adminKey(localDir, inMemory);
     const service = await startLocalService({
       dynamoDbEndpoint: dynamo.endpoint,
@@ -38,6 +41,10 @@ async function main(): Promise<void> {
       adminApiKey,
       port,
       streams: true,
+      // Persisted mode: the stream poller resumes after a restart or a crash where it stopped.
+      streamCheckpointFile: inMemory ? undefined : join(localDir, 'stream-checkpoint.json'),
+      // Persisted mode: the local event bus keeps what it received across restarts (GET /local/events).
+      eventsFile: inMemory ? undefined : join(localDir, 'events.jsonl'),
     });
     stops.push(service.stop);
     const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;

@@ -8,6 +8,14 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { consumedRecords } from '../lambdas/stream/consumed-records';
+import {
+  checkpointOf,
+  readCheckpoint,
+  type ShardStart,
+  type StreamCheckpoint,
+  shardStart,
+  writeCheckpoint,
+} from './stream-checkpoint';
 
 export type StreamHandler = (
   event: DynamoDBStreamEvent,
@@ -22,6 +30,11 @@ export interface StreamPollerOptions {
   intervalMs?: number;
   /** Like the event source's retryAttempts; afterwards the record goes to `failed` (the on-failure destination). */
   maxRetries?: number;
+  /**
+   * Persisted mode: the file that keeps, per shard, the last delivered position (local/stream-checkpoint.ts),
+   * so a restart resumes there. Without it the poller starts at the stream's end, as before.
+   */
+  checkpointFile?: string;
 }
 
 export interface StreamPoller {
@@ -34,7 +47,12 @@ export interface StreamPoller {
  * The local stand-in for the Lambda event source mapping on the table's stream: polls DynamoDB Local's
  * stream, keeps the records the AWS filter would keep, invokes the same handler with the same event
  * shape, and retries the records it reports as partial batch failures (blocking that shard, with
- * backoff, a bounded number of times — as AWS does).
+ * backoff, a bounded number of times — as AWS does). With a checkpoint file, each delivered batch
+ * moves the shard's checkpoint, and a start resumes after it (docs/operations.md, "Local stream poller").
+ *
+ * DynamoDB Local (checked with -dbPath): a restart keeps the stream ARN, the shard ids and the sequence
+ * numbers, records written just before a SIGKILL are kept, an unknown shard is a
+ * ResourceNotFoundException and AFTER_SEQUENCE_NUMBER past the end reads nothing (no error).
  */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
   const dynamo = new DynamoDBClient({});
@@ -45,53 +63,116 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const filter = options.filter ?? consumedRecords;
   const intervalMs = options.intervalMs ?? 200;
   const maxRetries = options.maxRetries ?? 5;
+  const checkpointFile = options.checkpointFile;
+  const stored = checkpointFile ? checkpointOf(streamArn, readCheckpoint(checkpointFile)) : undefined;
+  // Persisted mode writes a checkpoint from the first start on: a crash before the first delivery then
+  // reads the open shards from their start on restart (re-delivery, never loss).
+  const checkpoint: StreamCheckpoint = stored ?? { streamArn, shards: {} };
+  let checkpointDirty = checkpointFile !== undefined;
   const iterators = new Map<string, string>();
   const finished = new Set<string>();
   const failed: DynamoDBRecord[] = [];
   let running = true;
   let firstDiscovery = true;
 
-  async function discoverShards(): Promise<void> {
-    const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of description.StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId as string;
-      if (iterators.has(id) || finished.has(id)) continue;
-      // Shards open when we start: only what comes next. Shards that appear later: from their start.
-      const type =
-        firstDiscovery && !shard.SequenceNumberRange?.EndingSequenceNumber ? 'LATEST' : 'TRIM_HORIZON';
-      if (firstDiscovery && shard.SequenceNumberRange?.EndingSequenceNumber) {
-        finished.add(id);
-        continue;
-      }
-      const iterator = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: type }),
-      );
-      if (iterator.ShardIterator) iterators.set(id, iterator.ShardIterator);
-    }
-    firstDiscovery = false;
+  const debug = (message: string) => {
+    if (process.env.LOCAL_STREAM_DEBUG) console.error(`stream poller: ${message}`);
+  };
+
+  function saveCheckpoint(): void {
+    if (!checkpointFile || !checkpointDirty) return;
+    writeCheckpoint(checkpointFile, checkpoint);
+    checkpointDirty = false;
   }
 
-  const lastSequence = new Map<string, string>();
+  function markDelivered(shardId: string, sequenceNumber: string): void {
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], after: sequenceNumber };
+    checkpointDirty = true;
+  }
+
+  function markClosed(shardId: string): void {
+    iterators.delete(shardId);
+    finished.add(shardId);
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], closed: true };
+    checkpointDirty = true;
+  }
+
+  /**
+   * An iterator for `start`. A position older than the stream keeps (24 hours; TrimmedDataAccessException)
+   * falls back to the oldest record kept — those in between are gone, which is said on the console.
+   * A shard that no longer exists is forgotten.
+   */
+  async function openIterator(shardId: string, start: ShardStart): Promise<void> {
+    if (start.type === 'skip') {
+      finished.add(shardId);
+      return;
+    }
+    const request =
+      start.type === 'AFTER_SEQUENCE_NUMBER'
+        ? { ShardIteratorType: start.type, SequenceNumber: start.sequenceNumber }
+        : { ShardIteratorType: start.type };
+    try {
+      const iterator = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...request }),
+      );
+      if (iterator.ShardIterator) iterators.set(shardId, iterator.ShardIterator);
+      else markClosed(shardId);
+      debug(`shard ${shardId} from ${start.type}`);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TrimmedDataAccessException' && start.type === 'AFTER_SEQUENCE_NUMBER') {
+        console.error(
+          `stream poller: shard ${shardId} no longer holds the records after ${start.sequenceNumber} (older than the stream keeps); continuing from its oldest record`,
+        );
+        return openIterator(shardId, { type: 'TRIM_HORIZON' });
+      }
+      if (name === 'ResourceNotFoundException') {
+        iterators.delete(shardId);
+        finished.add(shardId);
+        delete checkpoint.shards[shardId];
+        checkpointDirty = true;
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async function discoverShards(): Promise<void> {
+    const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const shards = description.StreamDescription?.Shards ?? [];
+    for (const shard of shards) {
+      const id = shard.ShardId as string;
+      if (iterators.has(id) || finished.has(id)) continue;
+      const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
+      const start = shardStart({ id, closed }, stored, firstDiscovery);
+      if (start.type === 'skip' && !checkpoint.shards[id]?.closed) markClosed(id);
+      await openIterator(id, start);
+    }
+    // Shards the stream no longer lists (trimmed away) need no position.
+    const listed = new Set(shards.map((s) => s.ShardId as string));
+    for (const id of Object.keys(checkpoint.shards)) {
+      if (!listed.has(id)) {
+        delete checkpoint.shards[id];
+        checkpointDirty = true;
+      }
+    }
+    firstDiscovery = false;
+    saveCheckpoint();
+  }
 
   function readShard(iterator: string) {
     return streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
   }
 
+  /** After a read error (an expired iterator, a trimmed position): continue after the last delivered record. */
   async function resumeShard(shardId: string, reason: string): Promise<void> {
-    const after = lastSequence.get(shardId);
-    const iterator = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ...(after
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
+    const after = checkpoint.shards[shardId]?.after;
+    iterators.delete(shardId);
+    await openIterator(
+      shardId,
+      after ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: after } : { type: 'TRIM_HORIZON' },
     );
-    if (iterator.ShardIterator) iterators.set(shardId, iterator.ShardIterator);
-    else iterators.delete(shardId);
-    if (process.env.LOCAL_STREAM_DEBUG)
-      console.error(`stream poller: resumed shard ${shardId} after ${reason}`);
+    debug(`resumed shard ${shardId} after ${reason}`);
   }
 
   async function deliver(records: DynamoDBRecord[]): Promise<void> {
@@ -135,23 +216,22 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           try {
             result = await readShard(iterator);
           } catch (error) {
-            // An iterator DynamoDB Local no longer honours (expired, or "past the oldest record"):
-            // continue after the last record seen on that shard (or from its start); the consumer is
-            // idempotent, so a record seen twice is harmless, and none is skipped.
+            // An iterator DynamoDB Local no longer honours (expired after 15 minutes, or "past the oldest
+            // record"): continue after the last record delivered on that shard (or from its start); the
+            // consumer is idempotent, so a record seen twice is harmless, and none is skipped.
             if (!running) break;
             await resumeShard(shardId, (error as Error).name);
             continue;
           }
-          if (result.NextShardIterator) iterators.set(shardId, result.NextShardIterator);
-          else {
-            iterators.delete(shardId);
-            finished.add(shardId);
-          }
           const raw = result.Records ?? [];
-          if (raw.length > 0)
-            lastSequence.set(shardId, raw[raw.length - 1].dynamodb?.SequenceNumber as string);
           const records = raw.map((r) => toLambdaRecord(r, streamArn)).filter(filter);
           if (records.length > 0) await deliver(records);
+          // Delivered (or given up to the on-failure list): the checkpoint moves past the whole batch,
+          // the records the filter dropped included.
+          if (raw.length > 0) markDelivered(shardId, raw[raw.length - 1].dynamodb?.SequenceNumber as string);
+          if (result.NextShardIterator) iterators.set(shardId, result.NextShardIterator);
+          else markClosed(shardId);
+          saveCheckpoint();
         }
       } catch (error) {
         if (running) console.error('stream poller:', (error as Error).message);

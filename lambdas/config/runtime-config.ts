@@ -107,3 +107,29 @@ export function cursorConfig(): CursorConfig {
   cursorConfigOfProcess ??= readCursorConfig();
   return cursorConfigOfProcess;
 }
+
+/** How long audit entries are kept when AUDIT_RETENTION_DAYS is not set. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
+/**
+ * The admin audit trail's retention: `AUDIT_RETENTION_DAYS` (a whole number of days, 1 to 3650), 365 when
+ * not set (also locally). DynamoDB's TTL removes an entry once this long has passed. Anything else
+ * stops the cold start.
+ */
+export function readAuditConfig(): { retentionDays: number } {
+  const raw = process.env.AUDIT_RETENTION_DAYS;
+  if (raw === undefined || raw === '') return { retentionDays: DEFAULT_AUDIT_RETENTION_DAYS };
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    throw new Error(`AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650, not '${raw}'`);
+  }
+  return { retentionDays: days };
+}
+
+let auditConfigOfProcess: { retentionDays: number } | undefined;
+
+/** The process's audit configuration, read on first call (at cold start, by the repositories). */
+export function auditConfig(): { retentionDays: number } {
+  auditConfigOfProcess ??= readAuditConfig();
+  return auditConfigOfProcess;
+}

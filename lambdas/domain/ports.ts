@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit';
 import type { ChangeEvent } from './change-events';
 import type { GroupRecord, MemberAdd, MemberRef } from './group-record';
 import type { TenantSettings } from './settings';
@@ -114,7 +115,23 @@ export interface MembershipRepository {
 /** One item per tenant; absent means the defaults. */
 export interface SettingsRepository {
   get(tenantId: string): Promise<TenantSettings>;
-  put(tenantId: string, settings: TenantSettings): Promise<void>;
+  /** The settings with the revision they were read at (`null`: never saved, the defaults). */
+  getForUpdate(tenantId: string): Promise<{ settings: TenantSettings; revision: string | null }>;
+  /**
+   * Saves the settings and their audit entry in one write, provided they are still at `revision`
+   * (WriteConflictError otherwise: the entry's `before` would not be what was replaced).
+   */
+  put(
+    tenantId: string,
+    settings: TenantSettings,
+    write: { revision: string | null; audit: AuditEntry },
+  ): Promise<void>;
+}
+
+/** The admin audit trail of a tenant (written by the token and settings repositories with each change). */
+export interface AuditRepository {
+  /** Newest first; a cursor of another listing or tenant is an InvalidInputError. */
+  list(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<AuditEntry>>;
 }
 
 export type InviteState = 'pending' | 'sent' | 'failed';
@@ -161,14 +178,17 @@ export interface InviteRepository {
 
 /** Tokens under the tenant (listing, at most 2) and under the secret's hash (authorizer). */
 export interface TokenRepository {
-  /** LimitExceededError when the tenant already holds the maximum. */
-  create(token: Token): Promise<void>;
+  /**
+   * Each change below is written together with its audit entry, in one transaction.
+   * LimitExceededError when the tenant already holds the maximum.
+   */
+  create(token: Token, audit: AuditEntry): Promise<void>;
   list(tenantId: string): Promise<Token[]>;
   get(tenantId: string, tokenId: string): Promise<Token | undefined>;
   /** WriteConflictError when the token changed or went meanwhile (also for the two below). */
-  setStatus(token: Token, status: TokenStatus): Promise<Token>;
-  replaceSecret(token: Token, newSecretHash: string, newHint: string): Promise<Token>;
-  remove(token: Token): Promise<void>;
+  setStatus(token: Token, status: TokenStatus, audit: AuditEntry): Promise<Token>;
+  replaceSecret(token: Token, newSecretHash: string, newHint: string, audit: AuditEntry): Promise<Token>;
+  remove(token: Token, audit: AuditEntry): Promise<void>;
   findByHash(secretHash: string): Promise<TokenByHash | undefined>;
   touch(token: TokenByHash, now: Date): Promise<void>;
 }

@@ -1,8 +1,12 @@
+import { type AdminActor, auditEntries } from './audit';
 import type { SettingsRepository } from './ports';
 import { parseSettings, type TenantSettings } from './settings';
 import { assertTenantId } from './tokens';
 
-/** Edit Settings: auto-invite, custom attributes and the invitation email of one tenant. */
+/**
+ * Edit Settings: auto-invite, custom attributes and the invitation email of one tenant. A save is
+ * recorded in the audit trail (./audit.ts) with the fields it changed, in the same write.
+ */
 export class SettingsService {
   constructor(private readonly settings: SettingsRepository) {}
 
@@ -10,11 +14,17 @@ export class SettingsService {
     return this.settings.get(assertTenantId(tenantId));
   }
 
-  /** Validated whole before anything is written: an InvalidInputError saves nothing. */
-  async save(tenantId: string, body: unknown): Promise<TenantSettings> {
+  /**
+   * Validated whole before anything is written: an InvalidInputError saves nothing. A save that
+   * changes nothing writes and records nothing; one that races another save is a WriteConflictError.
+   */
+  async save(actor: AdminActor, tenantId: string, body: unknown): Promise<TenantSettings> {
     const tenant = assertTenantId(tenantId);
     const parsed = parseSettings(body);
-    await this.settings.put(tenant, parsed);
+    const { settings: current, revision } = await this.settings.getForUpdate(tenant);
+    const audit = auditEntries.settingsUpdated(actor, tenant, current, parsed);
+    if (Object.keys(audit.changes).length === 0) return parsed;
+    await this.settings.put(tenant, parsed, { revision, audit });
     return parsed;
   }
 }

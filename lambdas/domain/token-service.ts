@@ -1,4 +1,5 @@
 import { excerpt } from '../scim/excerpt';
+import { type AdminActor, auditEntries } from './audit';
 import { NotFoundError } from './errors';
 import { DEFAULT_IDP, type Idp } from './idp';
 import type { TokenRepository } from './ports';
@@ -21,7 +22,8 @@ export interface IssuedToken {
 /**
  * The tenant's SCIM tokens (Admin > Identity > User Provisioning): at most 2, each active or
  * inactive, renewable and removable. Secrets exist only in the answer that issues them; the store
- * keeps their SHA-256.
+ * keeps their SHA-256. Every change is recorded in the audit trail (./audit.ts) with the admin who
+ * made it, in the same write as the change.
  */
 export class TokenService {
   constructor(private readonly tokens: TokenRepository) {}
@@ -38,27 +40,42 @@ export class TokenService {
   }
 
   /** Generate: a new active token for `idp`; LimitExceededError when the tenant already holds 2. */
-  async create(tenantId: string, idp: Idp = DEFAULT_IDP): Promise<IssuedToken> {
-    const issued = newToken(assertTenantId(tenantId), new Date(), idp);
-    await this.tokens.create(issued.token);
+  async create(actor: AdminActor, tenantId: string, idp: Idp = DEFAULT_IDP): Promise<IssuedToken> {
+    const now = new Date();
+    const issued = newToken(assertTenantId(tenantId), now, idp);
+    await this.tokens.create(issued.token, auditEntries.tokenCreated(actor, issued.token, now));
     return issued;
   }
 
-  /** Set to Active / Set to Inactive: an inactive token is refused by the authorizer at once. */
-  async setStatus(tenantId: string, tokenId: string | undefined, status: TokenStatus): Promise<Token> {
-    return this.tokens.setStatus(await this.get(tenantId, tokenId), status);
+  /**
+   * Set to Active / Set to Inactive: an inactive token is refused by the authorizer at once. Setting
+   * the status a token already has changes nothing, so nothing is written or recorded.
+   */
+  async setStatus(
+    actor: AdminActor,
+    tenantId: string,
+    tokenId: string | undefined,
+    status: TokenStatus,
+  ): Promise<Token> {
+    const token = await this.get(tenantId, tokenId);
+    if (token.status === status) return token;
+    const changed = { ...token, status };
+    return this.tokens.setStatus(token, status, auditEntries.tokenStatusChanged(actor, token, changed));
   }
 
   /** Renew: a new secret in the same slot, same IdP; the old secret stops working in the same transaction. */
-  async renew(tenantId: string, tokenId: string | undefined): Promise<IssuedToken> {
+  async renew(actor: AdminActor, tenantId: string, tokenId: string | undefined): Promise<IssuedToken> {
     const token = await this.get(tenantId, tokenId);
     const secret = generateSecret();
-    const renewed = await this.tokens.replaceSecret(token, hashSecret(secret), secret.slice(-4));
+    const hint = secret.slice(-4);
+    const audit = auditEntries.tokenRenewed(actor, token, { ...token, hint });
+    const renewed = await this.tokens.replaceSecret(token, hashSecret(secret), hint, audit);
     return { token: renewed, secret };
   }
 
   /** Remove: frees the slot. */
-  async remove(tenantId: string, tokenId: string | undefined): Promise<void> {
-    await this.tokens.remove(await this.get(tenantId, tokenId));
+  async remove(actor: AdminActor, tenantId: string, tokenId: string | undefined): Promise<void> {
+    const token = await this.get(tenantId, tokenId);
+    await this.tokens.remove(token, auditEntries.tokenRemoved(actor, token));
   }
 }

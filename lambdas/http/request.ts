@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { AdminActor } from '../domain/audit';
 import { type Idp, idpOrDefault, type ProvisioningSource, sourceOf } from '../domain/idp';
 import { SCIM_LIMITS } from '../scim/limits';
+import { HttpExchangeError } from './errors';
 
 export interface HttpRequest {
   method: string;
@@ -91,4 +93,18 @@ export function tokenIdpOf(request: HttpRequest): Idp {
 /** The Source of a user or group this request creates: the token's IdP; the User-Agent is only kept. */
 export function provisioningSourceOf(request: HttpRequest): ProvisioningSource {
   return sourceOf(tokenIdpOf(request), request.headers['user-agent']);
+}
+
+/**
+ * The admin behind an admin API request, for the audit trail: the Cognito user's `sub` claim (the
+ * local adapter sets `local-admin` for the admin key), and the request's id. The admin routes only run
+ * after the claims were checked (handler.ts), and a Cognito ID token always carries `sub`.
+ */
+export function adminActorOf(request: HttpRequest): AdminActor {
+  const claims = request.authorizer.claims as Record<string, unknown> | undefined;
+  const subject = claims?.sub;
+  if (typeof subject !== 'string' || subject === '') {
+    throw new HttpExchangeError(401, 'unauthorized', 'The sign-in carries no admin identity (claim sub)');
+  }
+  return { subject, requestId: request.requestId };
 }

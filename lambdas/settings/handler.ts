@@ -2,6 +2,7 @@ import type { TenantSettings } from '../domain/settings';
 import { SettingsService } from '../domain/settings-service';
 import { assertTenantId } from '../domain/tokens';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
+import { adminActorOf } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 
@@ -22,7 +23,10 @@ export const handler = createHttpHandler('admin', {
     }),
     PUT: async (request) => {
       const tenantId = assertTenantId(request.pathParameters.tenantId);
-      return { status: 200, body: view(await settings.save(tenantId, parseJsonBody(request))) };
+      return {
+        status: 200,
+        body: view(await settings.save(adminActorOf(request), tenantId, parseJsonBody(request))),
+      };
     },
   },
 });

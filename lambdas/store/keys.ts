@@ -119,6 +119,16 @@ export const keys = {
   }),
   countDeltaPrefix: 'DELTA#',
 
+  /**
+   * An entry of the tenant's admin audit trail; the sort key orders by time (ISO 8601), then request
+   * id, then the entry's number within its write, so a listing newest first is one descending Query.
+   */
+  audit: (t: string, at: string, requestId: string, n: number): Key => ({
+    pk: `${tenant(t)}#AUDIT`,
+    sk: `${at}#${requestId}#${String(n).padStart(3, '0')}`,
+  }),
+  auditPartition: (t: string) => `${tenant(t)}#AUDIT`,
+
   /** Remembered DynamoDB cursor that starts the page at `startIndex` of one list query. */
   pagingCursor: (t: string, queryHash: string, startIndex: number): Key => ({
     pk: `${tenant(t)}#CUR#${queryHash}`,

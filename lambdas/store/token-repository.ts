@@ -4,11 +4,14 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { auditConfig } from '../config/runtime-config';
+import type { AuditEntry } from '../domain/audit';
 import { LimitExceededError, WriteConflictError } from '../domain/errors';
 import { idpOrDefault } from '../domain/idp';
 import type { TokenRepository } from '../domain/ports';
 import { MAX_TOKENS_PER_TENANT, type Token, type TokenByHash, type TokenStatus } from '../domain/tokens';
 import { excerpt } from '../scim/excerpt';
+import { auditPut } from './audit-repository';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
@@ -30,17 +33,20 @@ const toToken = (item: Record<string, unknown>): Token => ({
 /**
  * Tokens live twice: under the tenant (listing, max 2) and under the secret's hash (authorizer).
  * Every change writes both in one transaction, so the authorizer's strongly consistent GetItem
- * sees a revoked or renewed token at once.
+ * sees a revoked or renewed token at once. The change's audit entry is a Put of that same
+ * transaction (docs/data-model.md, "Audit trail"): recorded if and only if the change happened.
  */
 export class DynamoTokenRepository implements TokenRepository {
   private readonly db = getDocumentClient();
 
   constructor() {
+    // The audit retention is read (and checked) at cold start, not at the first change.
+    auditConfig();
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
   }
 
-  async create(token: Token): Promise<void> {
+  async create(token: Token, audit: AuditEntry): Promise<void> {
     const TableName = tableName();
     try {
       await transactWrite([
@@ -76,6 +82,7 @@ export class DynamoTokenRepository implements TokenRepository {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        auditPut(audit),
       ]);
     } catch (error) {
       if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
@@ -109,7 +116,7 @@ export class DynamoTokenRepository implements TokenRepository {
     return result.Item ? toToken(result.Item) : undefined;
   }
 
-  async setStatus(token: Token, status: TokenStatus): Promise<Token> {
+  async setStatus(token: Token, status: TokenStatus, audit: AuditEntry): Promise<Token> {
     const { tenantId, id: tokenId } = token;
     const TableName = tableName();
     await this.transact(tenantId, tokenId, [
@@ -118,9 +125,14 @@ export class DynamoTokenRepository implements TokenRepository {
           TableName,
           Key: keys.token(tenantId, tokenId),
           UpdateExpression: 'SET #status = :status',
-          ConditionExpression: 'secretHash = :hash',
+          // The status read is still the one replaced: the audit entry's `before` is true.
+          ConditionExpression: 'secretHash = :hash AND #status = :previous',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':hash': token.secretHash },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':hash': token.secretHash,
+            ':previous': token.status,
+          },
         },
       },
       {
@@ -133,11 +145,17 @@ export class DynamoTokenRepository implements TokenRepository {
           ExpressionAttributeValues: { ':status': status },
         },
       },
+      auditPut(audit),
     ]);
     return { ...token, status };
   }
 
-  async replaceSecret(token: Token, newSecretHash: string, newHint: string): Promise<Token> {
+  async replaceSecret(
+    token: Token,
+    newSecretHash: string,
+    newHint: string,
+    audit: AuditEntry,
+  ): Promise<Token> {
     const TableName = tableName();
     await this.transact(token.tenantId, token.id, [
       {
@@ -172,11 +190,12 @@ export class DynamoTokenRepository implements TokenRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      auditPut(audit),
     ]);
     return { ...token, secretHash: newSecretHash, hint: newHint, lastUsedAt: null };
   }
 
-  async remove(token: Token): Promise<void> {
+  async remove(token: Token, audit: AuditEntry): Promise<void> {
     const { tenantId, id: tokenId } = token;
     const TableName = tableName();
     await this.transact(tenantId, tokenId, [
@@ -198,6 +217,7 @@ export class DynamoTokenRepository implements TokenRepository {
           ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
         },
       },
+      auditPut(audit),
     ]);
   }
 

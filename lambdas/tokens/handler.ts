@@ -2,7 +2,7 @@ import { type IssuedToken, TokenService } from '../domain/token-service';
 import { assertTenantId, parseStatusChange, parseTokenCreation, tokenView } from '../domain/tokens';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
-import type { HttpRequest } from '../http/request';
+import { adminActorOf, type HttpRequest } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
 import { DynamoTokenRepository } from '../store/token-repository';
 
@@ -37,7 +37,7 @@ export const handler = createHttpHandler('admin', {
       return {
         status: 201,
         headers: NO_STORE,
-        body: withSecret(request, await tokens.create(tenantOf(request), idp)),
+        body: withSecret(request, await tokens.create(adminActorOf(request), tenantOf(request), idp)),
       };
     },
   },
@@ -50,11 +50,13 @@ export const handler = createHttpHandler('admin', {
       const status = parseStatusChange(parseJsonBody(request));
       return {
         status: 200,
-        body: tokenView(await tokens.setStatus(tenantOf(request), tokenOf(request), status)),
+        body: tokenView(
+          await tokens.setStatus(adminActorOf(request), tenantOf(request), tokenOf(request), status),
+        ),
       };
     },
     DELETE: async (request) => {
-      await tokens.remove(tenantOf(request), tokenOf(request));
+      await tokens.remove(adminActorOf(request), tenantOf(request), tokenOf(request));
       return { status: 204 };
     },
   },
@@ -62,7 +64,10 @@ export const handler = createHttpHandler('admin', {
     POST: async (request) => ({
       status: 200,
       headers: NO_STORE,
-      body: withSecret(request, await tokens.renew(tenantOf(request), tokenOf(request))),
+      body: withSecret(
+        request,
+        await tokens.renew(adminActorOf(request), tenantOf(request), tokenOf(request)),
+      ),
     }),
   },
 });

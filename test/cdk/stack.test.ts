@@ -153,6 +153,7 @@ describe('functions', () => {
     );
     const withKey = functions.filter((fn) => fn.Environment?.Variables?.CURSOR_HMAC_SECRET_ARN);
     expect(withKey.map((fn) => fn.id.replace(/Handler.*/, '')).sort()).toEqual([
+      'Audit',
       'Bulk',
       'Directory',
       'Groups',
@@ -166,6 +167,7 @@ describe('functions', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
     expect(readers.map(([, p]) => p.Properties.Roles[0].Ref.replace(/Handler.*/, '')).sort()).toEqual([
+      'Audit',
       'Bulk',
       'Directory',
       'Groups',
@@ -536,6 +538,10 @@ describe('config', () => {
 
   test('rejects a non-https publicBaseUrl', () => {
     expect(() => synth({ publicBaseUrl: 'http://scim.example.com' })).toThrow(/publicBaseUrl/);
+  });
+
+  test.each(['0', '3651', 'a year'])('rejects an auditRetentionDays of %j', (value) => {
+    expect(() => synth({ auditRetentionDays: value })).toThrow(/auditRetentionDays/);
   });
 
   test('reads throttling limits given as strings on the command line', () => {

@@ -1,4 +1,5 @@
 import {
+  InMemoryAuditRepository,
   InMemoryInviteRepository,
   InMemorySettingsRepository,
   InMemoryTokenRepository,
@@ -25,13 +26,16 @@ export { copy, WriteHooks } from './in-memory/shared';
 export function inMemoryPorts(options: { pageSize?: number } = {}) {
   const users = new InMemoryUserRepository(options.pageSize);
   const groups = new InMemoryGroupRepository(options.pageSize);
+  // Token and settings changes record their audit entries here, as in the table's audit partition.
+  const audit = new InMemoryAuditRepository();
   return {
+    audit,
     users,
     groups,
     memberships: new InMemoryMembershipRepository(users, groups),
-    settings: new InMemorySettingsRepository(),
+    settings: new InMemorySettingsRepository(audit),
     invites: new InMemoryInviteRepository(),
-    tokens: new InMemoryTokenRepository(),
+    tokens: new InMemoryTokenRepository(audit),
     mailer: recordingMailer(),
   };
 }

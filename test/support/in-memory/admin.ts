@@ -1,5 +1,8 @@
-import { LimitExceededError, WriteConflictError } from '../../../lambdas/domain/errors';
+import type { AuditEntry } from '../../../lambdas/domain/audit';
+import { InvalidInputError, LimitExceededError, WriteConflictError } from '../../../lambdas/domain/errors';
 import type {
+  AuditRepository,
+  CursorPage,
   InviteRecord,
   InviteRepository,
   Mailer,
@@ -18,16 +21,71 @@ import { copy, keyOf } from './shared';
 
 /** Settings, invites and tokens as lambdas/store/ keeps them, and a mailer that records. */
 
-/** One item per tenant; absent means the defaults. */
-export class InMemorySettingsRepository implements SettingsRepository {
-  private readonly settings = new Map<string, TenantSettings>();
+/**
+ * The audit trail as the token and settings repositories write it with each change: newest first,
+ * paged by an opaque cursor bound to its tenant. Shared by the token and settings fakes of one
+ * `inMemoryPorts()`, as they share one table.
+ */
+export class InMemoryAuditRepository implements AuditRepository {
+  private readonly entries: AuditEntry[] = [];
 
-  async get(tenantId: string): Promise<TenantSettings> {
-    return copy(this.settings.get(tenantId) ?? DEFAULT_SETTINGS);
+  record(entry: AuditEntry): void {
+    this.entries.push(copy(entry));
   }
 
-  async put(tenantId: string, settings: TenantSettings): Promise<void> {
-    this.settings.set(tenantId, copy(settings));
+  /** Every entry of a tenant, oldest first (for assertions). */
+  of(tenantId: string): AuditEntry[] {
+    return copy(this.entries.filter((e) => e.tenantId === tenantId));
+  }
+
+  async list(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<AuditEntry>> {
+    const newestFirst = this.entries
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => entry.tenantId === tenantId)
+      .reverse();
+    let start = 0;
+    if (cursor) {
+      const [cursorTenant, after] = cursor.split('|');
+      const at = newestFirst.findIndex(({ index }) => String(index) === after);
+      if (cursorTenant !== tenantId || at < 0) throw new InvalidInputError('The cursor is not valid');
+      start = at + 1;
+    }
+    const page = newestFirst.slice(start, start + limit);
+    const more = start + limit < newestFirst.length;
+    return {
+      records: copy(page.map(({ entry }) => entry)),
+      nextCursor: more ? `${tenantId}|${page[page.length - 1].index}` : null,
+    };
+  }
+}
+
+/** One item per tenant; absent means the defaults. A save is conditioned on the revision it read. */
+export class InMemorySettingsRepository implements SettingsRepository {
+  private readonly settings = new Map<string, { settings: TenantSettings; revision: string }>();
+  private revisions = 0;
+
+  constructor(readonly audit = new InMemoryAuditRepository()) {}
+
+  async get(tenantId: string): Promise<TenantSettings> {
+    return (await this.getForUpdate(tenantId)).settings;
+  }
+
+  async getForUpdate(tenantId: string): Promise<{ settings: TenantSettings; revision: string | null }> {
+    const stored = this.settings.get(tenantId);
+    return { settings: copy(stored?.settings ?? DEFAULT_SETTINGS), revision: stored?.revision ?? null };
+  }
+
+  /** `write` may be left out by tests that only arrange settings (nothing is then recorded). */
+  async put(
+    tenantId: string,
+    settings: TenantSettings,
+    write?: { revision: string | null; audit: AuditEntry },
+  ): Promise<void> {
+    if (write && write.revision !== (this.settings.get(tenantId)?.revision ?? null)) {
+      throw new WriteConflictError(`The settings of tenant ${tenantId} changed concurrently; retry`);
+    }
+    this.settings.set(tenantId, { settings: copy(settings), revision: String(++this.revisions) });
+    if (write) this.audit.record(write.audit);
   }
 }
 
@@ -115,7 +173,9 @@ export class InMemoryTokenRepository implements TokenRepository {
   private readonly tokens = new Map<string, Token>();
   private readonly byHash = new Map<string, TokenByHash>();
 
-  async create(token: Token): Promise<void> {
+  constructor(readonly audit = new InMemoryAuditRepository()) {}
+
+  async create(token: Token, audit: AuditEntry): Promise<void> {
     if ((await this.list(token.tenantId)).length >= MAX_TOKENS_PER_TENANT) {
       throw new LimitExceededError(
         `A tenant can hold at most ${MAX_TOKENS_PER_TENANT} tokens; remove one before generating another`,
@@ -126,6 +186,7 @@ export class InMemoryTokenRepository implements TokenRepository {
     }
     this.tokens.set(keyOf(token.tenantId, token.id), copy(token));
     this.byHash.set(token.secretHash, this.hashItem(token));
+    this.audit.record(audit);
   }
 
   async list(tenantId: string): Promise<Token[]> {
@@ -140,28 +201,36 @@ export class InMemoryTokenRepository implements TokenRepository {
     return copy(this.tokens.get(keyOf(tenantId, tokenId)));
   }
 
-  async setStatus(token: Token, status: TokenStatus): Promise<Token> {
+  async setStatus(token: Token, status: TokenStatus, audit: AuditEntry): Promise<Token> {
     const stored = this.unchanged(token);
     const byHash = this.byHash.get(token.secretHash);
-    if (!byHash) throw this.conflict(token);
+    if (!byHash || stored.status !== token.status) throw this.conflict(token);
     stored.status = status;
     byHash.status = status;
+    this.audit.record(audit);
     return { ...token, status };
   }
 
-  async replaceSecret(token: Token, newSecretHash: string, newHint: string): Promise<Token> {
+  async replaceSecret(
+    token: Token,
+    newSecretHash: string,
+    newHint: string,
+    audit: AuditEntry,
+  ): Promise<Token> {
     const stored = this.unchanged(token);
     if (this.byHash.has(newSecretHash)) throw this.conflict(token);
     Object.assign(stored, { secretHash: newSecretHash, hint: newHint, lastUsedAt: null });
     this.byHash.delete(token.secretHash);
     this.byHash.set(newSecretHash, this.hashItem({ ...token, secretHash: newSecretHash, lastUsedAt: null }));
+    this.audit.record(audit);
     return { ...token, secretHash: newSecretHash, hint: newHint, lastUsedAt: null };
   }
 
-  async remove(token: Token): Promise<void> {
+  async remove(token: Token, audit: AuditEntry): Promise<void> {
     this.unchanged(token);
     this.tokens.delete(keyOf(token.tenantId, token.id));
     this.byHash.delete(token.secretHash);
+    this.audit.record(audit);
   }
 
   async findByHash(secretHash: string): Promise<TokenByHash | undefined> {

@@ -4,11 +4,12 @@ import { TokenService } from '../../../lambdas/domain/token-service';
 import { InMemoryTokenRepository } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
+const ACTOR = { subject: 'admin-sub', requestId: 'req-1' };
 const now = new Date('2026-12-01T12:00:00Z');
 
 async function setup() {
   const tokens = new InMemoryTokenRepository();
-  const { secret, token } = await new TokenService(tokens).create(TENANT);
+  const { secret, token } = await new TokenService(tokens).create(ACTOR, TENANT);
   return { tokens, secret, token };
 }
 

@@ -6,6 +6,7 @@ import { hashSecret, parseTokenCreation, TOKEN_PREFIX } from '../../../lambdas/d
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
+const ACTOR = { subject: 'admin-sub', requestId: 'req-1' };
 
 function setup() {
   const { tokens } = inMemoryPorts();
@@ -16,7 +17,7 @@ describe('TokenService.create', () => {
   test('issues an active token whose secret only the answer carries; the store keeps its hash', async () => {
     const { tokens, service } = setup();
 
-    const { token, secret } = await service.create(TENANT);
+    const { token, secret } = await service.create(ACTOR, TENANT);
 
     expect(secret.startsWith(TOKEN_PREFIX)).toBe(true);
     expect(await tokens.get(TENANT, token.id)).toEqual(
@@ -29,7 +30,7 @@ describe('TokenService.create', () => {
 
   test('lists tokens without their secret or hash', async () => {
     const { service } = setup();
-    const { token } = await service.create(TENANT);
+    const { token } = await service.create(ACTOR, TENANT);
 
     const listed = await service.list(TENANT);
 
@@ -47,19 +48,19 @@ describe('TokenService.create', () => {
 
   test('a third token is a LimitExceededError and is not stored', async () => {
     const { service } = setup();
-    await service.create(TENANT);
-    await service.create(TENANT);
+    await service.create(ACTOR, TENANT);
+    await service.create(ACTOR, TENANT);
 
-    await expect(service.create(TENANT)).rejects.toThrow(LimitExceededError);
+    await expect(service.create(ACTOR, TENANT)).rejects.toThrow(LimitExceededError);
     expect(await service.list(TENANT)).toHaveLength(2);
   });
 
   test("the limit is per tenant: another tenant's tokens do not count", async () => {
     const { service } = setup();
-    await service.create('globex');
-    await service.create('globex');
+    await service.create(ACTOR, 'globex');
+    await service.create(ACTOR, 'globex');
 
-    await service.create(TENANT);
+    await service.create(ACTOR, TENANT);
 
     expect(await service.list(TENANT)).toHaveLength(1);
   });
@@ -67,7 +68,7 @@ describe('TokenService.create', () => {
   test('a tenant id that is not 1-63 of a-z, 0-9 and - is an InvalidInputError', async () => {
     const { service } = setup();
 
-    await expect(service.create('Acme_Corp')).rejects.toThrow(InvalidInputError);
+    await expect(service.create(ACTOR, 'Acme_Corp')).rejects.toThrow(InvalidInputError);
   });
 });
 
@@ -75,7 +76,7 @@ describe('the IdP of a token', () => {
   test('is okta when not given', async () => {
     const { tokens, service } = setup();
 
-    const { token, secret } = await service.create(TENANT);
+    const { token, secret } = await service.create(ACTOR, TENANT);
 
     expect(token.idp).toBe('okta');
     expect((await tokens.findByHash(hashSecret(secret)))?.idp).toBe('okta');
@@ -84,7 +85,7 @@ describe('the IdP of a token', () => {
   test.each(IDPS)('%s is kept on both token items and shown in the listing', async (idp) => {
     const { tokens, service } = setup();
 
-    const { token, secret } = await service.create(TENANT, idp);
+    const { token, secret } = await service.create(ACTOR, TENANT, idp);
 
     expect((await tokens.get(TENANT, token.id))?.idp).toBe(idp);
     expect((await tokens.findByHash(hashSecret(secret)))?.idp).toBe(idp);
@@ -93,10 +94,10 @@ describe('the IdP of a token', () => {
 
   test('survives renew and status changes', async () => {
     const { tokens, service } = setup();
-    const { token } = await service.create(TENANT, 'entra');
+    const { token } = await service.create(ACTOR, TENANT, 'entra');
 
-    const renewed = await service.renew(TENANT, token.id);
-    const inactive = await service.setStatus(TENANT, token.id, 'inactive');
+    const renewed = await service.renew(ACTOR, TENANT, token.id);
+    const inactive = await service.setStatus(ACTOR, TENANT, token.id, 'inactive');
 
     expect(renewed.token.idp).toBe('entra');
     expect((await tokens.findByHash(hashSecret(renewed.secret)))?.idp).toBe('entra');
@@ -106,7 +107,7 @@ describe('the IdP of a token', () => {
 
   test('is what the authorizer passes on with an allowed request', async () => {
     const { tokens, service } = setup();
-    const { secret } = await service.create(TENANT, 'pingone');
+    const { secret } = await service.create(ACTOR, TENANT, 'pingone');
 
     const decision = await authorizeBearer(tokens, `Bearer ${secret}`, TENANT, new Date());
 
@@ -149,9 +150,9 @@ describe('parseTokenCreation', () => {
 describe('TokenService.renew', () => {
   test('gives the same token a new secret and hash; the old secret stops working', async () => {
     const { tokens, service } = setup();
-    const issued = await service.create(TENANT);
+    const issued = await service.create(ACTOR, TENANT);
 
-    const renewed = await service.renew(TENANT, issued.token.id);
+    const renewed = await service.renew(ACTOR, TENANT, issued.token.id);
 
     expect(renewed.token.id).toBe(issued.token.id);
     expect(renewed.secret).not.toBe(issued.secret);
@@ -163,10 +164,10 @@ describe('TokenService.renew', () => {
 
   test('keeps the slot: renewing does not count as another token', async () => {
     const { service } = setup();
-    const first = await service.create(TENANT);
-    await service.create(TENANT);
+    const first = await service.create(ACTOR, TENANT);
+    await service.create(ACTOR, TENANT);
 
-    await service.renew(TENANT, first.token.id);
+    await service.renew(ACTOR, TENANT, first.token.id);
 
     expect((await service.list(TENANT)).map((t) => t.id)).toContain(first.token.id);
     expect(await service.list(TENANT)).toHaveLength(2);
@@ -176,9 +177,9 @@ describe('TokenService.renew', () => {
 describe('TokenService.setStatus', () => {
   test('an inactive token is inactive for the authorizer at once', async () => {
     const { tokens, service } = setup();
-    const { token, secret } = await service.create(TENANT);
+    const { token, secret } = await service.create(ACTOR, TENANT);
 
-    const changed = await service.setStatus(TENANT, token.id, 'inactive');
+    const changed = await service.setStatus(ACTOR, TENANT, token.id, 'inactive');
 
     expect(changed.status).toBe('inactive');
     expect((await tokens.findByHash(hashSecret(secret)))?.status).toBe('inactive');
@@ -186,10 +187,10 @@ describe('TokenService.setStatus', () => {
 
   test('setting it active again re-enables it', async () => {
     const { tokens, service } = setup();
-    const { token, secret } = await service.create(TENANT);
-    await service.setStatus(TENANT, token.id, 'inactive');
+    const { token, secret } = await service.create(ACTOR, TENANT);
+    await service.setStatus(ACTOR, TENANT, token.id, 'inactive');
 
-    await service.setStatus(TENANT, token.id, 'active');
+    await service.setStatus(ACTOR, TENANT, token.id, 'active');
 
     expect((await tokens.findByHash(hashSecret(secret)))?.status).toBe('active');
   });
@@ -198,23 +199,23 @@ describe('TokenService.setStatus', () => {
 describe('TokenService.remove', () => {
   test('removes the token and its secret, freeing the slot', async () => {
     const { tokens, service } = setup();
-    const { token, secret } = await service.create(TENANT);
-    await service.create(TENANT);
+    const { token, secret } = await service.create(ACTOR, TENANT);
+    await service.create(ACTOR, TENANT);
 
-    await service.remove(TENANT, token.id);
+    await service.remove(ACTOR, TENANT, token.id);
 
     expect(await tokens.findByHash(hashSecret(secret))).toBeUndefined();
     expect((await service.list(TENANT)).map((t) => t.id)).not.toContain(token.id);
-    await expect(service.create(TENANT)).resolves.toBeDefined();
+    await expect(service.create(ACTOR, TENANT)).resolves.toBeDefined();
   });
 });
 
 describe('an unknown token', () => {
   test.each([
     ['get', (s: TokenService, id: string) => s.get(TENANT, id)],
-    ['renew', (s: TokenService, id: string) => s.renew(TENANT, id)],
-    ['setStatus', (s: TokenService, id: string) => s.setStatus(TENANT, id, 'inactive')],
-    ['remove', (s: TokenService, id: string) => s.remove(TENANT, id)],
+    ['renew', (s: TokenService, id: string) => s.renew(ACTOR, TENANT, id)],
+    ['setStatus', (s: TokenService, id: string) => s.setStatus(ACTOR, TENANT, id, 'inactive')],
+    ['remove', (s: TokenService, id: string) => s.remove(ACTOR, TENANT, id)],
   ])('%s is a NotFoundError', async (_name, call) => {
     const { service } = setup();
 
@@ -223,9 +224,9 @@ describe('an unknown token', () => {
 
   test("another tenant's token is a NotFoundError", async () => {
     const { service } = setup();
-    const { token } = await service.create('globex');
+    const { token } = await service.create(ACTOR, 'globex');
 
-    await expect(service.remove(TENANT, token.id)).rejects.toThrow(NotFoundError);
+    await expect(service.remove(ACTOR, TENANT, token.id)).rejects.toThrow(NotFoundError);
     expect(await service.list('globex')).toHaveLength(1);
   });
 
