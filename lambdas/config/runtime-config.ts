@@ -1,5 +1,6 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { InviteConfig } from '../domain/invites';
+import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../domain/request-log';
 import { SCIM_LIMITS } from '../scim/limits';
 import { getSecretString } from './secret-value';
 
@@ -98,4 +99,34 @@ let cursorConfigOfProcess: CursorConfig | undefined;
 export function cursorConfig(): CursorConfig {
   cursorConfigOfProcess ??= readCursorConfig();
   return cursorConfigOfProcess;
+}
+
+/** Where the request log goes (lambdas/store/request-log-sink.ts) and how long it is kept. */
+export interface RequestLogConfig {
+  /**
+   * `stdout` (AWS, the default): one JSON line per request, which a CloudWatch Logs subscription
+   * delivers to the writer function; `direct`: batched writes to the table from this process
+   * (`npm start`, the tests); `off`: nothing (the bench's run without the log).
+   */
+  sink: 'stdout' | 'direct' | 'off';
+  /** Days an entry is kept (DynamoDB TTL `expiresAt`). */
+  retentionDays: number;
+}
+
+const REQUEST_LOG_SINKS: readonly RequestLogConfig['sink'][] = ['stdout', 'direct', 'off'];
+
+/** REQUEST_LOG_SINK and REQUEST_LOG_RETENTION_DAYS; a bad value stops the cold start, naming the variable. */
+export function readRequestLogConfig(env: NodeJS.ProcessEnv = process.env): RequestLogConfig {
+  const sink = (env.REQUEST_LOG_SINK || 'stdout') as RequestLogConfig['sink'];
+  if (!REQUEST_LOG_SINKS.includes(sink)) {
+    throw new Error(`REQUEST_LOG_SINK must be one of ${REQUEST_LOG_SINKS.join(', ')}, not '${sink}'`);
+  }
+  const rawDays = env.REQUEST_LOG_RETENTION_DAYS;
+  const retentionDays = rawDays ? Number(rawDays) : DEFAULT_REQUEST_LOG_RETENTION_DAYS;
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+    throw new Error(
+      `REQUEST_LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650, not '${rawDays}'`,
+    );
+  }
+  return { sink, retentionDays };
 }

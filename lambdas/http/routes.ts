@@ -4,7 +4,15 @@
  * same routes. Methods are dispatched inside each handler (ANY in API Gateway), which lets a handler
  * answer 405 with the SCIM or admin error body instead of API Gateway's default 403.
  */
-export type HandlerName = 'tokens' | 'settings' | 'directory' | 'discovery' | 'users' | 'groups' | 'bulk';
+export type HandlerName =
+  | 'tokens'
+  | 'settings'
+  | 'directory'
+  | 'discovery'
+  | 'users'
+  | 'groups'
+  | 'bulk'
+  | 'activity';
 export type RouteAuth = 'admin' | 'scim';
 
 export interface Route {
@@ -26,6 +34,8 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/users/{userId}`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/requests`, handler: 'activity', auth: 'admin' },
+  { path: `${ADMIN_BASE}/health`, handler: 'activity', auth: 'admin' },
   { path: `${SCIM_BASE}/Users`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/.search`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/{id}`, handler: 'users', auth: 'scim' },
