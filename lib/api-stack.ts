@@ -14,6 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -47,15 +48,25 @@ export const HANDLERS: Record<
   bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
   directory: { dir: 'directory', tableAccess: 'readWrite' },
+  // The request log and the health view: reads only.
+  activity: { dir: 'activity', tableAccess: 'read' },
 };
 
 /** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk'];
+export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk', 'activity'];
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
 /** The invite stream consumer. */
 export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
+/** The request-log writer, fed by the subscription filters of the SCIM functions and the authorizer. */
+export const REQUEST_LOG_ENTRY = 'lambdas/request-log/handler.ts';
+
+/**
+ * The request-log lines (`{"requestLog": {...}}`, lambdas/domain/request-log.ts) among a function's
+ * log events: a JSON pattern, so the Powertools log lines are never delivered.
+ */
+export const REQUEST_LOG_FILTER_PATTERN = logs.FilterPattern.exists('$.requestLog.requestId');
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -94,6 +105,8 @@ export class ApiStack extends Stack {
   /** The SCIM API's public base (custom domain or execute-api URL with stage), without trailing slash. */
   readonly scimPublicBaseUrl: string;
   readonly functions: Partial<Record<HandlerName, HandlerFunction>> = {};
+  /** The request-log writer (its subscription filters sit on the SCIM functions' log groups). */
+  requestLogWriter!: HandlerFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -124,6 +137,8 @@ export class ApiStack extends Stack {
       if (auths.has('admin')) environment.SCIM_PUBLIC_BASE_URL = this.scimPublicBaseUrl;
       // SCIM handlers derive their base URL from the request unless a custom domain hides the stage.
       if (auths.has('scim') && config.publicBaseUrl) environment.PUBLIC_BASE_URL = config.publicBaseUrl;
+      // SCIM functions write one request-log line per request to stdout (see requestLog()).
+      if (auths.has('scim')) environment.REQUEST_LOG_SINK = 'stdout';
       const handler = new HandlerFunction(this, `${pascal(name)}Handler`, {
         entry: handlerEntry(name),
         serviceName: `scim-${HANDLERS[name].dir}`,
@@ -156,7 +171,7 @@ export class ApiStack extends Stack {
       const integration = integrations.get(route.handler)!;
       // ANY: handlers dispatch methods themselves and answer 405 in their own error format.
       api.root.resourceForPath(route.path).addMethod('ANY', integration, {
-        authorizer: route.auth === 'scim' ? scimAuthorizer : adminAuthorizer,
+        authorizer: route.auth === 'scim' ? scimAuthorizer.authorizer : adminAuthorizer,
         authorizationType:
           route.auth === 'scim' ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.COGNITO,
       });
@@ -165,6 +180,8 @@ export class ApiStack extends Stack {
     this.scimGatewayResponses();
     this.adminGatewayResponses();
     this.acknowledgeApiFindings();
+
+    this.requestLog(table, config, scimAuthorizer.handlerFunction, authsOf);
 
     this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
     // The console's "re-send invitation" sends through SES from the directory handler.
@@ -266,7 +283,10 @@ export class ApiStack extends Stack {
    * authorizers take headers, query strings, stage variables and $context variables as identity
    * sources, not path parameters, so tenantId cannot be part of the key itself.
    */
-  private scimAuthorizer(table: dynamodb.ITable): apigw.RequestAuthorizer {
+  private scimAuthorizer(table: dynamodb.ITable): {
+    authorizer: apigw.RequestAuthorizer;
+    handlerFunction: HandlerFunction;
+  } {
     const authorizer = new HandlerFunction(this, 'ScimAuthorizerHandler', {
       entry: AUTHORIZER_ENTRY,
       serviceName: 'scim-authorizer',
@@ -274,12 +294,15 @@ export class ApiStack extends Stack {
       table,
       tableAccess: 'read',
       timeout: Duration.seconds(5),
+      // The calls it refuses go to the request log as one stdout line each.
+      environment: { REQUEST_LOG_SINK: 'stdout' },
     });
-    return new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
+    const requestAuthorizer = new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
       handler: authorizer.function,
       identitySources: [apigw.IdentitySource.header('Authorization')],
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
+    return { authorizer: requestAuthorizer, handlerFunction: authorizer };
   }
 
   private scimGatewayResponses(): void {
@@ -408,6 +431,46 @@ export class ApiStack extends Stack {
         'SCIM clients (Okta, Entra ID) authenticate with a per-tenant bearer token (RFC 7644 §2), not a Cognito ' +
         'user: every SCIM method uses the REQUEST Lambda authorizer, which checks the token hash in DynamoDB.',
     });
+  }
+
+  /**
+   * The provisioning request log (docs/architecture.md): every SCIM function and the authorizer write
+   * one `{"requestLog": …}` line per request to stdout; a subscription filter on each of their log
+   * groups delivers those lines (and nothing else) to the writer function, which may only put and
+   * update items. The SCIM path itself makes no write for the log.
+   */
+  private requestLog(
+    table: dynamodb.ITable,
+    config: DeploymentConfig,
+    authorizer: HandlerFunction,
+    authsOf: (name: HandlerName) => Set<RouteAuth>,
+  ): void {
+    const writer = new HandlerFunction(this, 'RequestLogWriterHandler', {
+      entry: REQUEST_LOG_ENTRY,
+      serviceName: 'scim-request-log',
+      description: "Writes the provisioning request log from the SCIM functions' log lines",
+      table,
+      tableAccess: 'write',
+      timeout: Duration.seconds(60),
+      environment: { REQUEST_LOG_RETENTION_DAYS: String(config.requestLogRetentionDays) },
+    });
+    // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent).
+    writer.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    this.requestLogWriter = writer;
+    const sources = [
+      ...Object.entries(this.functions).flatMap(([name, fn]) =>
+        fn && authsOf(name as HandlerName).has('scim') ? [fn] : [],
+      ),
+      authorizer,
+    ];
+    const destination = new LambdaDestination(writer.function);
+    for (const source of sources) {
+      source.logGroup.addSubscriptionFilter('RequestLog', {
+        destination,
+        filterPattern: REQUEST_LOG_FILTER_PATTERN,
+        filterName: 'request-log',
+      });
+    }
   }
 
   /**

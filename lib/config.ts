@@ -25,6 +25,8 @@ export interface DeploymentConfig {
    * that execution logging needs. Turn off when the account already has one managed elsewhere.
    */
   apiGatewayAccountRole: boolean;
+  /** Days a provisioning request-log entry is kept before DynamoDB TTL removes it. */
+  requestLogRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG: DeploymentConfig = {
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   apiGatewayAccountRole: true,
+  requestLogRetentionDays: 30,
 };
 
 /** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
@@ -77,5 +80,14 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
+    requestLogRetentionDays: retentionDays(
+      positiveInteger('requestLogRetentionDays', DEFAULT_CONFIG.requestLogRetentionDays),
+    ),
   };
+}
+
+/** The same bound as the function's own check (lambdas/config/runtime-config.ts), so a bad value fails the synth. */
+function retentionDays(days: number): number {
+  if (days > 3650) throw new Error('Context requestLogRetentionDays must be at most 3650');
+  return days;
 }
