@@ -10,6 +10,7 @@ import { DbCounter } from './db-counter';
 import { groupsBenchmark } from './groups-bench';
 import { BenchClient, expectStatus } from './http-client';
 import { type BenchResults, printAndWrite } from './report';
+import { requestLogBenchmark } from './request-log-bench';
 import { Seeder } from './seed';
 import { round } from './stats';
 import { usersBenchmark } from './users-bench';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
 
     const users = await usersBenchmark(context);
     const groups = await groupsBenchmark(context);
+    const requestLog = await requestLogBenchmark(dynamo.endpoint, adminApiKey, log);
     const results: BenchResults = {
       date: new Date().toISOString(),
       scale: SCALE,
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
       },
       users,
       groups,
+      requestLog,
     };
     log('report');
     printAndWrite(results);
