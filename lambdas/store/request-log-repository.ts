@@ -64,7 +64,8 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
 
   constructor(
     private readonly retentionDays: number = readRequestLogConfig().retentionDays,
-    private readonly cursors: CursorConfig = cursorConfig(),
+    /** Read on the first listing only: the writer function seals no cursor and has no cursor key. */
+    private readonly cursorsOf: () => CursorConfig = cursorConfig,
   ) {
     // biome-ignore lint/correctness/noConstructorReturn: the store's error boundary (see boundary.ts)
     return storeBoundary(this);
@@ -174,7 +175,8 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
       query.until ?? '',
     ].join('|');
     const names = onIndex ? INDEX_POSITION : TABLE_POSITION;
-    const key = await this.cursors.key();
+    const cursors = this.cursorsOf();
+    const key = await cursors.key();
     let ExclusiveStartKey: Item | undefined = query.cursor
       ? this.openPosition(key, scope, query.cursor, names, onIndex ? 'gsi1pk' : 'pk', partition)
       : undefined;
@@ -238,7 +240,7 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
           key,
           scope,
           Object.fromEntries(names.map((n) => [n, String(position[n])])),
-          Math.floor(this.cursors.nowSeconds()),
+          Math.floor(cursors.nowSeconds()),
         )
       : null;
     return { records: found.map(toEntry), nextCursor };
@@ -253,7 +255,7 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
     partition: string,
   ): Item {
     try {
-      const position = openCursor(key, scope, cursor, { names, nowSeconds: this.cursors.nowSeconds() });
+      const position = openCursor(key, scope, cursor, { names, nowSeconds: this.cursorsOf().nowSeconds() });
       // The MAC binds tenant and listing already; the partition is checked again so no foreign key is read.
       if (position[partitionName] !== partition) {
         throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');

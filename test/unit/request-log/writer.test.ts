@@ -184,3 +184,19 @@ describe('the writer function', () => {
     await expect(createRequestLogWriter(failing, jest.fn())(delivery([line]))).rejects.toThrow('throttled');
   });
 });
+
+describe('the writer function in AWS', () => {
+  test('starts with only TABLE_NAME and REQUEST_LOG_RETENTION_DAYS set: no cursor key, no sink setting', () => {
+    const saved = { ...process.env };
+    try {
+      for (const name of ['CURSOR_HMAC_KEY', 'CURSOR_HMAC_SECRET_ARN', 'REQUEST_LOG_SINK'])
+        delete process.env[name];
+      Object.assign(process.env, { TABLE_NAME: 'scim', REQUEST_LOG_RETENTION_DAYS: '7' });
+      jest.isolateModules(() => {
+        expect(typeof require('../../../lambdas/request-log/handler').handler).toBe('function');
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+});
