@@ -14,7 +14,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -32,6 +31,7 @@ import {
 } from '../lambdas/http/routes';
 import type { DeploymentConfig } from './config';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
+import { addRequestLog } from './constructs/request-log';
 
 /** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
 export const HANDLERS: Record<
@@ -59,14 +59,6 @@ export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
 /** The invite stream consumer. */
 export const INVITES_ENTRY = 'lambdas/invites/handler.ts';
-/** The request-log writer, fed by the subscription filters of the SCIM functions and the authorizer. */
-export const REQUEST_LOG_ENTRY = 'lambdas/request-log/handler.ts';
-
-/**
- * The request-log lines (`{"requestLog": {...}}`, lambdas/domain/request-log.ts) among a function's
- * log events: a JSON pattern, so the Powertools log lines are never delivered.
- */
-export const REQUEST_LOG_FILTER_PATTERN = logs.FilterPattern.exists('$.requestLog.requestId');
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -106,7 +98,7 @@ export class ApiStack extends Stack {
   readonly scimPublicBaseUrl: string;
   readonly functions: Partial<Record<HandlerName, HandlerFunction>> = {};
   /** The request-log writer (its subscription filters sit on the SCIM functions' log groups). */
-  requestLogWriter!: HandlerFunction;
+  readonly requestLogWriter: HandlerFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -181,7 +173,17 @@ export class ApiStack extends Stack {
     this.adminGatewayResponses();
     this.acknowledgeApiFindings();
 
-    this.requestLog(table, config, scimAuthorizer.handlerFunction, authsOf);
+    this.requestLogWriter = addRequestLog(this, {
+      table,
+      retentionDays: config.requestLogRetentionDays,
+      // Every function that serves a SCIM route, and the authorizer (the calls it refuses).
+      sources: [
+        ...Object.entries(this.functions).flatMap(([name, fn]) =>
+          fn && authsOf(name as HandlerName).has('scim') ? [fn] : [],
+        ),
+        scimAuthorizer.handlerFunction,
+      ],
+    });
 
     this.inviteConsumer(table, config, props.invitesEntry ?? INVITES_ENTRY);
     // The console's "re-send invitation" sends through SES from the directory handler.
@@ -431,46 +433,6 @@ export class ApiStack extends Stack {
         'SCIM clients (Okta, Entra ID) authenticate with a per-tenant bearer token (RFC 7644 §2), not a Cognito ' +
         'user: every SCIM method uses the REQUEST Lambda authorizer, which checks the token hash in DynamoDB.',
     });
-  }
-
-  /**
-   * The provisioning request log (docs/architecture.md): every SCIM function and the authorizer write
-   * one `{"requestLog": …}` line per request to stdout; a subscription filter on each of their log
-   * groups delivers those lines (and nothing else) to the writer function, which may only put and
-   * update items. The SCIM path itself makes no write for the log.
-   */
-  private requestLog(
-    table: dynamodb.ITable,
-    config: DeploymentConfig,
-    authorizer: HandlerFunction,
-    authsOf: (name: HandlerName) => Set<RouteAuth>,
-  ): void {
-    const writer = new HandlerFunction(this, 'RequestLogWriterHandler', {
-      entry: REQUEST_LOG_ENTRY,
-      serviceName: 'scim-request-log',
-      description: "Writes the provisioning request log from the SCIM functions' log lines",
-      table,
-      tableAccess: 'write',
-      timeout: Duration.seconds(60),
-      environment: { REQUEST_LOG_RETENTION_DAYS: String(config.requestLogRetentionDays) },
-    });
-    // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent).
-    writer.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
-    this.requestLogWriter = writer;
-    const sources = [
-      ...Object.entries(this.functions).flatMap(([name, fn]) =>
-        fn && authsOf(name as HandlerName).has('scim') ? [fn] : [],
-      ),
-      authorizer,
-    ];
-    const destination = new LambdaDestination(writer.function);
-    for (const source of sources) {
-      source.logGroup.addSubscriptionFilter('RequestLog', {
-        destination,
-        filterPattern: REQUEST_LOG_FILTER_PATTERN,
-        filterName: 'request-log',
-      });
-    }
   }
 
   /**
