@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HANDLERS } from '../lib/api-stack';
 import type { Cost, SIZES, Summary } from './context';
 import type { GroupsResults } from './groups-bench';
+import type { RequestLogResults } from './request-log-bench';
 import { mb, ratio } from './stats';
 import type { UsersResults } from './users-bench';
 
@@ -31,6 +32,7 @@ export interface BenchResults {
   };
   users: UsersResults;
   groups: GroupsResults;
+  requestLog: RequestLogResults;
 }
 
 interface Row {
@@ -300,7 +302,36 @@ function render(r: BenchResults): string {
     },
   ];
 
-  const missed = [...users, ...groups, ...constraints].filter((row) => row.met === false);
+  const rl = r.requestLog;
+  const pair = (a: { p50Ms: number; p95Ms: number }) => `${ms(a.p50Ms)} / ${ms(a.p95Ms)}`;
+  const requestLog: Row[] = [
+    {
+      metric: `POST /Users p50 / p95 with the request log (REQUEST_LOG_SINK=direct), ${rl.runs} runs`,
+      result: pair(rl.withLog.create),
+    },
+    {
+      metric: 'POST /Users p50 / p95 without the request log (off)',
+      result: pair(rl.withoutLog.create),
+    },
+    {
+      metric: '`userName eq` lookup p50 / p95 with / without the request log',
+      result: `${pair(rl.withLog.lookup)} / ${pair(rl.withoutLog.lookup)}`,
+    },
+    {
+      metric: 'p50 change with the log: create; lookup (ms, ratio)',
+      result: `${rl.createP50ChangeMs} ms (${rl.createP50Ratio}); ${rl.lookupP50ChangeMs} ms (${rl.lookupP50Ratio})`,
+      goal: 'no write on the request path: ≤ 1.2',
+      met: rl.createP50Ratio <= 1.2 && rl.lookupP50Ratio <= 1.2,
+    },
+    {
+      metric: 'requests recorded (health last24h.total): with the log / without',
+      result: `${rl.requestsLogged.direct} of ${rl.requestsSent} / ${rl.requestsLogged.off}`,
+      goal: 'all / 0',
+      met: rl.requestsLogged.direct === rl.requestsSent && rl.requestsLogged.off === 0,
+    },
+  ];
+
+  const missed = [...users, ...groups, ...requestLog, ...constraints].filter((row) => row.met === false);
   const lines = [
     `## Latest run: ${r.date.slice(0, 10)}`,
     '',
@@ -321,6 +352,10 @@ function render(r: BenchResults): string {
     '### Groups',
     '',
     table(groups),
+    '',
+    '### Request log (two services alternating request by request: with and without the log)',
+    '',
+    table(requestLog),
     '',
     '### Against the deployed limits (not goals of the brief; checked because the stack sets them)',
     '',

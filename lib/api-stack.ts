@@ -33,6 +33,7 @@ import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import type { DeploymentConfig } from './config';
 import { ChangeEvents } from './constructs/change-events';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
+import { addRequestLog } from './constructs/request-log';
 
 /** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
 export const HANDLERS: Record<
@@ -51,13 +52,22 @@ export const HANDLERS: Record<
   directory: { dir: 'directory', tableAccess: 'readWrite' },
   // Reads the audit trail only; the entries are written by the tokens and settings functions.
   audit: { dir: 'audit', tableAccess: 'read' },
+  // The request log and the health view: reads only.
+  activity: { dir: 'activity', tableAccess: 'read' },
 };
 
 /** The handlers that write admin audit entries (with the token and settings changes): they get the retention. */
 export const AUDIT_WRITERS: readonly HandlerName[] = ['tokens', 'settings'];
 
 /** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = ['users', 'groups', 'directory', 'bulk', 'audit'];
+export const PAGING_HANDLERS: readonly HandlerName[] = [
+  'users',
+  'groups',
+  'directory',
+  'bulk',
+  'audit',
+  'activity',
+];
 
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
@@ -103,6 +113,8 @@ export class ApiStack extends Stack {
   readonly functions: Partial<Record<HandlerName, HandlerFunction>> = {};
   /** The change events' bus (and the optional webhook delivery). */
   readonly changeEvents: ChangeEvents;
+  /** The request-log writer (its subscription filters sit on the SCIM functions' log groups). */
+  readonly requestLogWriter: HandlerFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -134,6 +146,8 @@ export class ApiStack extends Stack {
       // SCIM handlers derive their base URL from the request unless a custom domain hides the stage.
       if (auths.has('scim') && config.publicBaseUrl) environment.PUBLIC_BASE_URL = config.publicBaseUrl;
       if (AUDIT_WRITERS.includes(name)) environment.AUDIT_RETENTION_DAYS = String(config.auditRetentionDays);
+      // SCIM functions write one request-log line per request to stdout (see requestLog()).
+      if (auths.has('scim')) environment.REQUEST_LOG_SINK = 'stdout';
       const handler = new HandlerFunction(this, `${pascal(name)}Handler`, {
         entry: handlerEntry(name),
         serviceName: `scim-${HANDLERS[name].dir}`,
@@ -166,7 +180,7 @@ export class ApiStack extends Stack {
       const integration = integrations.get(route.handler)!;
       // ANY: handlers dispatch methods themselves and answer 405 in their own error format.
       api.root.resourceForPath(route.path).addMethod('ANY', integration, {
-        authorizer: route.auth === 'scim' ? scimAuthorizer : adminAuthorizer,
+        authorizer: route.auth === 'scim' ? scimAuthorizer.authorizer : adminAuthorizer,
         authorizationType:
           route.auth === 'scim' ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.COGNITO,
       });
@@ -178,6 +192,17 @@ export class ApiStack extends Stack {
 
     this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { webhook: config.eventsWebhook });
     this.streamConsumer(table, config, props.streamEntry ?? STREAM_ENTRY);
+    this.requestLogWriter = addRequestLog(this, {
+      table,
+      retentionDays: config.requestLogRetentionDays,
+      // Every function that serves a SCIM route, and the authorizer (the calls it refuses).
+      sources: [
+        ...Object.entries(this.functions).flatMap(([name, fn]) =>
+          fn && authsOf(name as HandlerName).has('scim') ? [fn] : [],
+        ),
+        scimAuthorizer.handlerFunction,
+      ],
+    });
     // The console's "re-send invitation" sends through SES from the directory handler.
     const directory = this.functions.directory;
     if (directory) this.allowInvites(directory, config);
@@ -281,7 +306,10 @@ export class ApiStack extends Stack {
    * authorizers take headers, query strings, stage variables and $context variables as identity
    * sources, not path parameters, so tenantId cannot be part of the key itself.
    */
-  private scimAuthorizer(table: dynamodb.ITable): apigw.RequestAuthorizer {
+  private scimAuthorizer(table: dynamodb.ITable): {
+    authorizer: apigw.RequestAuthorizer;
+    handlerFunction: HandlerFunction;
+  } {
     const authorizer = new HandlerFunction(this, 'ScimAuthorizerHandler', {
       entry: AUTHORIZER_ENTRY,
       serviceName: 'scim-authorizer',
@@ -289,12 +317,15 @@ export class ApiStack extends Stack {
       table,
       tableAccess: 'read',
       timeout: Duration.seconds(5),
+      // The calls it refuses go to the request log as one stdout line each.
+      environment: { REQUEST_LOG_SINK: 'stdout' },
     });
-    return new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
+    const requestAuthorizer = new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
       handler: authorizer.function,
       identitySources: [apigw.IdentitySource.header('Authorization')],
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
+    return { authorizer: requestAuthorizer, handlerFunction: authorizer };
   }
 
   private scimGatewayResponses(): void {

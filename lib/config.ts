@@ -33,6 +33,8 @@ export interface DeploymentConfig {
    * Secrets Manager secret `secretArn`. Both context keys or neither.
    */
   eventsWebhook?: { url: string; secretArn: string };
+  /** Days a provisioning request-log entry is kept before DynamoDB TTL removes it. */
+  requestLogRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG: DeploymentConfig = {
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   throttleBurstLimit: 100,
   apiGatewayAccountRole: true,
   auditRetentionDays: 365,
+  requestLogRetentionDays: 30,
 };
 
 /** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
@@ -77,8 +80,12 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throw new Error('Context inviteFromAddress must be an email address');
   }
 
-  const auditRetentionDays = positiveInteger('auditRetentionDays', DEFAULT_CONFIG.auditRetentionDays);
-  if (auditRetentionDays > 3650) throw new Error('Context auditRetentionDays must be at most 3650');
+  // The same bound as the functions' own check (lambdas/config/runtime-config.ts), so a bad value fails the synth.
+  const retentionDays = (key: 'auditRetentionDays' | 'requestLogRetentionDays') => {
+    const days = positiveInteger(key, DEFAULT_CONFIG[key]);
+    if (days > 3650) throw new Error(`Context ${key} must be at most 3650`);
+    return days;
+  };
   const webhookUrl = text('eventsWebhookUrl');
   const webhookSecretArn = text('eventsWebhookSecretArn');
   if ((webhookUrl === undefined) !== (webhookSecretArn === undefined)) {
@@ -105,9 +112,10 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
-    auditRetentionDays,
+    auditRetentionDays: retentionDays('auditRetentionDays'),
     ...(webhookUrl && webhookSecretArn
       ? { eventsWebhook: { url: webhookUrl, secretArn: webhookSecretArn } }
       : {}),
+    requestLogRetentionDays: retentionDays('requestLogRetentionDays'),
   };
 }

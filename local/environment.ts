@@ -22,6 +22,8 @@ export function configureLocalEnvironment(options: {
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // The paging-cursor HMAC key (in AWS a generated Secrets Manager secret, CURSOR_HMAC_SECRET_ARN).
     CURSOR_HMAC_KEY: process.env.CURSOR_HMAC_KEY ?? 'local-cursor-key-not-a-secret-0123456789',
+    // The request log is written from this process, batched (in AWS: stdout -> subscription -> writer).
+    REQUEST_LOG_SINK: process.env.REQUEST_LOG_SINK ?? 'direct',
     // Local invitation settings (the handlers refuse to start without them; the CDK stack sets its own).
     INVITE_FROM_ADDRESS: process.env.INVITE_FROM_ADDRESS ?? 'invitations@scim.local',
     INVITE_URL_TEMPLATE:

@@ -16,6 +16,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       settings: require('../lambdas/settings/handler').handler,
       directory: require('../lambdas/directory/handler').handler,
       audit: require('../lambdas/audit/handler').handler,
+      activity: require('../lambdas/activity/handler').handler,
     },
   };
 }

@@ -95,6 +95,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     stop: async () => {
       await poller?.stop();
       await eventBus?.stop();
+      // The request log's last batch (REQUEST_LOG_SINK=direct buffers up to 200 ms).
+      await flushRequestLog();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
@@ -104,6 +106,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 }
 
 let ready = false;
+
+/** Flushes the in-process request-log writer (required lazily, like the handlers). */
+async function flushRequestLog(): Promise<void> {
+  const sinkModule = '../lambdas/store/request-log-sink';
+  await (require(sinkModule) as typeof import('../lambdas/store/request-log-sink')).requestLogSink().flush();
+}
 
 /** 200 only when the table and (when configured) local SES answer. */
 async function health(options: LocalServiceOptions): Promise<{ status: number; body: unknown }> {

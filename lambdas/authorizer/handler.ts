@@ -2,9 +2,13 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { type AuthorizationDecision, authorizeBearer } from '../domain/authorize-token';
 import { StorageFailureError } from '../domain/errors';
 import { logger } from '../http/logger';
+import { refusalLogEntry } from '../http/request-log-entry';
+import { GATEWAY_RESPONSES } from '../http/routes';
+import { requestLogSink } from '../store/request-log-sink';
 import { DynamoTokenRepository } from '../store/token-repository';
 
 const tokens = new DynamoTokenRepository();
+const requestLog = requestLogSink();
 
 /**
  * REQUEST Lambda authorizer of the SCIM routes. Throwing 'Unauthorized' makes API Gateway answer
@@ -20,6 +24,19 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
   const tenantId = event.pathParameters?.tenantId;
+  const at = new Date();
+  const started = performance.now();
+  // A refused call never reaches a handler: the authorizer records it for the path's tenant.
+  const refused = (status: number, detail: string, token?: { tokenId?: string; idp?: string }) => {
+    const entry = refusalLogEntry(event, {
+      status,
+      detail,
+      at,
+      latencyMs: performance.now() - started,
+      token,
+    });
+    if (entry) requestLog.record(entry);
+  };
   let decision: AuthorizationDecision;
   try {
     decision = await authorizeBearer(tokens, headers.authorization, tenantId, new Date());
@@ -30,11 +47,13 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       tenantId,
       error: error as Error,
     });
+    refused(GATEWAY_RESPONSES.authorizerFailure.statusCode, GATEWAY_RESPONSES.authorizerFailure.detail);
     throw new Error('Authorizer unavailable', { cause: error });
   }
   if (!decision.allowed) {
     // The reason is logged for the operator; the token itself never is.
     logger.info('SCIM request refused', { reason: decision.reason, tenantId });
+    refused(GATEWAY_RESPONSES.unauthorized.statusCode, GATEWAY_RESPONSES.unauthorized.detail, decision);
     throw new Error('Unauthorized');
   }
   return {

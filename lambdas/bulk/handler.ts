@@ -1,12 +1,13 @@
 import type { BulkOutcome } from '../domain/bulk';
 import { scimBaseUrl } from '../http/base-url';
 import { scimErrorMapper } from '../http/error-mappers';
-import { createHttpHandler, parseJsonBody } from '../http/handler';
+import { createHttpHandler, parseJsonBody, type RouteTable } from '../http/handler';
 import { type HttpRequest, provisioningSourceOf } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
 import { type BulkOperationResult, bulkResponse, parseBulkRequest } from '../scim/bulk';
 import type { ScimErrorBody } from '../scim/errors';
 import { etagOf } from '../scim/etag';
+import { requestLogSink } from '../store/request-log-sink';
 import { bulkService } from './compose';
 
 /** SCIM /Bulk (RFC 7644 §3.7): parse the BulkRequest, run it, render the BulkResponse. */
@@ -36,7 +37,7 @@ function resultOf(request: HttpRequest, outcome: BulkOutcome): BulkOperationResu
   };
 }
 
-export const handler = createHttpHandler('scim', {
+const routes: RouteTable = {
   [`${SCIM_BASE}/Bulk`]: {
     POST: async (request) => {
       const message = parseBulkRequest(parseJsonBody(request));
@@ -45,4 +46,6 @@ export const handler = createHttpHandler('scim', {
       return { status: 200, body: bulkResponse(outcomes.map((outcome) => resultOf(request, outcome))) };
     },
   },
-});
+};
+
+export const handler = createHttpHandler('scim', routes, { requestLog: requestLogSink() });

@@ -1,5 +1,6 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { InviteConfig } from '../domain/invites';
+import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../domain/request-log';
 import { SCIM_LIMITS } from '../scim/limits';
 import { getSecretString } from './secret-value';
 
@@ -117,13 +118,20 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
  * stops the cold start.
  */
 export function readAuditConfig(): { retentionDays: number } {
-  const raw = process.env.AUDIT_RETENTION_DAYS;
-  if (raw === undefined || raw === '') return { retentionDays: DEFAULT_AUDIT_RETENTION_DAYS };
+  return {
+    retentionDays: retentionDaysOf('AUDIT_RETENTION_DAYS', process.env, DEFAULT_AUDIT_RETENTION_DAYS),
+  };
+}
+
+/** A retention in whole days (1 to 3650) from `name`, or `fallback` when unset; else the cold start stops. */
+function retentionDaysOf(name: string, env: NodeJS.ProcessEnv, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
   const days = Number(raw);
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new Error(`AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650, not '${raw}'`);
+    throw new Error(`${name} must be a whole number of days from 1 to 3650, not '${raw}'`);
   }
-  return { retentionDays: days };
+  return days;
 }
 
 let auditConfigOfProcess: { retentionDays: number } | undefined;
@@ -132,4 +140,30 @@ let auditConfigOfProcess: { retentionDays: number } | undefined;
 export function auditConfig(): { retentionDays: number } {
   auditConfigOfProcess ??= readAuditConfig();
   return auditConfigOfProcess;
+}
+
+/** Where the request log goes (lambdas/store/request-log-sink.ts) and how long it is kept. */
+export interface RequestLogConfig {
+  /**
+   * `stdout` (AWS, the default): one JSON line per request, which a CloudWatch Logs subscription
+   * delivers to the writer function; `direct`: batched writes to the table from this process
+   * (`npm start`, the tests); `off`: nothing (the bench's run without the log).
+   */
+  sink: 'stdout' | 'direct' | 'off';
+  /** Days an entry is kept (DynamoDB TTL `expiresAt`). */
+  retentionDays: number;
+}
+
+const REQUEST_LOG_SINKS: readonly RequestLogConfig['sink'][] = ['stdout', 'direct', 'off'];
+
+/** REQUEST_LOG_SINK and REQUEST_LOG_RETENTION_DAYS; a bad value stops the cold start, naming the variable. */
+export function readRequestLogConfig(env: NodeJS.ProcessEnv = process.env): RequestLogConfig {
+  const sink = (env.REQUEST_LOG_SINK || 'stdout') as RequestLogConfig['sink'];
+  if (!REQUEST_LOG_SINKS.includes(sink)) {
+    throw new Error(`REQUEST_LOG_SINK must be one of ${REQUEST_LOG_SINKS.join(', ')}, not '${sink}'`);
+  }
+  return {
+    sink,
+    retentionDays: retentionDaysOf('REQUEST_LOG_RETENTION_DAYS', env, DEFAULT_REQUEST_LOG_RETENTION_DAYS),
+  };
 }

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../domain/errors';
 import { TenantSchemas } from '../domain/tenant-schemas';
 import { scimBaseUrl } from '../http/base-url';
-import { createHttpHandler } from '../http/handler';
+import { createHttpHandler, type RouteTable } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { SCIM_BASE } from '../http/routes';
 import { ScimError } from '../scim/errors';
@@ -11,6 +11,7 @@ import { listResponse } from '../scim/list-response';
 import { resourceTypeResource, schemaResource, serviceProviderConfig } from '../scim/schemas/discovery';
 import { DISCOVERY_SCHEMAS } from '../scim/schemas/meta-schemas';
 import type { ResourceSchema } from '../scim/schemas/types';
+import { requestLogSink } from '../store/request-log-sink';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 
 /** Discovery endpoints (RFC 7644 §4), per tenant: its User schema carries its custom attributes. */
@@ -42,7 +43,7 @@ const list = (resources: unknown[]) => ({
   }),
 });
 
-export const handler = createHttpHandler('scim', {
+const routes: RouteTable = {
   [`${SCIM_BASE}/ServiceProviderConfig`]: {
     GET: async (request) => ({
       status: 200,
@@ -93,4 +94,6 @@ export const handler = createHttpHandler('scim', {
       },
     ]),
   ),
-});
+};
+
+export const handler = createHttpHandler('scim', routes, { requestLog: requestLogSink() });

@@ -2,7 +2,7 @@ import type { GroupRecord } from '../domain/group-record';
 import { renderGroup, renderMember } from '../domain/groups';
 import { groupSchema } from '../domain/tenant-schemas';
 import { scimBaseUrl } from '../http/base-url';
-import { createHttpHandler, parseJsonBody } from '../http/handler';
+import { createHttpHandler, parseJsonBody, type RouteTable } from '../http/handler';
 import { JsonStream } from '../http/json-stream';
 import { type HttpRequest, provisioningSourceOf, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
@@ -16,6 +16,7 @@ import {
 } from '../scim/list-request';
 import { listPageOf, listResponsePieces, resourceWithStreamedValues } from '../scim/list-response';
 import { type ProjectionParams, project } from '../scim/projection';
+import { requestLogSink } from '../store/request-log-sink';
 import { groupService } from './compose';
 
 /** SCIM /Groups (RFC 7644 §3) with members streamed from their edge items. */
@@ -86,7 +87,7 @@ function afterPatch(request: HttpRequest, group: GroupRecord): HttpResult {
   return { status: 204, headers: { ETag: etagOf(group.version) } };
 }
 
-export const handler = createHttpHandler('scim', {
+const routes: RouteTable = {
   [`${SCIM_BASE}/Groups`]: {
     GET: (request) => list(request, listQueryFromQueryString(request.query, 'displayName')),
     POST: async (request) => {
@@ -122,4 +123,6 @@ export const handler = createHttpHandler('scim', {
       return { status: 204 };
     },
   },
-});
+};
+
+export const handler = createHttpHandler('scim', routes, { requestLog: requestLogSink() });

@@ -1,11 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import { idpOrDefault } from '../domain/idp';
+import type { RequestLogSink } from '../domain/request-log';
 import { runWithOrigin, type WriteOrigin } from '../domain/write-origin';
 import { excerpt } from '../scim/excerpt';
 import { adminErrorMapper, type ErrorMapper, scimErrorMapper } from './error-mappers';
 import { HttpExchangeError, MethodNotAllowedError } from './errors';
 import { type HttpRequest, isJsonMediaType, MAX_BODY_BYTES, toHttpRequest } from './request';
+import { requestLogEntryOf } from './request-log-entry';
 import { ADMIN_JSON, type HttpResult, SCIM_JSON, toApiGatewayResult } from './response';
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
@@ -19,13 +21,19 @@ const API: Record<Kind, { contentType: string; mapError: ErrorMapper }> = {
   admin: { contentType: ADMIN_JSON, mapError: adminErrorMapper },
 };
 
+export interface HttpHandlerOptions {
+  /** SCIM routes: where each answered request's log entry goes (lambdas/store/request-log-sink.ts). */
+  requestLog?: RequestLogSink;
+}
+
 /**
  * The thin-handler shape: API Gateway event -> HttpRequest -> route -> HttpResult -> response.
  * Whatever is thrown on the way is rendered by the API's one error mapper (error-mappers.ts).
  */
-export function createHttpHandler(kind: Kind, routes: RouteTable) {
+export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpHandlerOptions = {}) {
   const { contentType, mapError } = API[kind];
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const requestLog = kind === 'scim' ? options.requestLog : undefined;
+  const answer = async (event: APIGatewayProxyEvent) => {
     const request = toHttpRequest(event);
     const context = { requestId: request.requestId, path: request.resource };
     let result: HttpResult;
@@ -45,11 +53,27 @@ export function createHttpHandler(kind: Kind, routes: RouteTable) {
       result = mapError(error, context);
     }
     try {
-      return await toApiGatewayResult(result, contentType, request.headers['accept-encoding']);
+      return {
+        request,
+        result,
+        response: await toApiGatewayResult(result, contentType, request.headers['accept-encoding']),
+      };
     } catch (error) {
       // A streamed body failed midway (e.g. DynamoDB): answer a clean error, never half a document.
-      return toApiGatewayResult(mapError(error, context), contentType, undefined);
+      result = mapError(error, context);
+      return { request, result, response: await toApiGatewayResult(result, contentType, undefined) };
     }
+  };
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if (!requestLog) return (await answer(event)).response;
+    // The request log (docs/architecture.md): one entry once the answer is known, handed to the sink
+    // without waiting for any write.
+    const at = new Date();
+    const started = performance.now();
+    const { request, result, response } = await answer(event);
+    const entry = requestLogEntryOf(request, result, response, at, performance.now() - started);
+    if (entry) requestLog.record(entry);
+    return response;
   };
 }
 

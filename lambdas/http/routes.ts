@@ -12,7 +12,8 @@ export type HandlerName =
   | 'discovery'
   | 'users'
   | 'groups'
-  | 'bulk';
+  | 'bulk'
+  | 'activity';
 export type RouteAuth = 'admin' | 'scim';
 
 export interface Route {
@@ -35,6 +36,8 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/audit`, handler: 'audit', auth: 'admin' },
+  { path: `${ADMIN_BASE}/requests`, handler: 'activity', auth: 'admin' },
+  { path: `${ADMIN_BASE}/health`, handler: 'activity', auth: 'admin' },
   { path: `${SCIM_BASE}/Users`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/.search`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/{id}`, handler: 'users', auth: 'scim' },

@@ -134,4 +134,18 @@ export const keys = {
     pk: `${tenant(t)}#CUR#${queryHash}`,
     sk: String(startIndex).padStart(10, '0'),
   }),
+
+  /**
+   * A request-log entry: newest first is a descending Query of the tenant's log partition; the same
+   * item is in GSI1 under its status class, so `status=4xx` is a Query too (docs/data-model.md).
+   */
+  requestLog: (t: string, at: string, requestId: string): Key => ({
+    pk: `${tenant(t)}#REQLOG`,
+    sk: `${at}#${requestId}`,
+  }),
+  requestLogPk: (t: string) => `${tenant(t)}#REQLOG`,
+  requestLogClassPk: (t: string, statusClass: string) => `${tenant(t)}#REQLOG#${statusClass}`,
+  /** A tenant's request counters of one 5-minute bucket (sk = the bucket's start, ISO). */
+  requestStats: (t: string, bucketStart: string): Key => ({ pk: `${tenant(t)}#REQSTATS`, sk: bucketStart }),
+  requestStatsPk: (t: string) => `${tenant(t)}#REQSTATS`,
 };

@@ -6,9 +6,12 @@
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** GSI1: ordered listings (users by lower(userName), groups by lower(displayName)). */
+  /**
+   * GSI1: ordered listings (users by lower(userName), groups by lower(displayName)) and the request
+   * log by status class (`T#<t>#REQLOG#4xx`, newest first).
+   */
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Epoch seconds; DynamoDB TTL removes expired paging cursors. */
+  /** Epoch seconds; DynamoDB TTL removes expired paging cursors, request-log entries and counters. */
   timeToLive: 'expiresAt',
 } as const;
 

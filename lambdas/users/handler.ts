@@ -1,6 +1,6 @@
 import { renderUser, type UserView } from '../domain/users';
 import { scimBaseUrl } from '../http/base-url';
-import { createHttpHandler, parseJsonBody } from '../http/handler';
+import { createHttpHandler, parseJsonBody, type RouteTable } from '../http/handler';
 import { type HttpRequest, provisioningSourceOf, resourceTargetOf } from '../http/request';
 import type { HttpResult } from '../http/response';
 import { SCIM_BASE } from '../http/routes';
@@ -13,6 +13,7 @@ import {
 } from '../scim/list-request';
 import { listPageOf, listResponsePieces } from '../scim/list-response';
 import { project } from '../scim/projection';
+import { requestLogSink } from '../store/request-log-sink';
 import { userService } from './compose';
 
 /** SCIM /Users (RFC 7644 §3): parse the request, call one use case, render and project the answer. */
@@ -45,7 +46,7 @@ async function list(request: HttpRequest, query: ListQuery): Promise<HttpResult>
   return { status: 200, body };
 }
 
-export const handler = createHttpHandler('scim', {
+const routes: RouteTable = {
   [`${SCIM_BASE}/Users`]: {
     GET: (request) => list(request, listQueryFromQueryString(request.query, 'userName')),
     POST: async (request) => {
@@ -78,4 +79,6 @@ export const handler = createHttpHandler('scim', {
       return { status: 204 };
     },
   },
-});
+};
+
+export const handler = createHttpHandler('scim', routes, { requestLog: requestLogSink() });

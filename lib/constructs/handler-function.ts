@@ -11,7 +11,8 @@ import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 /** Repository root: entries are given relative to it (`lambdas/tokens/handler.ts`). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-export type TableAccess = 'read' | 'readWrite';
+/** `write`: puts and updates only (the request-log writer), no read of any item. */
+export type TableAccess = 'read' | 'readWrite' | 'write';
 
 export interface HandlerFunctionProps {
   /** Handler file relative to the repository root; it must export `handler`. */
@@ -105,6 +106,10 @@ const TABLE_ACTIONS: Record<TableAccess, { table: string[]; indexes: string[] }>
     table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
     indexes: ['dynamodb:Query'],
   },
+  write: {
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+    indexes: [],
+  },
   readWrite: {
     table: [
       'dynamodb:GetItem',
@@ -130,6 +135,6 @@ export function grantTableAccess(grantee: iam.IGrantable, table: dynamodb.ITable
   const indexArns = TABLE_DEFINITION.globalSecondaryIndexes.map(
     (index) => `${table.tableArn}/index/${index.indexName}`,
   );
-  if (indexArns.length > 0)
+  if (indexArns.length > 0 && actions.indexes.length > 0)
     iam.Grant.addToPrincipal({ grantee, actions: actions.indexes, resourceArns: indexArns });
 }

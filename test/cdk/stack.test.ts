@@ -123,8 +123,8 @@ describe('data stack', () => {
 describe('functions', () => {
   const handlerNames = [...new Set(ROUTES.map((r) => r.handler))];
 
-  test('there is one function per handler name in ROUTES, plus the authorizer (and the invite consumer)', () => {
-    expect(functions).toHaveLength(handlerNames.length + 2);
+  test('there is one function per handler name in ROUTES, plus the authorizer, the invite consumer and the request-log writer', () => {
+    expect(functions).toHaveLength(handlerNames.length + 3);
   });
 
   test('every function runs Node 24 on arm64 with active tracing and an explicit log group', () => {
@@ -153,6 +153,7 @@ describe('functions', () => {
     );
     const withKey = functions.filter((fn) => fn.Environment?.Variables?.CURSOR_HMAC_SECRET_ARN);
     expect(withKey.map((fn) => fn.id.replace(/Handler.*/, '')).sort()).toEqual([
+      'Activity',
       'Audit',
       'Bulk',
       'Directory',
@@ -167,6 +168,7 @@ describe('functions', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
     expect(readers.map(([, p]) => p.Properties.Roles[0].Ref.replace(/Handler.*/, '')).sort()).toEqual([
+      'Activity',
       'Audit',
       'Bulk',
       'Directory',

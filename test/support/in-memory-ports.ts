@@ -19,6 +19,7 @@ import { InMemoryGroupRepository, InMemoryUserRepository } from './in-memory/res
  */
 export * from './in-memory/admin';
 export * from './in-memory/memberships';
+export * from './in-memory/request-log';
 export * from './in-memory/resources';
 export { copy, WriteHooks } from './in-memory/shared';
 

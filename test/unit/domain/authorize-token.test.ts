@@ -39,6 +39,26 @@ describe('authorizeBearer', () => {
     expect(decision).toEqual({ allowed: false, reason });
   });
 
+  test('an inactive token of the tenant is refused and named (its id and IdP, for the request log)', async () => {
+    const { tokens, secret, token } = await setup();
+    await new TokenService(tokens).setStatus(ACTOR, TENANT, token.id, 'inactive');
+    await expect(authorizeBearer(tokens, `Bearer ${secret}`, TENANT, now)).resolves.toEqual({
+      allowed: false,
+      reason: 'inactive token',
+      tokenId: token.id,
+      idp: 'okta',
+    });
+  });
+
+  test('an inactive token of another tenant is refused without naming it', async () => {
+    const { tokens, secret, token } = await setup();
+    await new TokenService(tokens).setStatus(ACTOR, TENANT, token.id, 'inactive');
+    await expect(authorizeBearer(tokens, `Bearer ${secret}`, 'other', now)).resolves.toEqual({
+      allowed: false,
+      reason: 'token of another tenant',
+    });
+  });
+
   test('a storage failure is not a refusal: it propagates, so the authorizer answers 503, not 401', async () => {
     const { tokens, secret } = await setup();
     const failure = new StorageFailureError({ cause: new Error('connect ECONNREFUSED') });
