@@ -1,7 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
 
@@ -34,8 +36,23 @@ export function addRequestLog(
     timeout: Duration.seconds(60),
     environment: { REQUEST_LOG_RETENTION_DAYS: String(props.retentionDays) },
   });
-  // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent).
-  writer.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+  // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent),
+  // then the whole invocation (the encoded log lines) is kept in RequestLogFailures for a replay.
+  const failures = new sqs.Queue(scope, 'RequestLogFailures', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(failures).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is itself the request-log writer's on-failure destination; it needs no DLQ of its own.",
+  });
+  writer.function.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: new SqsDestination(failures),
+  });
   const destination = new LambdaDestination(writer.function);
   for (const source of props.sources) {
     source.logGroup.addSubscriptionFilter('RequestLog', {

@@ -98,6 +98,17 @@ describe('request log', () => {
     });
   });
 
+  test('a delivery the writer still fails after its retries is kept in an encrypted queue, not dropped', () => {
+    const [[queueId, queue]] = ofType('AWS::SQS::Queue').filter(([id]) =>
+      id.startsWith('RequestLogFailures'),
+    );
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    api.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: WRITER },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
   test('the activity function serves …/requests and …/health with read-only table access', () => {
     const activity = functionId('ActivityHandler');
     const actions = dynamoActionsOf(activity);

@@ -242,4 +242,4 @@ test('SIGKILL of npm start mid-import, then a restart and Okta’s retry: every 
   await killTree(child, 'SIGTERM');
   child = undefined;
   expect(await noProcessesLeft(dataDir)).toEqual([]);
-}, 150_000);
+}, 300_000);
