@@ -210,14 +210,18 @@ test(
       proxy.hold(false);
 
       child = await start(dataDir, port, proxy.endpoint);
-      // Okta retries every user it has not seen succeed: look up by userName, create when missing.
-      for (let i = 0; i < USERS; i++) {
-        const filter = encodeURIComponent(`userName eq "${userName(i)}"`);
-        const found = (await (await scim('GET', `/Users?filter=${filter}`)).json()) as {
-          totalResults: number;
-        };
-        if (found.totalResults === 0) expect((await scim('POST', '/Users', userBody(i))).status).toBe(201);
-      }
+      // Okta retries every user it has not seen succeed, 4 at a time: look up by userName, create when missing.
+      let retry = 0;
+      const retrier = async () => {
+        for (let i = retry++; i < USERS; i = retry++) {
+          const filter = encodeURIComponent(`userName eq "${userName(i)}"`);
+          const found = (await (await scim('GET', `/Users?filter=${filter}`)).json()) as {
+            totalResults: number;
+          };
+          if (found.totalResults === 0) expect((await scim('POST', '/Users', userBody(i))).status).toBe(201);
+        }
+      };
+      await Promise.all([retrier(), retrier(), retrier(), retrier()]);
 
       const listed = (await (await scim('GET', '/Users?count=1000')).json()) as {
         totalResults: number;
