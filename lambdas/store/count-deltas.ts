@@ -184,15 +184,29 @@ export async function foldCounts(tenantId: string, groupId: string): Promise<voi
         }),
       );
     } catch (error) {
-      // Another writer moved the version first (a fold, a rename, a user's removal): read again.
+      // Another writer moved the version first (a fold, a rename, a user's removal): read again,
+      // after a short random pause so that racing folds of one group do not collide again in step.
       if (!isRaceLost(error)) throw error;
       attempt++;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       continue;
     }
     await batchDelete(batch.map(keyOf));
     if (pending.length <= DELTAS_PER_FOLD) return;
   }
-  throw new Error(`count deltas of group ${groupId} not folded after ${MAX_FOLD_ATTEMPTS} attempts`);
+  throw new FoldContendedError(groupId);
+}
+
+/**
+ * Every attempt of a fold lost its race to other writers of the group item. Nothing is wrong: the
+ * deltas stay counted by every read, and the next fold (the stream consumer's, or the next change's)
+ * settles them.
+ */
+export class FoldContendedError extends Error {
+  constructor(groupId: string) {
+    super(`count deltas of group ${groupId} not folded after ${MAX_FOLD_ATTEMPTS} attempts`);
+    this.name = 'FoldContendedError';
+  }
 }
 
 function isRaceLost(error: unknown): boolean {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, tableName } from '../../lambdas/store/client';
+import { FoldContendedError } from '../../lambdas/store/count-deltas';
 import { keys } from '../../lambdas/store/keys';
 import { DynamoMembershipRepository } from '../../lambdas/store/membership-repository';
 import { type SesLocal, startSesLocal } from '../../local/ses-local';
@@ -28,6 +29,8 @@ import {
 let service: TestService;
 let ses: SesLocal;
 let dead = false;
+/** While set, a request's fold loses every race (a burst of renames amid member changes). */
+let contended = false;
 let revive: () => void = () => undefined;
 let revived = Promise.resolve();
 const inRequest = new AsyncLocalStorage<true>();
@@ -55,6 +58,7 @@ beforeAll(async () => {
     ...args: Parameters<typeof fold>
   ) {
     if (dead && inRequest.getStore()) throw new Error('killed between the chunks and their fold');
+    if (contended && inRequest.getStore()) throw new FoldContendedError(args[1]);
     if (dead) await revived;
     return fold.apply(this, args);
   });
@@ -67,7 +71,10 @@ afterAll(async () => {
   await ses.stop();
   jest.restoreAllMocks();
 });
-afterEach(() => revive());
+afterEach(() => {
+  revive();
+  contended = false;
+});
 
 async function pendingDeltas(t: Tenant, groupId: string): Promise<number> {
   const result = await getDocumentClient().send(
@@ -213,3 +220,24 @@ function versionPlus(etag: string | null, k: number): string {
   if (!match) throw new Error(`unexpected ETag ${etag}`);
   return `W/"${Number(match[1]) + k}"`;
 }
+
+test('a PATCH whose fold keeps losing its race still succeeds: its members count at once, the consumer folds', async () => {
+  const t = await newTenant(service, 'contended');
+  const users = await createUsers(t, 5);
+  const group = await createGroup(t, 'Contended');
+
+  contended = true;
+  const response = await t.call('PATCH', `/Groups/${group.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'add', path: 'members', value: ids(users).map((value) => ({ value })) }],
+  });
+  contended = false;
+
+  // The change landed, so it is no failure: Okta would otherwise retry a write that already happened.
+  expect(response.status).toBe(204);
+  const after = await t.call('GET', `/Groups/${group.id}`);
+  expect(after.body.members).toHaveLength(5);
+  // The stream consumer settles the group item for the listings.
+  expect(await eventually(async () => (await listed(t, group.id)).memberCount === 5)).toBe(true);
+  expect(await pendingDeltas(t, group.id)).toBe(0);
+});
