@@ -15,7 +15,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   ADMIN_GATEWAY_RESPONSES,
@@ -32,6 +31,7 @@ import {
 import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import type { DeploymentConfig } from './config';
 import { ChangeEvents } from './constructs/change-events';
+import { failureQueue } from './constructs/failure-queue';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 import { addRequestLog } from './constructs/request-log';
 
@@ -478,17 +478,7 @@ export class ApiStack extends Stack {
     this.changeEvents.grantPublish(consumer.function);
     this.allowInvites(consumer, config);
 
-    const failures = new sqs.Queue(this, 'InviteFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter store of the invite stream consumer (its on-failure destination); ' +
-        'nothing consumes it automatically, so it needs no DLQ of its own.',
-    });
+    const failures = failureQueue(this, 'InviteFailures', 'the stream consumer (its on-failure destination)');
 
     consumer.function.addEventSource(
       new DynamoEventSource(table, {

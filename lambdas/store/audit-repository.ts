@@ -1,11 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditConfig, type CursorConfig, cursorConfig } from '../config/runtime-config';
 import type { AuditEntry } from '../domain/audit';
-import { InvalidInputError } from '../domain/errors';
 import type { AuditRepository, CursorPage } from '../domain/ports';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
-import { CursorRejectedError, openCursor, sealCursor } from './cursor-codec';
+import { openListingCursor, sealCursor } from './cursor-codec';
 import { keys } from './keys';
 
 const SECONDS_PER_DAY = 86_400;
@@ -59,7 +58,16 @@ export class DynamoAuditRepository implements AuditRepository {
     const scope = [tenantId, 'audit', 'console', 'desc'].join('|');
     const key = await this.cursors.key();
     const partition = keys.auditPartition(tenantId);
-    const ExclusiveStartKey = cursor ? this.openPosition(key, scope, cursor, partition) : undefined;
+    const ExclusiveStartKey = cursor
+      ? openListingCursor(
+          key,
+          scope,
+          cursor,
+          { names: POSITION, nowSeconds: this.cursors.nowSeconds() },
+          { name: 'pk', value: partition },
+          'admin',
+        )
+      : undefined;
     const records: AuditEntry[] = [];
     let start: Record<string, unknown> | undefined = ExclusiveStartKey;
     let more = true;
@@ -85,24 +93,5 @@ export class DynamoAuditRepository implements AuditRepository {
       records,
       nextCursor: sealCursor(key, scope, { pk: last.pk, sk: last.sk }, Math.floor(this.cursors.nowSeconds())),
     };
-  }
-
-  private openPosition(key: Uint8Array, scope: string, cursor: string, partition: string) {
-    try {
-      const position = openCursor(key, scope, cursor, {
-        names: POSITION,
-        nowSeconds: this.cursors.nowSeconds(),
-      });
-      // The MAC binds the tenant already; the partition is checked again so no foreign key is ever read.
-      if (position.pk !== partition) {
-        throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');
-      }
-      return position;
-    } catch (error) {
-      if (error instanceof CursorRejectedError) {
-        throw new InvalidInputError(error.message, { cause: error, fields: { cursor: error.message } });
-      }
-      throw error;
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidInputError } from '../domain/errors';
 
 /**
  * Paging cursors handed to clients (the admin console's `cursor`, SCIM's `cursor` of RFC 9865) carry a
@@ -93,4 +94,35 @@ function isPosition(value: unknown, names: readonly string[]): value is CursorPo
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   return keys.length === names.length && names.every((n) => typeof record[n] === 'string');
+}
+
+/**
+ * A cursor of one listing, opened for its Query: checked as `openCursor` does, and its position must
+ * lie in that listing's `partition` (the MAC binds the tenant already; the partition is checked again
+ * so that no foreign key is ever read). A refused cursor is the caller's bad input: in SCIM its
+ * RFC 9865 `scimType`, on the admin API the `cursor` field.
+ */
+export function openListingCursor(
+  key: Uint8Array,
+  scope: string,
+  cursor: string,
+  check: { names: readonly string[]; nowSeconds: number; timeoutSeconds?: number },
+  partition: { name: string; value: string },
+  api: 'scim' | 'admin',
+): CursorPosition {
+  try {
+    const position = openCursor(key, scope, cursor, check);
+    if (position[partition.name] !== partition.value) {
+      throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');
+    }
+    return position;
+  } catch (error) {
+    if (!(error instanceof CursorRejectedError)) throw error;
+    throw new InvalidInputError(
+      error.message,
+      api === 'scim'
+        ? { scimType: error.problem, cause: error }
+        : { cause: error, fields: { cursor: error.message } },
+    );
+  }
 }

@@ -1,8 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CursorConfig } from '../config/runtime-config';
-import { InvalidInputError } from '../domain/errors';
 import { getDocumentClient, tableName } from './client';
-import { CursorRejectedError, openCursor, sealCursor } from './cursor-codec';
+import { openListingCursor, sealCursor } from './cursor-codec';
 import { findCursor, queryHash, rememberCursor } from './paging-cursors';
 
 type Item = Record<string, unknown>;
@@ -67,7 +66,20 @@ export class IndexListing {
     const key = await this.cursors.key();
     let ExclusiveStartKey: Item | undefined;
     if (cursor) {
-      ExclusiveStartKey = this.openPosition(key, scope, cursor, tenantId, options.listing === 'scim');
+      const expires = options.listing === 'scim';
+      ExclusiveStartKey = openListingCursor(
+        key,
+        scope,
+        cursor,
+        {
+          names: POSITION,
+          nowSeconds: this.cursors.nowSeconds(),
+          timeoutSeconds: expires ? this.cursors.timeoutSeconds : undefined,
+        },
+        { name: 'gsi1pk', value: this.partition(tenantId) },
+        // Console and SCIM listings alike answer a refused cursor with its RFC 9865 scimType.
+        'scim',
+      );
     }
     // count=0 asks for totalResults only (RFC 7644 §3.4.2.4): the cursor was still checked.
     if (limit <= 0) return { items: [], nextCursor: null };
@@ -87,26 +99,6 @@ export class IndexListing {
     const last = items[items.length - 1];
     const position = Object.fromEntries(POSITION.map((n) => [n, String(last[n])]));
     return { items, nextCursor: sealCursor(key, scope, position, Math.floor(this.cursors.nowSeconds())) };
-  }
-
-  private openPosition(key: Uint8Array, scope: string, cursor: string, tenantId: string, expires: boolean) {
-    try {
-      const position = openCursor(key, scope, cursor, {
-        names: POSITION,
-        nowSeconds: this.cursors.nowSeconds(),
-        timeoutSeconds: expires ? this.cursors.timeoutSeconds : undefined,
-      });
-      // The MAC binds the tenant already; the partition is checked again so no foreign key is ever read.
-      if (position.gsi1pk !== this.partition(tenantId)) {
-        throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');
-      }
-      return position;
-    } catch (error) {
-      if (error instanceof CursorRejectedError) {
-        throw new InvalidInputError(error.message, { scimType: error.problem, cause: error });
-      }
-      throw error;
-    }
   }
 
   /** Every item in index order, one DynamoDB page at a time (bounded memory). */

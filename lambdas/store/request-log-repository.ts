@@ -1,6 +1,5 @@
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CursorConfig, cursorConfig, readRequestLogConfig } from '../config/runtime-config';
-import { InvalidInputError } from '../domain/errors';
 import type { CursorPage } from '../domain/ports';
 import {
   type RequestCounts,
@@ -14,7 +13,7 @@ import {
 } from '../domain/request-log';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
-import { CursorRejectedError, openCursor, sealCursor } from './cursor-codec';
+import { openListingCursor, sealCursor } from './cursor-codec';
 import { keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -178,7 +177,14 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
     const cursors = this.cursorsOf();
     const key = await cursors.key();
     let ExclusiveStartKey: Item | undefined = query.cursor
-      ? this.openPosition(key, scope, query.cursor, names, onIndex ? 'gsi1pk' : 'pk', partition)
+      ? openListingCursor(
+          key,
+          scope,
+          query.cursor,
+          { names, nowSeconds: cursors.nowSeconds() },
+          { name: onIndex ? 'gsi1pk' : 'pk', value: partition },
+          'admin',
+        )
       : undefined;
 
     const pk = onIndex ? 'gsi1pk' : 'pk';
@@ -244,29 +250,6 @@ export class DynamoRequestLogRepository implements RequestLogRepository {
         )
       : null;
     return { records: found.map(toEntry), nextCursor };
-  }
-
-  private openPosition(
-    key: Uint8Array,
-    scope: string,
-    cursor: string,
-    names: readonly string[],
-    partitionName: string,
-    partition: string,
-  ): Item {
-    try {
-      const position = openCursor(key, scope, cursor, { names, nowSeconds: this.cursorsOf().nowSeconds() });
-      // The MAC binds tenant and listing already; the partition is checked again so no foreign key is read.
-      if (position[partitionName] !== partition) {
-        throw new CursorRejectedError('invalidCursor', 'The cursor is not a cursor of this listing');
-      }
-      return position;
-    } catch (error) {
-      if (error instanceof CursorRejectedError) {
-        throw new InvalidInputError(error.message, { cause: error, fields: { cursor: error.message } });
-      }
-      throw error;
-    }
   }
 
   async newest(tenantId: string, statusClass?: StatusClass): Promise<RequestLogEntry | undefined> {

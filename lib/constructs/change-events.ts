@@ -1,10 +1,11 @@
-import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
+import { Duration, SecretValue } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHANGE_EVENT_SOURCE } from '../../lambdas/domain/change-events';
+import { failureQueue } from './failure-queue';
 
 export interface ChangeEventsProps {
   /** Optional delivery to the vendor's app (context eventsWebhookUrl + eventsWebhookSecretArn). */
@@ -41,17 +42,7 @@ export class ChangeEvents extends Construct {
       endpoint: props.webhook.url,
       httpMethod: events.HttpMethod.POST,
     });
-    this.webhookFailures = new sqs.Queue(this, 'WebhookFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.webhookFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the change-event webhook target; nothing consumes it ' +
-        'automatically, so it needs no DLQ of its own.',
-    });
+    this.webhookFailures = failureQueue(this, 'WebhookFailures', 'the change-event webhook target');
     new events.Rule(this, 'ToWebhook', {
       description: 'Every change event of this stage to the vendor app (API destination)',
       eventBus: this.bus,

@@ -1,10 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { failureQueue } from './failure-queue';
 import { HandlerFunction } from './handler-function';
 
 /** The request-log writer, fed by the subscription filters of the SCIM functions and the authorizer. */
@@ -38,16 +38,11 @@ export function addRequestLog(
   });
   // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent),
   // then the whole invocation (the encoded log lines) is kept in RequestLogFailures for a replay.
-  const failures = new sqs.Queue(scope, 'RequestLogFailures', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(failures).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      "This queue is itself the request-log writer's on-failure destination; it needs no DLQ of its own.",
-  });
+  const failures = failureQueue(
+    scope,
+    'RequestLogFailures',
+    "the request-log writer's asynchronous invocations",
+  );
   writer.function.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
