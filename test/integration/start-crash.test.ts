@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
 import { type SesLocal, startSesLocal } from '../../local/ses-local';
+import { processesLeftUsing, startNpmStart } from '../support/npm-start';
 
 /**
  * `npm start` killed with SIGKILL (the whole process tree, DynamoDB Local's java included) in the middle
@@ -18,7 +19,6 @@ import { type SesLocal, startSesLocal } from '../../local/ses-local';
  * user.created event is there exactly once after the restart. (A kill between SES accepting a mail and the invite record being marked sent
  * would send that one again after the lease: the one at-least-once window, docs/operations.md.)
  */
-const root = join(__dirname, '..', '..');
 const ADMIN = { Authorization: 'Bearer crash-test-key' };
 const USERS = 300;
 const TENANT = 'crash';
@@ -57,36 +57,13 @@ async function holdingSes(target: string): Promise<HoldingSes> {
 
 async function start(dataDir: string, port: number, sesEndpoint: string): Promise<ChildProcess> {
   // Its own process group, so the test can kill the whole tree at once, as a crash or `kill -9 -<pgid>` does.
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
-    cwd: root,
-    detached: true,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      LOCAL_DATA_DIR: dataDir,
-      ADMIN_API_KEY: 'crash-test-key',
-      LOCAL_SES_ENDPOINT: sesEndpoint,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  outputs.push(() => output);
-  child.stdout?.on('data', (c) => {
-    output += c;
-  });
-  child.stderr?.on('data', (c) => {
-    output += c;
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return child;
-    if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no /health within 60 s: ${output}`);
+  const started = await startNpmStart(
+    port,
+    { LOCAL_DATA_DIR: dataDir, ADMIN_API_KEY: 'crash-test-key', LOCAL_SES_ENDPOINT: sesEndpoint },
+    { detached: true },
+  );
+  outputs.push(started.output);
+  return started.child;
 }
 
 function killTree(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -99,20 +76,6 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
       resolve();
     }
   });
-}
-
-function processesUsing(dataDir: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-async function noProcessesLeft(dataDir: string): Promise<string[]> {
-  for (let i = 0; i < 50 && processesUsing(dataDir).length > 0; i++)
-    await new Promise((r) => setTimeout(r, 200));
-  return processesUsing(dataDir);
 }
 
 const userName = (i: number) => `crash${String(i).padStart(4, '0')}@example.com`;
@@ -203,7 +166,7 @@ test(
         await killTree(child as ChildProcess, 'SIGKILL');
       })();
       await Promise.all([importer(), importer(), importer(), importer(), crash]);
-      expect(await noProcessesLeft(dataDir)).toEqual([]);
+      expect(await processesLeftUsing(dataDir)).toEqual([]);
       expect(proxy.held()).toBeGreaterThan(0);
       expect(existsSync(join(dataDir, 'stream-checkpoint.json'))).toBe(true);
       expect(JSON.parse(readFileSync(join(dataDir, 'stream-checkpoint.json'), 'utf8')).shards).toBeDefined();
@@ -267,7 +230,7 @@ test(
 
       await killTree(child, 'SIGTERM');
       child = undefined;
-      expect(await noProcessesLeft(dataDir)).toEqual([]);
+      expect(await processesLeftUsing(dataDir)).toEqual([]);
     }),
   240_000,
 );

@@ -1,36 +1,17 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { freePort } from '../../local/ports';
+import { processesLeftUsing, startNpmStart } from '../support/npm-start';
 
 /** `npm start` as a newcomer runs it: one process tree, persisted data, clean stop. */
 const root = join(__dirname, '..', '..');
 
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, ADMIN_API_KEY: 'start-test-key' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c) => {
-    output += c;
-  });
-  child.stderr?.on('data', (c) => {
-    output += c;
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return child;
-    if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no /health within 60 s: ${output}`);
+  const { child } = await startNpmStart(port, { LOCAL_DATA_DIR: dataDir, ADMIN_API_KEY: 'start-test-key' });
+  return child;
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -38,23 +19,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-function processesUsing(dataDir: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/** The launcher stops java on SIGTERM; give a loaded machine a few seconds to finish it. */
-async function javaProcessesUsing(dataDir: string): Promise<string[]> {
-  for (let i = 0; i < 50; i++) {
-    if (processesUsing(dataDir).length === 0) return [];
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return processesUsing(dataDir);
 }
 
 test('npm start answers /health, keeps tokens across a restart and leaves no java behind', async () => {
@@ -70,7 +34,7 @@ test('npm start answers /health, keeps tokens across a restart and leaves no jav
     expect(created.status).toBe(201);
     const { token, scimBaseUrl } = (await created.json()) as { token: string; scimBaseUrl: string };
     await stop(child);
-    expect(await javaProcessesUsing(dataDir)).toEqual([]);
+    expect(await processesLeftUsing(dataDir)).toEqual([]);
 
     child = await start(dataDir, port);
     const response = await fetch(`${scimBaseUrl}/ServiceProviderConfig`, {
@@ -78,7 +42,7 @@ test('npm start answers /health, keeps tokens across a restart and leaves no jav
     });
     expect(response.status).toBe(200);
     await stop(child);
-    expect(await javaProcessesUsing(dataDir)).toEqual([]);
+    expect(await processesLeftUsing(dataDir)).toEqual([]);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -113,7 +77,7 @@ test('a DynamoDB Local left behind by a launcher killed outright is stopped by t
     await new Promise((r) => setTimeout(r, 500));
     expect(() => process.kill(orphan.pid as number, 0)).toThrow();
     await next.stop();
-    expect(await javaProcessesUsing(dataDir)).toEqual([]);
+    expect(await processesLeftUsing(dataDir)).toEqual([]);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
