@@ -22,23 +22,41 @@ const invites = inviteService();
 const counts = memberCounts();
 const events = changeEvents();
 
+/** What the records of one batch share: a group's fold, and its externalId (read once per batch). */
+interface BatchShared {
+  folds: Map<string, Promise<void>>;
+  externalIds: Map<string, Promise<string | null>>;
+}
+
+/** One promise per key of `map`, started by the first record that needs it. */
+function once<T>(map: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  if (!map.has(key)) map.set(key, start());
+  return map.get(key) as Promise<T>;
+}
+
 /** The events of one record, ready to publish (a member event may need its group's externalId). */
-async function eventsOf(change: StoredChange): Promise<ChangeEvent[]> {
+async function eventsOf(change: StoredChange, shared: BatchShared): Promise<ChangeEvent[]> {
   if (change.kind === 'membership' && change.externalId === undefined) {
     if (change.added.length + change.removed.length === 0) return [];
-    change = { ...change, externalId: await events.groupExternalId(change.tenantId, change.groupId) };
+    const { tenantId, groupId } = change;
+    const externalId = await once(shared.externalIds, `${tenantId}/${groupId}`, () =>
+      events.groupExternalId(tenantId, groupId),
+    );
+    change = { ...change, externalId };
   }
   return changeEventsOf(change);
 }
 
 /**
  * The tasks of one record, all attempted; the record fails when any of them failed. Deltas of a group
- * share the batch's first fold: every record of the batch was written before the batch began, so that
- * fold settles them all.
+ * share the batch's first fold (every record of the batch was written before the batch began, so that
+ * fold settles them all) and its externalId, read when the batch publishes it (docs/events.md).
  */
-async function consume(change: StoredChange, folds: Map<string, Promise<void>>): Promise<void> {
+async function consume(change: StoredChange, shared: BatchShared): Promise<void> {
   const tasks: Promise<unknown>[] = [
-    eventsOf(change).then((found) => (found.length > 0 ? events.publisher.publish(found) : undefined)),
+    eventsOf(change, shared).then((found) =>
+      found.length > 0 ? events.publisher.publish(found) : undefined,
+    ),
   ];
   if (change.kind === 'user' && change.after) {
     const current = change.after;
@@ -50,9 +68,8 @@ async function consume(change: StoredChange, folds: Map<string, Promise<void>>):
     );
   }
   if (change.kind === 'membership') {
-    const key = `${change.tenantId}/${change.groupId}`;
-    if (!folds.has(key)) folds.set(key, counts.fold(change.tenantId, change.groupId));
-    tasks.push(folds.get(key) as Promise<void>);
+    const { tenantId, groupId } = change;
+    tasks.push(once(shared.folds, `${tenantId}/${groupId}`, () => counts.fold(tenantId, groupId)));
   }
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -62,13 +79,13 @@ export async function handler(
   event: DynamoDBStreamEvent,
   _context?: unknown,
 ): Promise<DynamoDBBatchResponse> {
-  const folds = new Map<string, Promise<void>>();
+  const shared: BatchShared = { folds: new Map(), externalIds: new Map() };
   const records = event.Records;
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     try {
       const change = decodeStreamRecord(record);
-      if (change) await consume(change, folds);
+      if (change) await consume(change, shared);
     } catch (error) {
       logger.error('Stream record failed; it and the records after it will be retried', {
         sequenceNumber: record.dynamodb?.SequenceNumber,

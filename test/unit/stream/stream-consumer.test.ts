@@ -125,6 +125,21 @@ test('events are published in stream order, a delta with the externalId looked u
   );
 });
 
+test("the member chunks of one group in a batch read the group's externalId once", async () => {
+  await handler({
+    Records: [
+      record('INSERT', delta('g8', ['u1'])),
+      record('INSERT', delta('g8', ['u2'])),
+      record('INSERT', delta('g9', ['u3'])),
+    ],
+  });
+  expect(groupExternalId.mock.calls).toEqual([
+    ['acme', 'g8'],
+    ['acme', 'g9'],
+  ]);
+  expect(published.flat().map((e) => e.resource.externalId)).toEqual(['ext-g8', 'ext-g8', 'ext-g9']);
+});
+
 test('a redelivered record publishes the same eventIds', async () => {
   const records = [record('INSERT', user), record('INSERT', delta('g6', ['u1', 'u2']))];
   await handler({ Records: records });
