@@ -2,7 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../lib/api-stack';
-import { readDeploymentConfig } from '../lib/config';
+import { apiStackName, dataStackName, readDeploymentConfig } from '../lib/config';
 import { DataStack } from '../lib/data-stack';
 
 /**
@@ -13,15 +13,19 @@ const app = new App();
 const config = readDeploymentConfig(app.node);
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
-const data = new DataStack(app, `Scim-${config.stage}-Data`, {
+const data = new DataStack(app, dataStackName(config.stage), {
   env,
+  config,
   description: `SCIM provisioning (${config.stage}): table and admin user pool (stateful, retained)`,
 });
-new ApiStack(app, `Scim-${config.stage}-Api`, {
+// The API stack also hosts the admin console: the built web/dist must exist (`npm run build:web`,
+// docs/deploy.md); synth fails with that message otherwise and never builds it itself.
+new ApiStack(app, apiStackName(config.stage), {
   env,
-  description: `SCIM provisioning (${config.stage}): SCIM API, admin API, functions`,
+  description: `SCIM provisioning (${config.stage}): SCIM API, admin API, functions, admin console`,
   table: data.table,
   adminUserPool: data.adminUserPool,
+  adminUserPoolDomain: data.adminUserPoolDomain,
   config,
 });
 

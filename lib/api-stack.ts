@@ -31,6 +31,7 @@ import {
 import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import type { DeploymentConfig } from './config';
 import { ChangeEvents } from './constructs/change-events';
+import { ConsoleHosting } from './constructs/console-hosting';
 import { failureQueue } from './constructs/failure-queue';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 import { addRequestLog } from './constructs/request-log';
@@ -87,10 +88,22 @@ export const ADMIN_SERVER_ERROR = {
   message: 'Internal error; request id $context.requestId',
 };
 
+/** The methods the console sends to the admin API (CORS preflight's Access-Control-Allow-Methods). */
+export const ADMIN_CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** The request headers the console sends (Access-Control-Allow-Headers). */
+export const ADMIN_CORS_HEADERS = ['Authorization', 'Content-Type'];
+
 export interface ApiStackProps extends StackProps {
   table: dynamodb.ITable;
   adminUserPool: cognito.IUserPool;
+  /** The admin pool's managed-login domain (data stack): the console signs in there. */
+  adminUserPoolDomain: cognito.UserPoolDomain;
   config: DeploymentConfig;
+  /**
+   * Folder of the built console to upload.
+   * @default config.consoleAssetDir (context `consoleAssetDir`, web/dist)
+   */
+  consoleAssetDir?: string;
   /** @default ROUTES */
   routes?: Route[];
   /**
@@ -115,6 +128,8 @@ export class ApiStack extends Stack {
   readonly changeEvents: ChangeEvents;
   /** The request-log writer (its subscription filters sit on the SCIM functions' log groups). */
   readonly requestLogWriter: HandlerFunction;
+  /** The admin console: S3 + CloudFront, its config.json and its Cognito app client. */
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -133,6 +148,17 @@ export class ApiStack extends Stack {
     this.scimPublicBaseUrl =
       config.publicBaseUrl ??
       `https://${this.scimApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
+    const adminApiOrigin = `https://${this.adminApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    const adminApiUrl = `${adminApiOrigin}/${config.stage}`;
+
+    this.console = new ConsoleHosting(this, 'Console', {
+      assetDir: props.consoleAssetDir ?? config.consoleAssetDir,
+      adminApiUrl,
+      adminApiOrigin,
+      userPool: props.adminUserPool,
+      loginDomainUrl: props.adminUserPoolDomain.baseUrl(),
+      devOrigin: config.consoleDevOrigin,
+    });
 
     // One function per handler name that ROUTES uses: the lead adds routes as features land.
     const authsOf = (name: HandlerName): Set<RouteAuth> =>
@@ -143,6 +169,8 @@ export class ApiStack extends Stack {
       const environment: Record<string, string> = {};
       // Admin answers print the SCIM base URL of the *other* API (Target URL for Okta / Entra).
       if (auths.has('admin')) environment.SCIM_PUBLIC_BASE_URL = this.scimPublicBaseUrl;
+      // Admin answers carry Access-Control-Allow-Origin when the request's Origin is the console's.
+      if (auths.has('admin')) environment.CONSOLE_ORIGIN = this.console.origin;
       // SCIM handlers derive their base URL from the request unless a custom domain hides the stage.
       if (auths.has('scim') && config.publicBaseUrl) environment.PUBLIC_BASE_URL = config.publicBaseUrl;
       if (AUDIT_WRITERS.includes(name)) environment.AUDIT_RETENTION_DAYS = String(config.auditRetentionDays);
@@ -178,12 +206,14 @@ export class ApiStack extends Stack {
     for (const route of routes) {
       const api = route.auth === 'scim' ? this.scimApi : this.adminApi;
       const integration = integrations.get(route.handler)!;
+      const resource = api.root.resourceForPath(route.path);
       // ANY: handlers dispatch methods themselves and answer 405 in their own error format.
-      api.root.resourceForPath(route.path).addMethod('ANY', integration, {
+      resource.addMethod('ANY', integration, {
         authorizer: route.auth === 'scim' ? scimAuthorizer.authorizer : adminAuthorizer,
         authorizationType:
           route.auth === 'scim' ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.COGNITO,
       });
+      if (route.auth === 'admin') this.adminCorsPreflight(resource);
     }
 
     this.scimGatewayResponses();
@@ -216,9 +246,38 @@ export class ApiStack extends Stack {
       description: 'SCIM base URL for a tenant: <ScimApiUrl>/scim/v2/<tenantId>',
     });
     new CfnOutput(this, 'AdminApiUrl', {
-      value: `https://${this.adminApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`,
+      value: adminApiUrl,
       description: 'Admin API base URL: <AdminApiUrl>/admin/v1/tenants/<tenantId>/tokens',
     });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.url,
+      description: 'The admin console (CloudFront); sign in with a Cognito admin (docs/deploy.md)',
+    });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: this.console.client.userPoolClientId,
+      description: "The console's Cognito app client (authorization code + PKCE)",
+    });
+  }
+
+  /**
+   * The browser's CORS preflight, answered by API Gateway itself (a mock integration, no
+   * authorizer: a preflight never carries credentials) for the console's origin only. The
+   * handlers add Access-Control-Allow-Origin to the real answers (CONSOLE_ORIGIN), the admin
+   * Gateway Responses to API Gateway's own. The SCIM API has none: IdPs call it server to server.
+   */
+  private adminCorsPreflight(resource: apigw.IResource): void {
+    const preflight = resource.addCorsPreflight({
+      allowOrigins: [this.console.origin],
+      allowHeaders: ADMIN_CORS_HEADERS,
+      allowMethods: ADMIN_CORS_METHODS,
+      allowCredentials: false,
+      maxAge: Duration.minutes(10),
+    });
+    const reason =
+      'CORS preflight (OPTIONS): browsers send it without credentials, so it cannot be authorized; API ' +
+      'Gateway answers it from a mock integration with the allowed origin, methods and headers only.';
+    Validations.of(preflight).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+    Validations.of(preflight).acknowledge({ id: 'AwsSolutions-COG4', reason });
   }
 
   /**
@@ -386,7 +445,13 @@ export class ApiStack extends Stack {
       this.adminApi.addGatewayResponse(id, {
         type,
         statusCode: String(statusCode),
-        responseHeaders: { 'Content-Type': "'application/json'", ...commonHeaders() },
+        responseHeaders: {
+          'Content-Type': "'application/json'",
+          ...commonHeaders(),
+          // The console (another origin) can read API Gateway's own errors (401, 403, 429, 5xx).
+          'Access-Control-Allow-Origin': `'${this.console.origin}'`,
+          Vary: "'Origin'",
+        },
         templates: { 'application/json': JSON.stringify({ error, message }) },
       });
     const r = ADMIN_GATEWAY_RESPONSES;

@@ -35,6 +35,52 @@ export interface DeploymentConfig {
   eventsWebhook?: { url: string; secretArn: string };
   /** Days a provisioning request-log entry is kept before DynamoDB TTL removes it. */
   requestLogRetentionDays: number;
+  /**
+   * Prefix of the admin pool's Cognito managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`).
+   * When unset: `scim-<stage>-<account id>` (adminDomainPrefixFor).
+   */
+  adminDomainPrefix?: string;
+  /**
+   * Folder of the built console (index.html and its assets) that the stack uploads, relative to the
+   * repository root or absolute. `npm run build:web` writes web/dist.
+   */
+  consoleAssetDir: string;
+  /**
+   * Whether the console's Cognito app client also accepts `http://localhost:5173/` (the Vite dev
+   * server) as callback and sign-out URL. Off by default; never on for a production stage.
+   */
+  consoleDevOrigin: boolean;
+}
+
+/** The console's dev origin that `consoleDevOrigin=true` adds to the Cognito app client. */
+export const CONSOLE_DEV_URL = 'http://localhost:5173/';
+
+/** Stack names as bin/app.ts builds them (the admin CLI finds the user pool id through the data stack's outputs). */
+export const dataStackName = (stage: string) => `Scim-${stage}-Data`;
+export const apiStackName = (stage: string) => `Scim-${stage}-Api`;
+
+/** Cognito domain prefixes: lower-case letters, digits and hyphens, no reserved words. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
+
+/**
+ * The managed-login domain prefix: the configured one, or `scim-<stage>-<account>` (the stage
+ * lower-cased, other characters as hyphens, cut to 40 characters). Prefixes are global per region,
+ * so the account id keeps two accounts' `dev` stages apart. `account` may be a CDK token.
+ */
+export function adminDomainPrefixFor(config: DeploymentConfig, account: string): string {
+  if (config.adminDomainPrefix) return config.adminDomainPrefix;
+  const stage = config.stage
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, '');
+  if (RESERVED_IN_PREFIX.test(stage)) {
+    throw new Error(
+      `The stage name makes an invalid Cognito domain prefix (it may not contain aws, amazon or cognito): set context adminDomainPrefix`,
+    );
+  }
+  return `scim-${stage || 'stage'}-${account}`;
 }
 
 export const DEFAULT_CONFIG: DeploymentConfig = {
@@ -46,6 +92,8 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   apiGatewayAccountRole: true,
   auditRetentionDays: 365,
   requestLogRetentionDays: 30,
+  consoleAssetDir: 'web/dist',
+  consoleDevOrigin: false,
 };
 
 /** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
@@ -103,6 +151,17 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     throw new Error('Context eventsWebhookSecretArn must be the ARN of a Secrets Manager secret');
   }
 
+  const adminDomainPrefix = text('adminDomainPrefix');
+  if (
+    adminDomainPrefix !== undefined &&
+    (!DOMAIN_PREFIX.test(adminDomainPrefix) || RESERVED_IN_PREFIX.test(adminDomainPrefix))
+  ) {
+    throw new Error(
+      'Context adminDomainPrefix must be 1-63 lower-case letters, digits or hyphens (not at either end) ' +
+        'and may not contain aws, amazon or cognito',
+    );
+  }
+
   const apiGatewayAccountRole = text('apiGatewayAccountRole');
   return {
     stage,
@@ -117,5 +176,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
       ? { eventsWebhook: { url: webhookUrl, secretArn: webhookSecretArn } }
       : {}),
     requestLogRetentionDays: retentionDays('requestLogRetentionDays'),
+    ...(adminDomainPrefix ? { adminDomainPrefix } : {}),
+    consoleAssetDir: text('consoleAssetDir') ?? DEFAULT_CONFIG.consoleAssetDir,
+    consoleDevOrigin: text('consoleDevOrigin') === 'true',
   };
 }

@@ -3,6 +3,12 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITION, type TableDefinition } from '../lambdas/store/table-definition';
+import { adminDomainPrefixFor, type DeploymentConfig, readDeploymentConfig } from './config';
+
+export interface DataStackProps extends StackProps {
+  /** @default read from the app's context (readDeploymentConfig) */
+  config?: DeploymentConfig;
+}
 
 /**
  * The stateful stack: what must survive a redeploy or a `cdk destroy` of the API stack.
@@ -10,15 +16,20 @@ import { TABLE_DEFINITION, type TableDefinition } from '../lambdas/store/table-d
  *   tests build theirs from the same object);
  * - the Cognito user pool of the admin API (its users are state too: replacing the API stack must
  *   not sign every tenant admin out for good).
- * Both are retained on deletion and carry deletion protection.
+ * Both are retained on deletion and carry deletion protection. The pool's managed-login domain lives
+ * here too (it depends on the pool only); the console's OAuth app client lives in the API stack, next
+ * to the CloudFront distribution whose URL is its callback (no cross-stack cycle).
  */
 export class DataStack extends Stack {
   readonly table: dynamodb.Table;
   readonly adminUserPool: cognito.UserPool;
   readonly adminUserPoolClient: cognito.UserPoolClient;
+  /** Managed login (version 2) of the admin pool: the console's sign-in pages. */
+  readonly adminUserPoolDomain: cognito.UserPoolDomain;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
+    const config = props.config ?? readDeploymentConfig(this.node);
     this.table = buildTable(this, TABLE_DEFINITION);
 
     this.adminUserPool = new cognito.UserPool(this, 'AdminUserPool', {
@@ -68,9 +79,18 @@ export class DataStack extends Stack {
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     });
 
+    this.adminUserPoolDomain = this.adminUserPool.addDomain('AdminUserPoolDomain', {
+      cognitoDomain: { domainPrefix: adminDomainPrefixFor(config, this.account) },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AdminUserPoolId', { value: this.adminUserPool.userPoolId });
     new CfnOutput(this, 'AdminUserPoolClientId', { value: this.adminUserPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AdminLoginDomain', {
+      value: this.adminUserPoolDomain.baseUrl(),
+      description: "The admin pool's managed-login domain (sign-in pages of the console)",
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ApiStack } from '../../lib/api-stack';
 import { readDeploymentConfig } from '../../lib/config';
 import { DataStack } from '../../lib/data-stack';
+import { CONSOLE_FIXTURE } from './fixtures/console-fixture';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
 type Json = any;
@@ -15,6 +16,8 @@ function synth(context: Record<string, unknown> = {}): Resources {
   const api = new ApiStack(app, 'Api', {
     table: data.table,
     adminUserPool: data.adminUserPool,
+    adminUserPoolDomain: data.adminUserPoolDomain,
+    consoleAssetDir: CONSOLE_FIXTURE,
     config: readDeploymentConfig(app.node),
   });
   return Template.fromStack(api).toJSON().Resources as Resources;

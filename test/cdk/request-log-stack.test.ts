@@ -5,6 +5,7 @@ import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 import { ApiStack } from '../../lib/api-stack';
 import { readDeploymentConfig } from '../../lib/config';
 import { DataStack } from '../../lib/data-stack';
+import { CONSOLE_FIXTURE } from './fixtures/console-fixture';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
 type Json = any;
@@ -14,7 +15,9 @@ function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const config = readDeploymentConfig(app.node);
   const data = new DataStack(app, 'Data');
-  const api = new ApiStack(app, 'Api', { table: data.table, adminUserPool: data.adminUserPool, config });
+  const api = new ApiStack(app, 'Api', { table: data.table, adminUserPool: data.adminUserPool,
+    adminUserPoolDomain: data.adminUserPoolDomain,
+    consoleAssetDir: CONSOLE_FIXTURE, config });
   return { data: Template.fromStack(data), api: Template.fromStack(api) };
 }
 

@@ -14,6 +14,7 @@ import { CONSUMED_RECORD_PATTERNS, consumedRecords } from '../../lambdas/stream/
 import { ApiStack, type ApiStackProps, SCIM_SERVER_ERROR_DETAIL } from '../../lib/api-stack';
 import { readDeploymentConfig } from '../../lib/config';
 import { DataStack } from '../../lib/data-stack';
+import { CONSOLE_FIXTURE } from './fixtures/console-fixture';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
 type Json = any;
@@ -27,6 +28,8 @@ function synth(context: Record<string, unknown> = {}, props: Partial<ApiStackPro
   const api = new ApiStack(app, 'Api', {
     table: data.table,
     adminUserPool: data.adminUserPool,
+    adminUserPoolDomain: data.adminUserPoolDomain,
+    consoleAssetDir: CONSOLE_FIXTURE,
     config,
     ...props,
   });
