@@ -173,7 +173,9 @@ export class ConsoleHosting extends Construct {
    * (which would need cloudfront:CreateInvalidation on every distribution).
    */
   private deploy(assetDir: string, config: ConsoleConfig): void {
-    const logGroup = new logs.LogGroup(this, 'DeploymentLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
     // An own role: no AWS managed policy (the default role would take AWSLambdaBasicExecutionRole).
     const role = new iam.Role(this, 'DeploymentRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -196,7 +198,9 @@ export class ConsoleHosting extends Construct {
   /** The findings of CDK's own BucketDeployment (its grants and its Python runtime), each with its reason. */
   private acknowledgeDeploymentFindings(role: iam.Role): void {
     const stack = Stack.of(this);
-    const bucketId = (stack.resolve(this.bucket.bucketArn) as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const bucketId = (stack.resolve(this.bucket.bucketArn) as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
     const qualifier = this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? 'hnb659fds';
     const grants = [
       'Action::s3:GetObject*',

@@ -15,9 +15,13 @@ function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const config = readDeploymentConfig(app.node);
   const data = new DataStack(app, 'Data');
-  const api = new ApiStack(app, 'Api', { table: data.table, adminUserPool: data.adminUserPool,
+  const api = new ApiStack(app, 'Api', {
+    table: data.table,
+    adminUserPool: data.adminUserPool,
     adminUserPoolDomain: data.adminUserPoolDomain,
-    consoleAssetDir: CONSOLE_FIXTURE, config });
+    consoleAssetDir: CONSOLE_FIXTURE,
+    config,
+  });
   return { data: Template.fromStack(data), api: Template.fromStack(api) };
 }
 

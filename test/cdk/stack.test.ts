@@ -65,7 +65,10 @@ function resourcePaths(): Map<string, string> {
 
 const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => m.Properties);
 const methodsOf = (apiId: string) => methods.filter((m) => m.RestApiId.Ref === apiId);
-const functions = ofType('AWS::Lambda::Function').map(([id, f]) => ({ id, ...f.Properties }));
+const allFunctions = ofType('AWS::Lambda::Function').map(([id, f]) => ({ id, ...f.Properties }));
+/** CDK's own console upload function (BucketDeployment, Python): not one of the service's functions. */
+const isConsoleUpload = (fn: { id: string }) => fn.id.startsWith('CustomCDKBucketDeployment');
+const functions = allFunctions.filter((fn) => !isConsoleUpload(fn));
 
 describe('data stack', () => {
   test('the table has the keys, attributes and GSIs of TABLE_DEFINITION', () => {
@@ -128,6 +131,12 @@ describe('functions', () => {
 
   test('there is one function per handler name in ROUTES, plus the authorizer, the invite consumer and the request-log writer', () => {
     expect(functions).toHaveLength(handlerNames.length + 3);
+  });
+
+  test("the only other function is CDK's console upload (BucketDeployment), with its own role", () => {
+    const uploads = allFunctions.filter(isConsoleUpload);
+    expect(uploads).toHaveLength(1);
+    expect(JSON.stringify(uploads[0].Role)).toContain('ConsoleDeploymentRole');
   });
 
   test('every function runs Node 24 on arm64 with active tracing and an explicit log group', () => {
@@ -417,7 +426,8 @@ describe('routes', () => {
   });
 
   test('every admin method uses the Cognito user pool authorizer', () => {
-    const adminMethods = methodsOf(ADMIN_API);
+    // The OPTIONS preflights (console-stack.test.ts) answer without credentials.
+    const adminMethods = methodsOf(ADMIN_API).filter((m) => m.HttpMethod !== 'OPTIONS');
     expect(adminMethods).toHaveLength(ROUTES.filter((r) => r.auth === 'admin').length);
     for (const method of adminMethods) expect(method.AuthorizationType).toBe('COGNITO_USER_POOLS');
     api.hasResourceProperties('AWS::ApiGateway::Authorizer', {
