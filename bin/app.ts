@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../lib/api-stack';
 import { apiStackName, dataStackName, readDeploymentConfig } from '../lib/config';
+import { consoleAssetPath } from '../lib/constructs/console-hosting';
 import { DataStack } from '../lib/data-stack';
 
 /**
@@ -11,6 +12,13 @@ import { DataStack } from '../lib/data-stack';
  */
 const app = new App();
 const config = readDeploymentConfig(app.node);
+try {
+  // Checked here too so that a missing console build is one readable line, not a stack trace.
+  consoleAssetPath(config.consoleAssetDir);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
 const data = new DataStack(app, dataStackName(config.stage), {

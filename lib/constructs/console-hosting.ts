@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -202,6 +202,7 @@ export class ConsoleHosting extends Construct {
       'Fn::GetAtt'
     ][0];
     const qualifier = this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? 'hnb659fds';
+    const known = (value: string, pseudo: string) => (Token.isUnresolved(value) ? pseudo : value);
     const grants = [
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
@@ -209,7 +210,8 @@ export class ConsoleHosting extends Construct {
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
       `Resource::<${bucketId}.Arn>/*`,
-      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+      // The bootstrap bucket's name as the finding prints it: pseudo parameters unless the stack has an env.
+      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${known(stack.account, '<AWS::AccountId>')}-${known(stack.region, '<AWS::Region>')}/*`,
     ];
     for (const finding of grants) {
       Validations.of(role).acknowledge({
