@@ -274,6 +274,12 @@ describe('sign-in (Cognito)', () => {
     });
   });
 
+  test('the default prefix is lower-cased and hyphenated from the stage', () => {
+    synth({ stage: 'Prod_EU' }).data.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', ['scim-prod-eu-', { Ref: 'AWS::AccountId' }]] },
+    });
+  });
+
   test('context adminDomainPrefix names the domain; an invalid prefix fails the synth', () => {
     synth({ adminDomainPrefix: 'acme-scim-admin' }).data.hasResourceProperties(
       'AWS::Cognito::UserPoolDomain',
