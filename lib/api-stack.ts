@@ -16,23 +16,13 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import {
-  ADMIN_GATEWAY_RESPONSES,
-  COMMON_RESPONSE_HEADERS,
-  GATEWAY_RESPONSES,
-  type HandlerName,
-  RETRY_AFTER_SECONDS,
-  ROUTES,
-  type Route,
-  type RouteAuth,
-  SCIM_CONTENT_TYPE,
-  scimGatewayBody,
-} from '../lambdas/http/routes';
+import { type HandlerName, ROUTES, type Route, type RouteAuth } from '../lambdas/http/routes';
 import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import type { DeploymentConfig } from './config';
 import { ChangeEvents } from './constructs/change-events';
 import { ConsoleHosting } from './constructs/console-hosting';
 import { failureQueue } from './constructs/failure-queue';
+import { addAdminGatewayResponses, addScimGatewayResponses } from './constructs/gateway-responses';
 import { HandlerFunction, type TableAccess } from './constructs/handler-function';
 import { addRequestLog } from './constructs/request-log';
 
@@ -81,12 +71,8 @@ export const STREAM_ENTRY = 'lambdas/stream/handler.ts';
  */
 export const AUTHORIZER_CACHE_TTL = Duration.seconds(5);
 
-/** 5xx answers of API Gateway itself; the request id lets an operator find the failure in the logs. */
-export const SCIM_SERVER_ERROR_DETAIL = 'Internal error; request id $context.requestId';
-export const ADMIN_SERVER_ERROR = {
-  error: 'internal_error',
-  message: 'Internal error; request id $context.requestId',
-};
+// The 5xx texts of the Gateway Responses (tests and callers import them from here).
+export { ADMIN_SERVER_ERROR, SCIM_SERVER_ERROR_DETAIL } from './constructs/gateway-responses';
 
 /** The methods the console sends to the admin API (CORS preflight's Access-Control-Allow-Methods). */
 export const ADMIN_CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -216,8 +202,8 @@ export class ApiStack extends Stack {
       if (route.auth === 'admin') this.adminCorsPreflight(resource);
     }
 
-    this.scimGatewayResponses();
-    this.adminGatewayResponses();
+    addScimGatewayResponses(this.scimApi);
+    addAdminGatewayResponses(this.adminApi, this.console.origin);
     this.acknowledgeApiFindings();
 
     this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { webhook: config.eventsWebhook });
@@ -387,115 +373,6 @@ export class ApiStack extends Stack {
     return { authorizer: requestAuthorizer, handlerFunction: authorizer };
   }
 
-  private scimGatewayResponses(): void {
-    const scim = (
-      id: string,
-      type: apigw.ResponseType,
-      statusCode: number,
-      detail: string,
-      headers: Record<string, string> = {},
-    ) =>
-      this.scimApi.addGatewayResponse(id, {
-        type,
-        statusCode: String(statusCode),
-        // Header values are mapping expressions: literals are single-quoted.
-        responseHeaders: { 'Content-Type': `'${SCIM_CONTENT_TYPE}'`, ...commonHeaders(), ...headers },
-        templates: { 'application/json': scimGatewayBody(detail, statusCode) },
-      });
-    const r = GATEWAY_RESPONSES;
-    scim('Unauthorized', apigw.ResponseType.UNAUTHORIZED, r.unauthorized.statusCode, r.unauthorized.detail);
-    scim('AccessDenied', apigw.ResponseType.ACCESS_DENIED, r.accessDenied.statusCode, r.accessDenied.detail);
-    scim(
-      'NotFound',
-      apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
-      r.notFound.statusCode,
-      r.notFound.detail,
-    );
-    // Okta waits exactly Retry-After seconds when it is an integer.
-    scim('Throttled', apigw.ResponseType.THROTTLED, r.throttled.statusCode, r.throttled.detail, {
-      'Retry-After': "'1'",
-    });
-    scim('TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, r.tooLarge.statusCode, r.tooLarge.detail);
-    // The authorizer threw something other than 'Unauthorized' (the token table is unreachable):
-    // 503 + Retry-After so the IdP retries instead of treating its token as bad.
-    const unavailable = { 'Retry-After': `'${RETRY_AFTER_SECONDS}'` };
-    const f = r.authorizerFailure;
-    scim('AuthorizerFailure', apigw.ResponseType.AUTHORIZER_FAILURE, f.statusCode, f.detail, unavailable);
-    scim(
-      'AuthorizerConfigurationError',
-      apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
-      f.statusCode,
-      f.detail,
-      unavailable,
-    );
-    // Each 5xx type keeps its own status; the body's "status" must say the same.
-    scim('IntegrationFailure', apigw.ResponseType.INTEGRATION_FAILURE, 502, SCIM_SERVER_ERROR_DETAIL);
-    scim('IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, 504, SCIM_SERVER_ERROR_DETAIL);
-    scim('Default5xx', apigw.ResponseType.DEFAULT_5XX, 500, SCIM_SERVER_ERROR_DETAIL);
-  }
-
-  private adminGatewayResponses(): void {
-    const admin = (
-      id: string,
-      type: apigw.ResponseType,
-      statusCode: number,
-      error: string,
-      message: string,
-    ) =>
-      this.adminApi.addGatewayResponse(id, {
-        type,
-        statusCode: String(statusCode),
-        responseHeaders: {
-          'Content-Type': "'application/json'",
-          ...commonHeaders(),
-          // The console (another origin) can read API Gateway's own errors (401, 403, 429, 5xx).
-          'Access-Control-Allow-Origin': `'${this.console.origin}'`,
-          Vary: "'Origin'",
-        },
-        templates: { 'application/json': JSON.stringify({ error, message }) },
-      });
-    const r = ADMIN_GATEWAY_RESPONSES;
-    const e = ADMIN_SERVER_ERROR;
-    admin(
-      'Unauthorized',
-      apigw.ResponseType.UNAUTHORIZED,
-      r.unauthorized.statusCode,
-      r.unauthorized.error,
-      r.unauthorized.message,
-    );
-    admin(
-      'AccessDenied',
-      apigw.ResponseType.ACCESS_DENIED,
-      r.accessDenied.statusCode,
-      r.accessDenied.error,
-      r.accessDenied.message,
-    );
-    admin(
-      'NotFound',
-      apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
-      r.notFound.statusCode,
-      r.notFound.error,
-      r.notFound.message,
-    );
-    admin(
-      'Throttled',
-      apigw.ResponseType.THROTTLED,
-      r.throttled.statusCode,
-      r.throttled.error,
-      r.throttled.message,
-    );
-    admin(
-      'TooLarge',
-      apigw.ResponseType.REQUEST_TOO_LARGE,
-      r.tooLarge.statusCode,
-      r.tooLarge.error,
-      r.tooLarge.message,
-    );
-    admin('IntegrationFailure', apigw.ResponseType.INTEGRATION_FAILURE, 502, e.error, e.message);
-    admin('IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, 504, e.error, e.message);
-    admin('Default5xx', apigw.ResponseType.DEFAULT_5XX, 500, e.error, e.message);
-  }
-
   private acknowledgeApiFindings(): void {
     for (const api of [this.scimApi, this.adminApi]) {
       Validations.of(api).acknowledge({
@@ -605,9 +482,5 @@ function accessLogFormat(): apigw.AccessLogFormat {
     }),
   );
 }
-
-/** COMMON_RESPONSE_HEADERS as Gateway Response mapping expressions (quoted literals). */
-const commonHeaders = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(COMMON_RESPONSE_HEADERS).map(([name, value]) => [name, `'${value}'`]));
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
