@@ -88,7 +88,9 @@ export class DirectoryService {
   async userDetail(tenantId: string, userId: string): Promise<UserDetail> {
     const user = await this.requireUser(tenantId, userId);
     const read = await this.scimUsers.read(user.tenantId, user.id);
-    const scim = read.notModified ? { user, groups: [], schema: await this.schemas.userSchema(user.tenantId) } : read;
+    const scim = read.notModified
+      ? { user, groups: [], schema: await this.schemas.userSchema(user.tenantId) }
+      : read;
     const [row] = await this.rowsOf(user.tenantId, [scim.user]);
     return { ...row, scim };
   }

@@ -114,7 +114,12 @@ export interface MembershipRepository {
 
 /** The console's user search: userName or email prefix, case-insensitive, from the indexes. */
 export interface UserSearch {
-  search(tenantId: string, search: string, limit: number, cursor: string | undefined): Promise<CursorPage<UserRecord>>;
+  search(
+    tenantId: string,
+    search: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<UserRecord>>;
 }
 
 /** The console's reads of a page of users or members; each costs O(page), never O(tenant). */

@@ -87,4 +87,3 @@ export function tokenView(token: Token) {
     idp: token.idp,
   };
 }
-

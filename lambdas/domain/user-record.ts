@@ -34,7 +34,9 @@ export function primaryEmailOf(attributes: Record<string, unknown>): string | un
   if (!Array.isArray(emails)) return undefined;
   const valued = emails.filter(
     (e): e is Record<string, unknown> =>
-      !!e && typeof e === 'object' && typeof (e as Record<string, unknown>).value === 'string' &&
+      !!e &&
+      typeof e === 'object' &&
+      typeof (e as Record<string, unknown>).value === 'string' &&
       (e as Record<string, unknown>).value !== '',
   );
   const chosen = valued.find((e) => e.primary === true) ?? valued[0];

@@ -187,7 +187,9 @@ const requestLogQuery = z
       .string()
       .regex(/^([245]xx|[1-5]\d\d)$/, 'must be 2xx, 4xx, 5xx or a status code such as 409')
       .optional(),
-    resource: z.enum(REQUEST_LOG_RESOURCES, { error: `must be one of ${REQUEST_LOG_RESOURCES.join(', ')}` }).optional(),
+    resource: z
+      .enum(REQUEST_LOG_RESOURCES, { error: `must be one of ${REQUEST_LOG_RESOURCES.join(', ')}` })
+      .optional(),
     since: time.optional(),
     until: time.optional(),
     cursor: cursorParam.optional(),

@@ -62,7 +62,11 @@ export const adminErrorMapper: ErrorMapper = (error, context) => {
   ) => ({
     status,
     ...(headers ? { headers } : {}),
-    body: { error: code, message: withoutControlCharacters(message), ...(fields?.length ? { fields: fields.map(cleanField) } : {}) },
+    body: {
+      error: code,
+      message: withoutControlCharacters(message),
+      ...(fields?.length ? { fields: fields.map(cleanField) } : {}),
+    },
   });
   if (error instanceof InvalidInputError) return admin(400, 'bad_request', error.message, error.fields);
   if (error instanceof NotFoundError) return admin(404, 'not_found', error.message);

@@ -27,7 +27,9 @@ export const handler = createHttpHandler('admin', {
       const tenantId = assertTenantId(request.pathParameters.tenantId);
       return {
         status: 200,
-        body: view(await settings.save(adminActorOf(request), tenantId, settingsInputOf(parseJsonBody(request)))),
+        body: view(
+          await settings.save(adminActorOf(request), tenantId, settingsInputOf(parseJsonBody(request))),
+        ),
       };
     },
   },

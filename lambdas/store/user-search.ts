@@ -70,7 +70,10 @@ export class DynamoUserSearch implements UserSearch {
     }
     if (byName.exhausted() && byEmail.exhausted()) return { records: users, nextCursor: null };
     const next = { q: prefix, u: byName.position(), e: byEmail.position() };
-    return { records: users, nextCursor: sealCursor(key, scope, next, Math.floor(this.cursors.nowSeconds())) };
+    return {
+      records: users,
+      nextCursor: sealCursor(key, scope, next, Math.floor(this.cursors.nowSeconds())),
+    };
   }
 }
 

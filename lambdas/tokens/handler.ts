@@ -1,5 +1,5 @@
-import { type IssuedToken, TokenService } from '../domain/token-service';
 import type { IssuedTokenView, TokenList, TokenView } from '../contract/admin-api';
+import { type IssuedToken, TokenService } from '../domain/token-service';
 import { assertTenantId, tokenView } from '../domain/tokens';
 import { statusChangeOf, tokenCreationOf } from '../http/admin-input';
 import { scimBaseUrl } from '../http/base-url';

@@ -30,7 +30,8 @@ function setup() {
     },
     memberIdsPage: async (tenantId, groupId) => {
       const ids: string[] = [];
-      for await (const page of ports.memberships.members(tenantId, groupId)) ids.push(...page.map((m) => m.value));
+      for await (const page of ports.memberships.members(tenantId, groupId))
+        ids.push(...page.map((m) => m.value));
       return { records: ids, nextCursor: null };
     },
   };
@@ -78,9 +79,9 @@ describe('DirectoryService.listUsers', () => {
     for (const name of ['ada@example.com', 'bob@example.com']) await createUser(name);
     const { nextCursor } = await directory.listUsers(TENANT, { limit: 1, cursor: undefined });
 
-    await expect(directory.listUsers('globex', { limit: 1, cursor: nextCursor ?? undefined })).rejects.toThrow(
-      InvalidInputError,
-    );
+    await expect(
+      directory.listUsers('globex', { limit: 1, cursor: nextCursor ?? undefined }),
+    ).rejects.toThrow(InvalidInputError);
   });
 
   test("the groups listing's cursor is an InvalidInputError for the users listing", async () => {
@@ -98,13 +99,17 @@ describe('DirectoryService.listUsers', () => {
     }
     const { nextCursor } = await directory.listGroups(TENANT, 1, undefined);
 
-    await expect(directory.listUsers(TENANT, { limit: 1, cursor: nextCursor ?? undefined })).rejects.toThrow(InvalidInputError);
+    await expect(directory.listUsers(TENANT, { limit: 1, cursor: nextCursor ?? undefined })).rejects.toThrow(
+      InvalidInputError,
+    );
   });
 
   test('a tenant id that is not 1-63 of a-z, 0-9 and - is an InvalidInputError', async () => {
     const { directory } = setup();
 
-    await expect(async () => directory.listUsers('ACME', { limit: 50, cursor: undefined })).rejects.toThrow(InvalidInputError);
+    await expect(async () => directory.listUsers('ACME', { limit: 50, cursor: undefined })).rejects.toThrow(
+      InvalidInputError,
+    );
   });
 });
 

@@ -1,5 +1,9 @@
 import { InvalidInputError } from '../../../lambdas/domain/errors';
-import { DEFAULT_SETTINGS, parseSettings as parseInput, tenantExtensionOf } from '../../../lambdas/domain/settings';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings as parseInput,
+  tenantExtensionOf,
+} from '../../../lambdas/domain/settings';
 import { settingsInputOf } from '../../../lambdas/http/admin-input';
 
 /** A PUT body as the handler takes it: its shape checked by the adapter, then the domain's rules. */

@@ -79,7 +79,10 @@ describe('listingParamsOf', () => {
   });
 
   test('every bad parameter is named at once', () => {
-    expect(pathsOf(() => listingParamsOf({ limit: '0', search: 'x'.repeat(257) }))).toEqual(['limit', 'search']);
+    expect(pathsOf(() => listingParamsOf({ limit: '0', search: 'x'.repeat(257) }))).toEqual([
+      'limit',
+      'search',
+    ]);
     expect(pathsOf(() => listingParamsOf({ limit: 'abc' }))).toEqual(['limit']);
     expect(pathsOf(() => listingParamsOf({ limit: ' 5' }))).toEqual(['limit']);
     expect(pathsOf(() => listingParamsOf({ limit: '201' }))).toEqual(['limit']);
@@ -106,12 +109,9 @@ describe('requestLogQueryOf', () => {
   });
 
   test('every problem is named at once, an unknown parameter too', () => {
-    expect(pathsOf(() => requestLogQueryOf({ status: 'bad', limit: '0', since: 'x', statuss: '4xx' }))).toEqual([
-      'limit',
-      'since',
-      'status',
-      'statuss',
-    ]);
+    expect(
+      pathsOf(() => requestLogQueryOf({ status: 'bad', limit: '0', since: 'x', statuss: '4xx' })),
+    ).toEqual(['limit', 'since', 'status', 'statuss']);
   });
 
   test('until before since is named', () => {
