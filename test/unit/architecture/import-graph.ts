@@ -50,7 +50,7 @@ export function resolveRelative(from: string, spec: string, known: ReadonlySet<s
 
 /** Why `from` may not import `spec` (resolved to `target` when relative), or undefined when the rule allows it. */
 export function violation(from: string, spec: string, target?: string): string | undefined {
-  if (from.startsWith('web/')) return webViolation(spec, target);
+  if (from.startsWith('web/')) return webViolation(target);
   const fromFolder = folderOf(from);
   if (fromFolder === undefined) return undefined; // local/, lib/, bin/, bench/, test/ may import anything
   const fromRoom = roomOf(fromFolder);
@@ -79,7 +79,7 @@ export function violation(from: string, spec: string, target?: string): string |
 }
 
 /** web/: its own files, npm packages, node: builtins and lambdas/contract/ only. */
-function webViolation(spec: string, target: string | undefined): string | undefined {
+function webViolation(target: string | undefined): string | undefined {
   if (target === undefined) return undefined;
   if (target.startsWith('web/') || target.startsWith('lambdas/contract/')) return undefined;
   return `the console (web/) may import only web/, npm packages and lambdas/contract/ (${target})`;
