@@ -13,6 +13,7 @@ import {
   type SettingsInput,
 } from '../domain/settings';
 import type { TokenStatus } from '../domain/tokens';
+import { excerpt } from '../scim/excerpt';
 
 /**
  * The shape of every admin input (bodies and query strings), checked with zod before a use case sees
@@ -32,15 +33,14 @@ export function pathString(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const clip = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
-
 /** The field errors of a zod failure; an unknown key is named by its own path. `root` names the body itself. */
 function fieldErrorsOf(error: z.ZodError, root: string): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
+      // The path repeats at most a clean excerpt of a key (an error never echoes raw input at length).
       return issue.keys.slice(0, 10).map((key) => ({
-        path: pathString([...issue.path, key]),
-        message: `unknown field ${clip(key)}`,
+        path: pathString([...issue.path, excerpt(key, 40)]),
+        message: 'unknown field',
       }));
     }
     return [{ path: pathString(issue.path) || root, message: issue.message }];
@@ -70,7 +70,8 @@ export function tokenCreationOf(body: unknown): Idp {
   // The console's form has one field: every problem of this body is the IdP chooser's.
   const fields = fieldErrorsOf(result.error, 'idp').map((f) => ({
     path: 'idp',
-    message: f.path === 'idp' ? f.message : `${f.message}; a token takes only idp, which ${IDP_CHOICES}`,
+    message:
+      f.path === 'idp' ? f.message : `${f.path}: ${f.message}; a token takes only idp, which ${IDP_CHOICES}`,
   }));
   throw new InvalidInputError(`Invalid token: ${describeFieldErrors(fields)}`, { fields });
 }

@@ -225,7 +225,7 @@ describe('admin API input', () => {
     expect(withField.body).toEqual({
       error: 'bad_request',
       message: expect.stringContaining('name'),
-      fields: { idp: expect.any(String) },
+      fields: [{ path: 'idp', message: expect.any(String) }],
     });
     const xml = await service.request('POST', '/admin/v1/tenants/body/tokens', {
       headers: { Authorization: 'Bearer test-admin-key', 'Content-Type': 'text/xml' },

@@ -90,7 +90,7 @@ describe('parseSettings', () => {
     const message = problemsOf(body);
     expect(message).toContain('autoInviteUsers: must be a boolean');
     expect(message).toContain('customAttributes: must be an array');
-    expect(message).toContain('unknown field "other"');
+    expect(message).toContain('other: unknown field');
   });
 
   test('nested problems are named by their paths: attributes, their fields, the invitation', () => {
