@@ -74,7 +74,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
  */
 export interface SettingsInput {
   autoInviteUsers?: boolean;
-  customAttributes?: { name: string; scimPath?: string; description?: string }[];
+  /** An entry whose shape was wrong is left out (`undefined`), so the others keep their index. */
+  customAttributes?: ({ name: string; scimPath?: string; description?: string } | undefined)[];
   inviteEmail?: InviteEmail;
 }
 
@@ -89,6 +90,7 @@ export function parseSettings(input: SettingsInput): TenantSettings {
   const customAttributes: CustomAttribute[] = [];
   const seen = new Set<string>();
   (input.customAttributes ?? []).forEach((raw, i) => {
+    if (!raw) return;
     const where = `customAttributes[${i}]`;
     const lower = raw.name.toLowerCase();
     if (seen.has(lower) || (STANDARD_VARIABLES as readonly string[]).some((v) => v.toLowerCase() === lower)) {

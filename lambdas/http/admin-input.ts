@@ -9,6 +9,7 @@ import { statusClassOf } from '../domain/request-log';
 import {
   CUSTOM_ATTRIBUTE_NAME,
   MAX_CUSTOM_ATTRIBUTES,
+  parseSettings,
   SETTINGS_LIMITS,
   type SettingsInput,
 } from '../domain/settings';
@@ -87,9 +88,10 @@ export const statusChangeOf = (body: unknown): TokenStatus =>
 /** PUT /settings: the shape; parseSettings (domain) applies the rules beyond it. */
 const customAttribute = z.strictObject(
   {
-    name: z
-      .string({ error: 'must be a string' })
-      .regex(CUSTOM_ATTRIBUTE_NAME, 'must start with a letter and hold letters, digits or _ (at most 64)'),
+    name: z.string({ error: 'must be a string' }).regex(CUSTOM_ATTRIBUTE_NAME, {
+      error: (issue) =>
+        `'${excerpt(issue.input)}' must start with a letter and hold letters, digits or _ (at most 64)`,
+    }),
     scimPath: z.string({ error: 'must be a string' }).optional(),
     description: z
       .string({ error: 'must be a string' })
@@ -119,7 +121,42 @@ const settingsBody = z.strictObject(
   },
   { error: 'Settings must be a JSON object' },
 );
-export const settingsInputOf = (body: unknown): SettingsInput => parseWith(settingsBody, body, 'settings');
+/**
+ * The settings body's shape. When it is wrong, the domain's rules still run over the parts whose shape
+ * is right (each custom attribute at its own index, the invitation when it is whole), so the console
+ * shows every problem of the form at once.
+ */
+export function settingsInputOf(body: unknown): SettingsInput {
+  const result = settingsBody.safeParse(body);
+  if (result.success) return result.data;
+  const fields = fieldErrorsOf(result.error, '');
+  const salvaged = salvageSettings(body);
+  if (salvaged) {
+    try {
+      parseSettings(salvaged);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      fields.push(...(error.fields ?? []));
+    }
+  }
+  throw new InvalidInputError(`Invalid settings: ${describeFieldErrors(fields)}`, { fields });
+}
+
+function salvageSettings(body: unknown): SettingsInput | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { customAttributes, inviteEmail } = body as Record<string, unknown>;
+  const attributes = Array.isArray(customAttributes)
+    ? customAttributes.map((a) => {
+        const parsed = customAttribute.safeParse(a);
+        return parsed.success ? parsed.data : undefined;
+      })
+    : undefined;
+  const invite = settingsBody.shape.inviteEmail.safeParse(inviteEmail);
+  return {
+    ...(attributes ? { customAttributes: attributes } : {}),
+    ...(invite.success && invite.data ? { inviteEmail: invite.data } : {}),
+  };
+}
 
 /** POST /users/{id}/resolve: `{template}`. */
 const resolveBody = z.object(

@@ -360,6 +360,7 @@ describe('connection health', () => {
     const response = await service.admin('GET', '/rl-health-empty/health');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
+      lastRequest: null,
       lastRequestAt: null,
       lastSuccessAt: null,
       lastError: null,
@@ -378,6 +379,14 @@ describe('connection health', () => {
     const records = await eventually(tenant, (rs) => rs.length === 2);
     const health = (await service.admin('GET', `/${tenant}/health`)).body;
     expect(health).toEqual({
+      lastRequest: {
+        at: records[0].at,
+        status: 409,
+        method: 'POST',
+        path: `/scim/v2/${tenant}/Users`,
+        idp: 'entra',
+        detail: conflict.body.detail,
+      },
       lastRequestAt: records[0].at,
       lastSuccessAt: records[1].at,
       lastError: {
