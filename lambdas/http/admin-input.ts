@@ -52,9 +52,14 @@ function fieldErrorsOf(error: z.ZodError, root: string): FieldError[] {
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string, root = ''): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields = fieldErrorsOf(result.error, root);
-  throw new InvalidInputError(`Invalid ${what}: ${describeFieldErrors(fields)}`, { fields });
+  const problems = fieldErrorsOf(result.error, root);
+  throw new InvalidInputError(`Invalid ${what}: ${describeFieldErrors(problems)}`, {
+    fields: namedOnly(problems),
+  });
 }
+
+/** A problem of the body as a whole (not an object) names no field: it is in the message only. */
+const namedOnly = (fields: FieldError[]) => fields.filter((f) => f.path !== '');
 
 const IDP_CHOICES = `must be one of ${IDPS.map((idp) => `"${idp}"`).join(', ')}`;
 const idp = z.enum(IDPS, { error: IDP_CHOICES });
@@ -74,7 +79,8 @@ export function tokenCreationOf(body: unknown): Idp {
     message:
       f.path === 'idp' ? f.message : `${f.path}: ${f.message}; a token takes only idp, which ${IDP_CHOICES}`,
   }));
-  throw new InvalidInputError(`Invalid token: ${describeFieldErrors(fields)}`, { fields });
+  // Every field is `idp`: the message names the problems themselves.
+  throw new InvalidInputError(`Invalid token: ${fields.map((f) => f.message).join('; ')}`, { fields });
 }
 
 /** PATCH /tokens/{id}: `{status: "active" | "inactive"}`. */
@@ -139,7 +145,9 @@ export function settingsInputOf(body: unknown): SettingsInput {
       fields.push(...(error.fields ?? []));
     }
   }
-  throw new InvalidInputError(`Invalid settings: ${describeFieldErrors(fields)}`, { fields });
+  throw new InvalidInputError(`Invalid settings: ${describeFieldErrors(fields)}`, {
+    fields: namedOnly(fields),
+  });
 }
 
 function salvageSettings(body: unknown): SettingsInput | undefined {
