@@ -74,13 +74,13 @@ export function tokenCreationOf(body: unknown): Idp {
   const result = tokenCreation.safeParse(body);
   if (result.success) return result.data.idp ?? DEFAULT_IDP;
   // The console's form has one field: every problem of this body is the IdP chooser's.
-  const fields = fieldErrorsOf(result.error, 'idp').map((f) => ({
+  const problems = fieldErrorsOf(result.error, 'idp');
+  const fields = problems.map((f) => ({
     path: 'idp',
     message:
       f.path === 'idp' ? f.message : `${f.path}: ${f.message}; a token takes only idp, which ${IDP_CHOICES}`,
   }));
-  // Every field is `idp`: the message names the problems themselves.
-  throw new InvalidInputError(`Invalid token: ${fields.map((f) => f.message).join('; ')}`, { fields });
+  throw new InvalidInputError(`Invalid token: ${describeFieldErrors(problems)}`, { fields });
 }
 
 /** PATCH /tokens/{id}: `{status: "active" | "inactive"}`. */
