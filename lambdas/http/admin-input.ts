@@ -80,7 +80,10 @@ export function tokenCreationOf(body: unknown): Idp {
     message:
       f.path === 'idp' ? f.message : `${f.path}: ${f.message}; a token takes only idp, which ${IDP_CHOICES}`,
   }));
-  throw new InvalidInputError(`Invalid token: ${describeFieldErrors(problems)}`, { fields });
+  const named = problems.map((f) =>
+    f.path === 'idp' ? f : { ...f, message: `${f.message}; a token takes only idp` },
+  );
+  throw new InvalidInputError(`Invalid token: ${describeFieldErrors(named)}`, { fields });
 }
 
 /** PATCH /tokens/{id}: `{status: "active" | "inactive"}`. */
