@@ -3,13 +3,21 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
+import { TABLE_DEFINITION, type TableDefinition } from '../lambdas/store/table-definition';
 
-/** Creates the single table from the shared definition unless it exists (local runtime and tests). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const def = TABLE_DEFINITION;
+/**
+ * Creates the single table from the shared definition unless it exists (local runtime and tests). A
+ * table kept from an older version (`.local/dynamodb`) gets the indexes added since, one UpdateTable
+ * each, as CloudFormation does in AWS; items written before an index existed appear in it once rewritten.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  def: TableDefinition = TABLE_DEFINITION,
+): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -44,5 +52,32 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof ResourceInUseException) && (error as Error).name !== 'ResourceInUseException')
       throw error;
   }
-  await client.send(new DescribeTableCommand({ TableName: tableName }));
+  await addMissingIndexes(client, tableName, def);
+}
+
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, def: TableDefinition) {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  for (const index of def.globalSecondaryIndexes.filter((g) => !present.has(g.indexName))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: def.attributeDefinitions
+          .filter((a) => a.name === index.partitionKey || a.name === index.sortKey)
+          .map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: index.projection },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }
