@@ -11,6 +11,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { IdpId } from '../../lambdas/contract/admin-api';
 import type { AdminApi } from './api';
 import type { Session } from './auth';
+import { PageErrorBoundary } from './components/page-error-boundary';
 import { HREF, parseRoute, type Route } from './routing';
 import { UnsavedContext } from './unsaved';
 
@@ -149,7 +150,9 @@ export function App({ api, session, onSignOut }: { api: AdminApi; session: Sessi
               </Box>
             }
           >
-            <Page route={route} props={props} />
+            <PageErrorBoundary key={hash}>
+              <Page route={route} props={props} />
+            </PageErrorBoundary>
           </Suspense>
         }
       />
