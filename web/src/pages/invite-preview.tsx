@@ -11,11 +11,23 @@ import { type AdminApi, errorMessage } from '../api';
 const DEBOUNCE_MS = 300;
 
 /** The invitation as the chosen user would get it: the resolve endpoint fills in each ${variable}. */
-export function InvitePreview({ api, subject, body }: { api: AdminApi; subject: string; body: string }) {
+export function InvitePreview({
+  api,
+  subject,
+  body,
+  savedVersion,
+}: {
+  api: AdminApi;
+  subject: string;
+  body: string;
+  /** Bumped by each save: the preview resolves again with the saved custom attributes. */
+  savedVersion: number;
+}) {
   const [user, setUser] = useState<SelectProps.Option | null>(null);
   const [options, setOptions] = useState<SelectProps.Option[]>([]);
   const [status, setStatus] = useState<SelectProps['statusType']>('pending');
-  const [preview, setPreview] = useState<{ subject: ResolveResult; body: ResolveResult } | null>(null);
+  // Each part separately: one part's refusal (an unknown variable) still previews the other.
+  const [preview, setPreview] = useState<{ subject: Part; body: Part } | null>(null);
   const [error, setError] = useState<string>();
 
   const load = async (search: string) => {
@@ -44,21 +56,21 @@ export function InvitePreview({ api, subject, body }: { api: AdminApi; subject: 
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      Promise.all([api.resolve(id, subject), api.resolve(id, body)])
-        .then(([s, b]) => {
-          if (!current) return;
-          setPreview({ subject: s, body: b });
-          setError(undefined);
-        })
-        .catch((e: unknown) => current && setError(errorMessage(e)));
+      void Promise.all([part(api.resolve(id, subject)), part(api.resolve(id, body))]).then(([s, b]) => {
+        if (!current) return;
+        setPreview({ subject: s, body: b });
+        setError(undefined);
+      });
     }, DEBOUNCE_MS);
     return () => {
       current = false;
       window.clearTimeout(timer);
     };
-  }, [api, user, subject, body]);
+  }, [api, user, subject, body, savedVersion]); // savedVersion: a save resolves again
 
-  const missing = preview ? [...new Set([...preview.subject.missing, ...preview.body.missing])] : [];
+  const missing = preview
+    ? [...new Set([...(preview.subject.result?.missing ?? []), ...(preview.body.result?.missing ?? [])])]
+    : [];
   return (
     <SpaceBetween size="s">
       <FormField label="Preview for user" description="Search by userName or email prefix.">
@@ -81,13 +93,11 @@ export function InvitePreview({ api, subject, body }: { api: AdminApi; subject: 
       {preview && (
         <div data-testid="invite-preview" aria-live="polite">
           <Box variant="awsui-key-label">Preview subject</Box>
-          <Box>{preview.subject.result}</Box>
+          <PartView part={preview.subject} />
           <Box variant="awsui-key-label" margin={{ top: 's' }}>
             Preview body
           </Box>
-          <Box>
-            <span style={{ whiteSpace: 'pre-wrap' }}>{preview.body.result}</span>
-          </Box>
+          <PartView part={preview.body} />
           {missing.length > 0 && (
             <Box color="text-status-warning" margin={{ top: 's' }}>
               {`No value for this user: ${missing.map((m) => (m.startsWith('${') ? m : `\${${m}}`)).join(', ')}`}
@@ -96,5 +106,26 @@ export function InvitePreview({ api, subject, body }: { api: AdminApi; subject: 
         </div>
       )}
     </SpaceBetween>
+  );
+}
+
+interface Part {
+  result?: ResolveResult;
+  error?: string;
+}
+
+function part(promise: Promise<ResolveResult>): Promise<Part> {
+  return promise.then(
+    (result) => ({ result }),
+    (e: unknown) => ({ error: errorMessage(e) }),
+  );
+}
+
+function PartView({ part: p }: { part: Part }) {
+  if (p.error) return <Box color="text-status-error">{`Cannot preview: ${p.error}`}</Box>;
+  return (
+    <Box>
+      <span style={{ whiteSpace: 'pre-wrap' }}>{p.result?.result}</span>
+    </Box>
   );
 }

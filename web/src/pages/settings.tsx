@@ -66,6 +66,7 @@ export default function Settings({ api, navigate, idp }: PageProps) {
   const [formError, setFormError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const [savedVersion, setSavedVersion] = useState(0);
 
   useEffect(() => {
     api
@@ -113,11 +114,14 @@ export default function Settings({ api, navigate, idp }: PageProps) {
       setSaved(result);
       setDraft(result);
       setNotice('Settings saved.');
+      setSavedVersion((v) => v + 1);
     } catch (e) {
       const byPath = fieldErrors(e);
       setErrors(byPath);
-      const shown = Object.keys(byPath).filter((path) => !isShownInline(path, draft));
-      setFormError([errorMessage(e), ...shown.map((path) => `${path}: ${byPath[path]}`)].join(' · '));
+      const elsewhere = Object.keys(byPath).filter((path) => !isShownInline(path, draft));
+      // With field errors, each is shown next to its own field; the form only says so once.
+      const summary = Object.keys(byPath).length > 0 ? 'Check the fields marked below.' : errorMessage(e);
+      setFormError([summary, ...elsewhere.map((path) => `${path}: ${byPath[path]}`)].join(' · '));
     } finally {
       setSaving(false);
     }
@@ -261,7 +265,12 @@ export default function Settings({ api, navigate, idp }: PageProps) {
                   onChange={({ detail }) => update({ body: detail.value })}
                 />
               </FormField>
-              <InvitePreview api={api} subject={draft.subject} body={draft.body} />
+              <InvitePreview
+                api={api}
+                subject={draft.subject}
+                body={draft.body}
+                savedVersion={savedVersion}
+              />
             </SpaceBetween>
           </Container>
         </SpaceBetween>
