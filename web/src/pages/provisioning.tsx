@@ -185,6 +185,7 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
             {
               id: 'actions',
               header: 'Actions',
+              minWidth: 130,
               cell: (t) => (
                 <ButtonDropdown
                   ariaLabel={`Select action for token ending in ${t.hint}`}
