@@ -113,11 +113,24 @@ export class AdminApi {
         response.status,
         err.error ?? 'error',
         err.message ?? `${method} ${path} answered ${response.status}`,
-        Array.isArray(err.fields) ? err.fields : [],
+        fieldList(err.fields),
       );
     }
     return json as T;
   }
+}
+
+/** `[{path, message}]`; an older API answered an object path → message, read the same way. */
+function fieldList(fields: unknown): FieldError[] {
+  if (Array.isArray(fields)) {
+    return fields.filter(
+      (f): f is FieldError => typeof f?.path === 'string' && typeof f?.message === 'string',
+    );
+  }
+  if (fields && typeof fields === 'object') {
+    return Object.entries(fields).map(([path, message]) => ({ path, message: String(message) }));
+  }
+  return [];
 }
 
 function enc(segment: string): string {
