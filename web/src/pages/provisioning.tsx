@@ -10,7 +10,7 @@ import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IdpId, IssuedTokenView, TokenView } from '../../../lambdas/contract/admin-api';
 import { errorMessage } from '../api';
 import type { PageProps } from '../app';
@@ -38,6 +38,10 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
   const [issued, setIssued] = useState<IssuedTokenView | null>(null);
   const [renewed, setRenewed] = useState(false);
   const [healthVersion, setHealthVersion] = useState(0);
+  // The token a closing confirmation still names while it fades out.
+  const confirmed = useRef<TokenView | null>(null);
+  if (confirm && confirm.kind !== 'generate') confirmed.current = confirm.token;
+  const hint = confirmed.current?.hint ?? '';
 
   const reload = useCallback(async () => {
     try {
@@ -231,8 +235,8 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
         onConfirm={() => confirm?.kind === 'renew' && void renew(confirm.token)}
         onDismiss={() => setConfirm(null)}
       >
-        The token ending in {confirm?.kind === 'renew' ? confirm.token.hint : ''} gets a new secret; the
-        current secret stops working at once. Paste the new one into your IdP.
+        The token ending in {hint} gets a new secret; the current secret stops working at once. Paste the new
+        one into your IdP.
       </ConfirmModal>
       <ConfirmModal
         visible={confirm?.kind === 'remove'}
@@ -242,8 +246,7 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
         onConfirm={() => confirm?.kind === 'remove' && void remove(confirm.token)}
         onDismiss={() => setConfirm(null)}
       >
-        The token ending in {confirm?.kind === 'remove' ? confirm.token.hint : ''} is removed; your IdP can no
-        longer provision with it.
+        The token ending in {hint} is removed; your IdP can no longer provision with it.
       </ConfirmModal>
       <SecretModal issued={issued} renewed={renewed} onDismiss={() => setIssued(null)} />
     </ContentLayout>
