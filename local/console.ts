@@ -175,27 +175,36 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * The console's own security headers. Locally the console and the API share the origin, so
- * connect-src 'self' is all it needs; Cloudscape sets styles through the CSSOM, not inline style
- * elements, so style-src stays 'self' too.
+ * connect-src 'self' is all it needs; with Cognito it also reaches the user pool (discovery, JWKS),
+ * the managed-login domain (token endpoint) and the API's origin. Cloudscape sets styles through the
+ * CSSOM, not inline style elements, so style-src stays 'self'.
  */
-export const CONSOLE_SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-};
+export function consoleSecurityHeaders(config: ConsoleConfig = LOCAL_CONSOLE_CONFIG): Record<string, string> {
+  const origins =
+    config.mode === 'cognito' ? [config.apiBaseUrl, config.authority, config.domain] : [config.apiBaseUrl];
+  const connect = [
+    "'self'",
+    ...new Set(origins.filter((url) => /^https?:\/\//.test(url)).map((url) => new URL(url).origin)),
+  ];
+  return {
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self' data:",
+      `connect-src ${connect.join(' ')}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+}
 
 /** Paths the console never answers: the API's, and the local runtime's own routes. */
 export function isApiPath(pathname: string): boolean {
@@ -262,6 +271,7 @@ export const LOCAL_CONSOLE_CONFIG: ConsoleConfig = { mode: 'local', apiBaseUrl: 
  * (API paths, other methods), which the adapter then routes as before.
  */
 export function consoleHandler(distDir: string, config: ConsoleConfig = LOCAL_CONSOLE_CONFIG) {
+  const headers = consoleSecurityHeaders(config);
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(pathname)) return false;
     const answer = resolveConsolePath(distDir, pathname);
@@ -269,27 +279,37 @@ export function consoleHandler(distDir: string, config: ConsoleConfig = LOCAL_CO
     if (answer.kind === 'config') {
       write(
         res,
+        headers,
         200,
         { 'Content-Type': CONTENT_TYPES['.json'], 'Cache-Control': 'no-store' },
         JSON.stringify(config),
         head,
       );
     } else if (answer.kind === 'redirect') {
-      write(res, 302, { Location: answer.location, 'Cache-Control': 'no-store' }, '', head);
+      write(res, headers, 302, { Location: answer.location, 'Cache-Control': 'no-store' }, '', head);
     } else if (answer.kind === 'file') {
       const body = await readFile(answer.file).catch(() => undefined);
-      if (body === undefined) notFound(res, head);
-      else write(res, 200, { 'Content-Type': answer.contentType, 'Cache-Control': answer.cache }, body, head);
+      if (body === undefined) notFound(res, headers, head);
+      else
+        write(
+          res,
+          headers,
+          200,
+          { 'Content-Type': answer.contentType, 'Cache-Control': answer.cache },
+          body,
+          head,
+        );
     } else {
-      notFound(res, head);
+      notFound(res, headers, head);
     }
     return true;
   };
 }
 
-function notFound(res: ServerResponse, head: boolean): void {
+function notFound(res: ServerResponse, security: Record<string, string>, head: boolean): void {
   write(
     res,
+    security,
     404,
     { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
     'Not found\n',
@@ -299,13 +319,14 @@ function notFound(res: ServerResponse, head: boolean): void {
 
 function write(
   res: ServerResponse,
+  security: Record<string, string>,
   status: number,
   headers: Record<string, string>,
   body: string | Buffer,
   head: boolean,
 ): void {
   res.writeHead(status, {
-    ...CONSOLE_SECURITY_HEADERS,
+    ...security,
     ...headers,
     'Content-Length': Buffer.byteLength(body),
   });

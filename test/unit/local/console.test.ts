@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   consoleHandler,
+  consoleSecurityHeaders,
   consoleSourceHash,
   ensureConsoleBuilt,
   HASH_FILE,
@@ -244,5 +245,27 @@ describe('serving the console', () => {
   test('API paths and other methods are left to the API', async () => {
     expect((await fetch(`${base}/admin/v1/tenants/acme/tokens`)).status).toBe(418);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(418);
+  });
+});
+
+describe('the console security policy', () => {
+  test('locally the console connects to its own origin only', () => {
+    const csp = consoleSecurityHeaders({ mode: 'local', apiBaseUrl: '' })['Content-Security-Policy'];
+    expect(csp).toContain("connect-src 'self';");
+  });
+
+  test('with Cognito it also connects to the user pool, the managed login and the API', () => {
+    const csp = consoleSecurityHeaders({
+      mode: 'cognito',
+      apiBaseUrl: 'https://api.example.com/prod',
+      authority: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+      clientId: 'c',
+      redirectUri: 'https://console.example.com/',
+      domain: 'https://acme.auth.eu-west-1.amazoncognito.com',
+    })['Content-Security-Policy'];
+    expect(csp).toContain(
+      "connect-src 'self' https://api.example.com https://cognito-idp.eu-west-1.amazonaws.com https://acme.auth.eu-west-1.amazoncognito.com;",
+    );
+    expect(csp).toContain("frame-ancestors 'none'");
   });
 });
