@@ -8,9 +8,10 @@ export interface Page<T> {
 
 /**
  * Cursor paging for Cloudscape's open-ended Pagination: page n is fetched with the cursor page n-1
- * answered; no totals are ever asked for. `key` changes (a new search or filter) start over.
+ * answered; no totals are ever asked for. A new `fetchPage` (a new search or filter: memoise it on
+ * them) starts over at the first page.
  */
-export function useCursorPages<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, key: string) {
+export function useCursorPages<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [index, setIndex] = useState(0);
   const [page, setPage] = useState<Page<T> | null>(null);
@@ -42,7 +43,7 @@ export function useCursorPages<T>(fetchPage: (cursor: string | null) => Promise<
 
   useEffect(() => {
     void load(0, [null]);
-  }, [key, load]);
+  }, [load]);
 
   return {
     items: page?.items ?? [],

@@ -30,6 +30,7 @@ export function ConnectionHealth({ api, version }: { api: AdminApi; version: num
       setError(errorMessage(e));
     }
   }, [api]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version (a token action) reloads the health.
   useEffect(() => {
     void load();
   }, [load, version]);

@@ -22,7 +22,7 @@ export default function GroupMembers({ api, navigate, id }: PageProps & { id: st
     },
     [api, id],
   );
-  const pages = useCursorPages<MemberRow>(fetchPage, id);
+  const pages = useCursorPages<MemberRow>(fetchPage);
   const name = groupName(id) ?? id;
   return (
     <Table

@@ -24,7 +24,7 @@ export default function Groups({ api, navigate }: PageProps) {
     },
     [api],
   );
-  const pages = useCursorPages<GroupRow>(fetchPage, 'groups');
+  const pages = useCursorPages<GroupRow>(fetchPage);
   return (
     <Table
       variant="full-page"

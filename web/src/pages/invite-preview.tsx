@@ -48,6 +48,7 @@ export function InvitePreview({
     }
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a save (savedVersion) resolves the preview again.
   useEffect(() => {
     const id = user?.value;
     if (!id) {
@@ -66,7 +67,7 @@ export function InvitePreview({
       current = false;
       window.clearTimeout(timer);
     };
-  }, [api, user, subject, body, savedVersion]); // savedVersion: a save resolves again
+  }, [api, user, subject, body, savedVersion]);
 
   const missing = preview
     ? [...new Set([...(preview.subject.result?.missing ?? []), ...(preview.body.result?.missing ?? [])])]

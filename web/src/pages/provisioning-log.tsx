@@ -82,7 +82,6 @@ function RequestLog({ api }: { api: AdminApi }) {
   const [status, setStatus] = useState(STATUS_OPTIONS[0]);
   const [resource, setResource] = useState(RESOURCE_OPTIONS[0]);
   const [range, setRange] = useState<DateRangePickerProps.Value | null>(null);
-  const key = JSON.stringify([status.value, resource.value, range]);
   const fetchPage = useCallback(
     async (cursor: string | null) => {
       const page = await api.listRequests({
@@ -96,7 +95,7 @@ function RequestLog({ api }: { api: AdminApi }) {
     },
     [api, status, resource, range],
   );
-  const pages = useCursorPages<RequestLogRow>(fetchPage, key);
+  const pages = useCursorPages<RequestLogRow>(fetchPage);
   return (
     <Table
       header={<Header variant="h2">Request log</Header>}
@@ -200,7 +199,7 @@ function AuditTrail({ api }: { api: AdminApi }) {
     },
     [api],
   );
-  const pages = useCursorPages<AuditEntryView>(fetchPage, 'audit');
+  const pages = useCursorPages<AuditEntryView>(fetchPage);
   return (
     <Table
       header={<Header variant="h2">Audit trail</Header>}

@@ -37,7 +37,7 @@ export default function Users({ api, navigate }: PageProps) {
     },
     [api, search],
   );
-  const pages = useCursorPages<UserRow>(fetchPage, search);
+  const pages = useCursorPages<UserRow>(fetchPage);
 
   const resend = async (user: UserRow) => {
     setResending(user.id);
