@@ -55,42 +55,49 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
     void reload();
   }, [reload]);
 
-  const act = async (run: () => Promise<void>) => {
+  /** Runs a token action; its notice shows only once the table shows its result. */
+  const act = async (run: () => Promise<string | undefined>) => {
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
+    let message: string | undefined;
     try {
-      await run();
+      message = await run();
     } catch (e) {
       setError(errorMessage(e));
     } finally {
-      setBusy(false);
       setConfirm(null);
       await reload();
+      setBusy(false);
+      setNotice(message);
     }
   };
 
   const generate = () =>
     act(async () => {
       const result = await api.createToken(idp);
+      setConfirm(null);
       setRenewed(false);
       setIssued(result);
+      return undefined;
     });
   const renew = (token: TokenView) =>
     act(async () => {
       const result = await api.renewToken(token.id);
+      setConfirm(null);
       setRenewed(true);
       setIssued(result);
+      return undefined;
     });
   const remove = (token: TokenView) =>
     act(async () => {
       await api.removeToken(token.id);
-      setNotice(`Token ending in ${token.hint} removed.`);
+      return `Token ending in ${token.hint} removed.`;
     });
   const setStatus = (token: TokenView, status: 'active' | 'inactive') =>
     act(async () => {
       await api.setTokenStatus(token.id, status);
-      setNotice(`Token ending in ${token.hint} set to ${status === 'active' ? 'Active' : 'Inactive'}.`);
+      return `Token ending in ${token.hint} set to ${status === 'active' ? 'Active' : 'Inactive'}.`;
     });
 
   const full = (tokens?.length ?? 0) >= MAX_TOKENS;
