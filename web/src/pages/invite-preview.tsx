@@ -57,7 +57,8 @@ export function InvitePreview({
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      void Promise.all([part(api.resolve(id, subject)), part(api.resolve(id, body))]).then(([s, b]) => {
+      const resolve = (template: string) => part(api.resolve(id, withInviteTimeValues(template, api.tenant)));
+      void Promise.all([resolve(subject), resolve(body)]).then(([s, b]) => {
         if (!current) return;
         setPreview({ subject: s, body: b });
         setError(undefined);
@@ -129,4 +130,12 @@ function PartView({ part: p }: { part: Part }) {
       <span style={{ whiteSpace: 'pre-wrap' }}>{p.result?.result}</span>
     </Box>
   );
+}
+
+/** The link exists only when an invitation is sent: the preview shows a stand-in for it. */
+export const INVITE_LINK_STAND_IN = '[invitation link]';
+
+/** Fills in the variables known only at sending time (`${inviteLink}`, `${tenantId}`). */
+export function withInviteTimeValues(template: string, tenant: string): string {
+  return template.replaceAll('${inviteLink}', INVITE_LINK_STAND_IN).replaceAll('${tenantId}', tenant);
 }

@@ -248,7 +248,7 @@ export default function Settings({ api, navigate, idp }: PageProps) {
             header={
               <Header
                 variant="h2"
-                description="Use ${variables} such as ${userName}, ${name.givenName} or a custom attribute's name."
+                description="Use ${variables} such as ${userName}, ${givenName}, ${email}, ${tenantId}, ${inviteLink} or a custom attribute's name."
               >
                 Invitation email
               </Header>
