@@ -6,6 +6,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useEffect, useState } from 'react';
 import type { ResolveResult } from '../../../lambdas/contract/admin-api';
 import { type AdminApi, errorMessage } from '../api';
+import { withInviteTimeValues } from './invite-preview-values';
 
 /** Wait this long after the last keystroke before asking the API to resolve the template again. */
 const DEBOUNCE_MS = 300;
@@ -130,12 +131,4 @@ function PartView({ part: p }: { part: Part }) {
       <span style={{ whiteSpace: 'pre-wrap' }}>{p.result?.result}</span>
     </Box>
   );
-}
-
-/** The link exists only when an invitation is sent: the preview shows a stand-in for it. */
-export const INVITE_LINK_STAND_IN = '[invitation link]';
-
-/** Fills in the variables known only at sending time (`${inviteLink}`, `${tenantId}`). */
-export function withInviteTimeValues(template: string, tenant: string): string {
-  return template.replaceAll('${inviteLink}', INVITE_LINK_STAND_IN).replaceAll('${tenantId}', tenant);
 }
