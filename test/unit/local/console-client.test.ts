@@ -64,6 +64,18 @@ describe('the admin API client', () => {
     expect(errorMessage(error)).toBe('Invalid settings (400)');
   });
 
+  test('the Target SCIM URL before a token: the configured SCIM API, else unknown when the API is elsewhere', () => {
+    const configured = new AdminApi(
+      'https://admin.example.com/prod',
+      'acme',
+      async () => '',
+      () => undefined,
+      'https://scim.example.com/prod/',
+    );
+    expect(configured.scimBaseUrl()).toBe('https://scim.example.com/prod/scim/v2/acme');
+    expect(new AdminApi('https://admin.example.com/prod', 'acme', async () => '').scimBaseUrl()).toBeNull();
+  });
+
   test('a 401 tells the session, so the console returns to sign-in', async () => {
     answering(401, { error: 'unauthorized', message: 'Sign in' });
     let signedOut = false;
