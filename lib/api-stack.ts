@@ -141,6 +141,7 @@ export class ApiStack extends Stack {
       assetDir: props.consoleAssetDir ?? config.consoleAssetDir,
       adminApiUrl,
       adminApiOrigin,
+      scimBaseUrl: this.scimPublicBaseUrl,
       userPool: props.adminUserPool,
       loginDomainUrl: props.adminUserPoolDomain.baseUrl(),
       devOrigin: config.consoleDevOrigin,

@@ -21,6 +21,8 @@ export interface ConsoleHostingProps {
   /** The admin API's origin (scheme and host): the CSP's connect-src. */
   adminApiOrigin: string;
   userPool: cognito.IUserPool;
+  /** The SCIM API's public base URL (without `/scim/v2/<tenant>`): the setup steps' Target SCIM URL. */
+  scimBaseUrl: string;
   /** The pool's managed-login domain URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   loginDomainUrl: string;
   /** Also accept the Vite dev server (`http://localhost:5173/`) as callback and sign-out URL. */
@@ -107,6 +109,7 @@ export class ConsoleHosting extends Construct {
       clientId: this.client.userPoolClientId,
       redirectUri: this.url,
       domain: props.loginDomainUrl,
+      scimBaseUrl: props.scimBaseUrl,
     };
     this.deploy(assetDir, config);
   }

@@ -211,7 +211,7 @@ describe('console upload', () => {
     );
   });
 
-  test('config.json is the cognito ConsoleConfig: admin API URL, issuer, the PKCE client, console URL, login domain', () => {
+  test('config.json is the cognito ConsoleConfig: admin API URL, issuer, the PKCE client, console URL, login domain, SCIM URL', () => {
     const key: string = deployment.props.SourceObjectKeys[1];
     let json = fs.readFileSync(
       path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'config.json'),
@@ -234,6 +234,10 @@ describe('console upload', () => {
         new RegExp(
           `^https://<Import:Data:ExportsOutputRef${domainId}[0-9A-F]+>\\.auth\\.<Ref:AWS::Region>\\.amazoncognito\\.com$`,
         ),
+      ),
+      // The setup steps show the Target SCIM URL before a token is generated.
+      scimBaseUrl: expect.stringMatching(
+        /^https:\/\/<Ref:ScimApi[0-9A-F]+>\.execute-api\.<Ref:AWS::Region>\.<Ref:AWS::URLSuffix>\/dev$/,
       ),
     });
   });
