@@ -1,12 +1,11 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Header from '@cloudscape-design/components/header';
-import Link from '@cloudscape-design/components/link';
-import Pagination from '@cloudscape-design/components/pagination';
 import Table from '@cloudscape-design/components/table';
 import { useCallback } from 'react';
 import type { MemberRow } from '../../../lambdas/contract/admin-api';
 import type { PageProps } from '../app';
+import { ConsoleLink, CursorPagination } from '../components/navigation-parts';
 import { groupName } from '../group-names';
 import { useCursorPages } from '../paging';
 import { HREF } from '../routing';
@@ -39,28 +38,15 @@ export default function GroupMembers({ api, navigate, id }: PageProps & { id: st
       loadingText="Loading members"
       empty={<Box textAlign="center">This group has no member.</Box>}
       filter={pages.error ? <Alert type="error">{pages.error}</Alert> : undefined}
-      pagination={
-        <Pagination
-          currentPageIndex={pages.currentPageIndex}
-          pagesCount={pages.pagesCount}
-          openEnd={pages.openEnd}
-          onChange={({ detail }) => pages.goTo(detail.currentPageIndex)}
-        />
-      }
+      pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
         {
           id: 'name',
           header: 'Name',
           cell: (m) => (
-            <Link
-              href={HREF.user(m.id)}
-              onFollow={(e) => {
-                e.preventDefault();
-                navigate(HREF.user(m.id));
-              }}
-            >
+            <ConsoleLink href={HREF.user(m.id)} navigate={navigate}>
               {m.displayName || m.userName}
-            </Link>
+            </ConsoleLink>
           ),
         },
         { id: 'userName', header: 'userName', cell: (m) => m.userName },

@@ -1,12 +1,11 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Header from '@cloudscape-design/components/header';
-import Link from '@cloudscape-design/components/link';
-import Pagination from '@cloudscape-design/components/pagination';
 import Table from '@cloudscape-design/components/table';
 import { useCallback } from 'react';
 import type { GroupRow } from '../../../lambdas/contract/admin-api';
 import type { PageProps } from '../app';
+import { ConsoleLink, CursorPagination } from '../components/navigation-parts';
 import { dateTime } from '../format';
 import { rememberGroupName } from '../group-names';
 import { useCursorPages } from '../paging';
@@ -40,28 +39,15 @@ export default function Groups({ api, navigate }: PageProps) {
       loadingText="Loading groups"
       empty={<Box textAlign="center">No group yet: your IdP pushes them.</Box>}
       filter={pages.error ? <Alert type="error">{pages.error}</Alert> : undefined}
-      pagination={
-        <Pagination
-          currentPageIndex={pages.currentPageIndex}
-          pagesCount={pages.pagesCount}
-          openEnd={pages.openEnd}
-          onChange={({ detail }) => pages.goTo(detail.currentPageIndex)}
-        />
-      }
+      pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
         {
           id: 'name',
           header: 'Name',
           cell: (g) => (
-            <Link
-              href={HREF.group(g.id)}
-              onFollow={(e) => {
-                e.preventDefault();
-                navigate(HREF.group(g.id));
-              }}
-            >
+            <ConsoleLink href={HREF.group(g.id)} navigate={navigate}>
               {g.displayName}
-            </Link>
+            </ConsoleLink>
           ),
         },
         { id: 'members', header: 'Members', cell: (g) => g.memberCount },

@@ -5,7 +5,6 @@ import DateRangePicker, { type DateRangePickerProps } from '@cloudscape-design/c
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
-import Pagination from '@cloudscape-design/components/pagination';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
@@ -14,6 +13,7 @@ import { useCallback, useState } from 'react';
 import type { AuditEntryView, RequestLogRow } from '../../../lambdas/contract/admin-api';
 import type { AdminApi } from '../api';
 import type { PageProps } from '../app';
+import { CursorPagination } from '../components/navigation-parts';
 import { dateTime } from '../format';
 import { idpName } from '../idps';
 import { useCursorPages } from '../paging';
@@ -148,14 +148,7 @@ function RequestLog({ api }: { api: AdminApi }) {
           {pages.error && <Alert type="error">{pages.error}</Alert>}
         </div>
       }
-      pagination={
-        <Pagination
-          currentPageIndex={pages.currentPageIndex}
-          pagesCount={pages.pagesCount}
-          openEnd={pages.openEnd}
-          onChange={({ detail }) => pages.goTo(detail.currentPageIndex)}
-        />
-      }
+      pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
         { id: 'at', header: 'Time', cell: (r) => dateTime(r.at) },
         {
@@ -211,14 +204,7 @@ function AuditTrail({ api }: { api: AdminApi }) {
       wrapLines
       empty={<Box textAlign="center">No admin change yet.</Box>}
       filter={pages.error ? <Alert type="error">{pages.error}</Alert> : undefined}
-      pagination={
-        <Pagination
-          currentPageIndex={pages.currentPageIndex}
-          pagesCount={pages.pagesCount}
-          openEnd={pages.openEnd}
-          onChange={({ detail }) => pages.goTo(detail.currentPageIndex)}
-        />
-      }
+      pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
         { id: 'at', header: 'Time', cell: (e) => dateTime(e.at) },
         { id: 'actor', header: 'Actor', cell: (e) => e.actor },

@@ -5,13 +5,13 @@ import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import { useCallback, useEffect, useState } from 'react';
 import type { UserDetailView } from '../../../lambdas/contract/admin-api';
 import { errorMessage } from '../api';
 import type { PageProps } from '../app';
+import { ConsoleLink } from '../components/navigation-parts';
 import { InviteCell, StatusCell } from '../components/user-cells';
 import { dateTime } from '../format';
 import { HREF } from '../routing';
@@ -95,16 +95,9 @@ export default function UserDetail({ api, navigate, id }: PageProps & { id: stri
                   ) : (
                     <SpaceBetween size="xxs">
                       {user.groups.map((g) => (
-                        <Link
-                          key={g.id}
-                          href={HREF.group(g.id)}
-                          onFollow={(e) => {
-                            e.preventDefault();
-                            navigate(HREF.group(g.id));
-                          }}
-                        >
+                        <ConsoleLink key={g.id} href={HREF.group(g.id)} navigate={navigate}>
                           {g.displayName}
-                        </Link>
+                        </ConsoleLink>
                       ))}
                       {user.moreGroups && <Box>…and more</Box>}
                     </SpaceBetween>

@@ -2,14 +2,13 @@ import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
-import Link from '@cloudscape-design/components/link';
-import Pagination from '@cloudscape-design/components/pagination';
 import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { useCallback, useEffect, useState } from 'react';
 import type { UserRow } from '../../../lambdas/contract/admin-api';
 import { errorMessage } from '../api';
 import type { PageProps } from '../app';
+import { ConsoleLink, CursorPagination } from '../components/navigation-parts';
 import { InviteCell, StatusCell } from '../components/user-cells';
 import { useCursorPages } from '../paging';
 import { HREF } from '../routing';
@@ -96,28 +95,15 @@ export default function Users({ api, navigate }: PageProps) {
           )}
         </>
       }
-      pagination={
-        <Pagination
-          currentPageIndex={pages.currentPageIndex}
-          pagesCount={pages.pagesCount}
-          openEnd={pages.openEnd}
-          onChange={({ detail }) => pages.goTo(detail.currentPageIndex)}
-        />
-      }
+      pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
         {
           id: 'name',
           header: 'Name',
           cell: (u) => (
-            <Link
-              href={HREF.user(u.id)}
-              onFollow={(e) => {
-                e.preventDefault();
-                navigate(HREF.user(u.id));
-              }}
-            >
+            <ConsoleLink href={HREF.user(u.id)} navigate={navigate}>
               {u.displayName || u.userName}
-            </Link>
+            </ConsoleLink>
           ),
         },
         { id: 'userName', header: 'userName', cell: (u) => u.userName },
