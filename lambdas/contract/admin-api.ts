@@ -156,13 +156,16 @@ export interface MemberList {
 
 // ---- activity: GET /requests, GET /health; audit: GET /audit ----
 
+/** One SCIM request of the tenant's IdP (the refused ones too): the path only, never the query string. */
 export interface RequestLogRow {
+  /** ISO 8601 with milliseconds, UTC. */
   at: string;
   method: string;
   path: string;
   status: number;
   scimType: string | null;
   detail: string | null;
+  /** Users, Groups, Bulk, Schemas, … from the route; null when the route names none. */
   resourceType: string | null;
   resourceId: string | null;
   tokenId: string | null;

@@ -1,3 +1,4 @@
+import type { RequestLogRow } from '../contract/admin-api';
 import { excerpt } from '../scim/excerpt';
 import type { CursorPage } from './ports';
 
@@ -6,23 +7,8 @@ import type { CursorPage } from './ports';
  * tenant's IdP makes, the refused ones included. An entry carries the path only (never the query
  * string, which can hold filters with personal data) and no header but the User-Agent.
  */
-export interface RequestLogEntry {
+export interface RequestLogEntry extends RequestLogRow {
   tenantId: string;
-  /** ISO 8601 with milliseconds, UTC (`Date.toISOString()`). */
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  scimType: string | null;
-  detail: string | null;
-  /** Users, Groups, Bulk, Schemas, ... from the route; null when the route names none. */
-  resourceType: string | null;
-  resourceId: string | null;
-  tokenId: string | null;
-  idp: string | null;
-  userAgent: string | null;
-  latencyMs: number;
-  requestId: string;
 }
 
 /** How a status is counted: an error of the client (4xx) or of the service (5xx), or not an error. */
