@@ -8,6 +8,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { assertTenantId } from '../lambdas/domain/tokens';
+import type { BackfillProgress } from '../lambdas/store/email-index-backfill';
 import { dataStackName } from '../lib/config';
 
 /**
@@ -15,6 +16,7 @@ import { dataStackName } from '../lib/config';
  *
  *   npm run admin -- add --email alice@example.com --tenant acme --stage prod
  *   npm run admin -- list --tenant acme --stage prod
+ *   npm run admin -- reindex --stage prod
  *
  * `add` creates the Cognito user with the immutable `custom:tenantId` claim; Cognito e-mails the
  * temporary password. The user pool id comes from the data stack's `AdminUserPoolId` output
@@ -25,17 +27,21 @@ import { dataStackName } from '../lib/config';
 export const USAGE = `Usage:
   npm run admin -- add  --email <address> --tenant <tenantId> (--stage <stage> | --user-pool-id <id>) [--region <region>]
   npm run admin -- list --tenant <tenantId> (--stage <stage> | --user-pool-id <id>) [--region <region>]
+  npm run admin -- reindex (--stage <stage> | --table <name>) [--region <region>]
 
 Commands:
   add    Create a tenant admin in the admin user pool. Cognito e-mails a temporary password; at the
          first sign-in the admin sets a password and registers a TOTP authenticator app.
   list   List the admins of a tenant (e-mail, status, created).
+  reindex  Once after upgrading a table deployed before the console's e-mail search: give the users
+         written before it the search index's keys (a Scan of the table; safe to run again).
 
 Options:
   --email         The admin's e-mail address (also the user name).
   --tenant        The tenant the admin manages: 1-63 characters of a-z, 0-9 and -.
   --stage         The deployed stage; the user pool id is read from the stack Scim-<stage>-Data.
   --user-pool-id  The admin user pool id (skips the stack lookup).
+  --table         The table name (reindex; skips the stack lookup of the TableName output).
   --region        AWS region (default: the SDK's, e.g. AWS_REGION or the profile's).
   --help          This text.`;
 
@@ -47,6 +53,12 @@ export interface AdminCliClients {
 export interface AdminCliDeps {
   /** Builds the clients for `--region` (undefined: the SDK's default region chain). */
   clients(region: string | undefined): AdminCliClients;
+  /** Runs the e-mail index backfill on a table (lambdas/store/email-index-backfill.ts). */
+  reindex(
+    table: string,
+    region: string | undefined,
+    onPage: (p: BackfillProgress) => void,
+  ): Promise<BackfillProgress>;
   out(line: string): void;
   err(line: string): void;
 }
@@ -74,11 +86,12 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<n
     }
     const [command, ...rest] = args.positionals;
     if (rest.length > 0) throw usageError(`Unexpected argument: ${rest[0]}`);
-    if (command !== 'add' && command !== 'list') {
-      throw usageError(command ? `Unknown command: ${command}` : 'Missing command: add or list');
+    if (command !== 'add' && command !== 'list' && command !== 'reindex') {
+      throw usageError(command ? `Unknown command: ${command}` : 'Missing command: add, list or reindex');
     }
     if (command === 'add') await add(args, deps);
-    else await list(args, deps);
+    else if (command === 'list') await list(args, deps);
+    else await reindex(args, deps);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
@@ -97,6 +110,7 @@ interface Args {
   tenant?: string;
   stage?: string;
   userPoolId?: string;
+  table?: string;
   region?: string;
 }
 
@@ -111,6 +125,7 @@ function parse(argv: string[]): Args {
         tenant: { type: 'string' },
         stage: { type: 'string' },
         'user-pool-id': { type: 'string' },
+        table: { type: 'string' },
         region: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -122,6 +137,7 @@ function parse(argv: string[]): Args {
       tenant: values.tenant,
       stage: values.stage,
       userPoolId: values['user-pool-id'],
+      table: values.table,
       region: values.region,
     };
   } catch (error) {
@@ -223,7 +239,16 @@ function checkPoolArguments(args: Args): void {
 /** `--user-pool-id`, or the `AdminUserPoolId` output of the stage's data stack. */
 async function userPoolIdOf(args: Args, clients: AdminCliClients): Promise<string> {
   if (args.userPoolId !== undefined) return args.userPoolId;
-  const stage = args.stage as string;
+  return dataStackOutput(args.stage as string, 'AdminUserPoolId', '--user-pool-id', clients);
+}
+
+/** One output of the stage's data stack, with the errors an operator can act on. */
+async function dataStackOutput(
+  stage: string,
+  key: string,
+  flag: string,
+  clients: AdminCliClients,
+): Promise<string> {
   const stackName = dataStackName(stage);
   let answer: { Stacks?: { Outputs?: { OutputKey?: string; OutputValue?: string }[] }[] };
   try {
@@ -234,15 +259,30 @@ async function userPoolIdOf(args: Args, clients: AdminCliClients): Promise<strin
     if (errorName(error) === 'ValidationError' && /does not exist/.test(awsMessage(error))) {
       throw new CliError(
         `Stack ${stackName} not found: is stage ${stage} deployed in this account and region? ` +
-          '(set AWS_REGION or --region, or pass --user-pool-id)',
+          `(set AWS_REGION or --region, or pass ${flag})`,
         1,
       );
     }
     throw error;
   }
-  const id = answer.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'AdminUserPoolId')?.OutputValue;
-  if (!id) throw new CliError(`Stack ${stackName} has no AdminUserPoolId output (is it deployed?)`, 1);
-  return id;
+  const value = answer.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+  if (!value) throw new CliError(`Stack ${stackName} has no ${key} output (is it deployed?)`, 1);
+  return value;
+}
+
+async function reindex(args: Args, deps: AdminCliDeps): Promise<void> {
+  if ((args.stage === undefined) === (args.table === undefined)) {
+    throw usageError('Give either --stage or --table');
+  }
+  const table =
+    args.table ??
+    (await dataStackOutput(args.stage as string, 'TableName', '--table', deps.clients(args.region)));
+  const done = await deps.reindex(table, args.region, (p) =>
+    deps.out(`… ${p.scanned} items scanned, ${p.indexed} users indexed`),
+  );
+  deps.out(
+    `Indexed ${done.indexed} users of ${table} (${done.skipped} without e-mail or rewritten meanwhile; ${done.scanned} items scanned)`,
+  );
 }
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
@@ -254,6 +294,12 @@ if (require.main === module) {
       cognito: new CognitoIdentityProviderClient({ region }),
       cloudFormation: new CloudFormationClient({ region }),
     }),
+    reindex: async (table, region, onPage) => {
+      process.env.TABLE_NAME = table;
+      if (region) process.env.AWS_REGION = region;
+      const { backfillEmailIndex } = await import('../lambdas/store/email-index-backfill');
+      return backfillEmailIndex({ onPage });
+    },
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   }).then((code) => {

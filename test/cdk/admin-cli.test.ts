@@ -13,7 +13,13 @@ function cli(
   const regions: (string | undefined)[] = [];
   const out: string[] = [];
   const err: string[] = [];
+  const reindexed: { table: string; region: string | undefined }[] = [];
   const deps: AdminCliDeps = {
+    reindex: async (table, region, onPage) => {
+      reindexed.push({ table, region });
+      onPage({ scanned: 500, indexed: 120, skipped: 0 });
+      return { scanned: 900, indexed: 200, skipped: 3 };
+    },
     clients: (region) => {
       regions.push(region);
       return {
@@ -35,7 +41,7 @@ function cli(
     err: (line) => err.push(line),
   };
   const run = (...argv: string[]) => runAdminCli(argv, deps);
-  return { run, sent, regions, out, err };
+  return { run, sent, regions, out, err, reindexed };
 }
 
 const POOL_ID = 'eu-west-1_AbCdEf123';
@@ -224,5 +230,30 @@ describe('npm run admin -- list', () => {
     const { run, sent } = cli();
     expect(await run('list', '--tenant', 'ACME!', '--stage', 'prod')).toBe(2);
     expect(sent).toEqual([]);
+  });
+});
+
+describe('npm run admin -- reindex', () => {
+  test("backfills the table named by the stage's TableName output and reports the counts", async () => {
+    const { run, sent, out, reindexed } = cli();
+    expect(await run('reindex', '--stage', 'prod', '--region', 'eu-west-1')).toBe(0);
+    expect((sent[0] as DescribeStacksCommand).input).toEqual({ StackName: 'Scim-prod-Data' });
+    expect(reindexed).toEqual([{ table: 'table', region: 'eu-west-1' }]);
+    expect(out.at(-1)).toMatch(
+      /^Indexed 200 users of table \(3 without e-mail or rewritten meanwhile; 900 items scanned\)$/,
+    );
+  });
+
+  test('--table skips the stack lookup; neither or both of --stage and --table is a usage error', async () => {
+    const direct = cli();
+    expect(await direct.run('reindex', '--table', 'scim-table')).toBe(0);
+    expect(direct.sent).toEqual([]);
+    expect(direct.reindexed).toEqual([{ table: 'scim-table', region: undefined }]);
+    for (const argv of [['reindex'], ['reindex', '--table', 't', '--stage', 'prod']]) {
+      const bad = cli();
+      expect(await bad.run(...argv)).toBe(2);
+      expect(bad.err.join('\n')).toContain('Give either --stage or --table');
+      expect(bad.reindexed).toEqual([]);
+    }
   });
 });
