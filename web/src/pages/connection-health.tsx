@@ -62,16 +62,19 @@ export function ConnectionHealth({ api, version }: { api: AdminApi; version: num
         {health && (
           <div data-testid="connection-health">
             {last ? (
-              <StatusIndicator type={failed ? 'error' : 'success'}>
-                {`${idpName(last.idp ?? health.tokens[0]?.idp)} · last request ${timeAgo(last.at)} · ${last.status}`}
-                {failed && last.detail ? ` · ${last.detail}` : ''}
-              </StatusIndicator>
+              <SpaceBetween size="xxs">
+                <StatusIndicator type={failed ? 'error' : 'success'}>
+                  {`${idpName(last.idp ?? health.tokens[0]?.idp)} · last request ${timeAgo(last.at)} · ${last.status}`}
+                </StatusIndicator>
+                {/* The refusal's SCIM detail under the line: a phone breaks it between words, not inside them. */}
+                {failed && last.detail && <Box color="text-status-error">{last.detail}</Box>}
+              </SpaceBetween>
             ) : (
               <StatusIndicator type="pending">No request from an IdP yet</StatusIndicator>
             )}
           </div>
         )}
-        {health?.lastError && (
+        {health?.lastError && health.lastError.at !== last?.at && (
           <Box variant="small" color="text-body-secondary">
             {`Last error: ${health.lastError.status}${health.lastError.scimType ? ` (${health.lastError.scimType})` : ''} · ${timeAgo(health.lastError.at)} · ${health.lastError.method} ${health.lastError.path}${health.lastError.detail ? ` · ${health.lastError.detail}` : ''}`}
           </Box>

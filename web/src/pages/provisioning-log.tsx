@@ -160,8 +160,6 @@ function RequestLog({ api }: { api: AdminApi }) {
             </StatusIndicator>
           ),
         },
-        { id: 'request', header: 'Request', cell: (r) => `${r.method} ${r.path}` },
-        { id: 'idp', header: 'IdP', cell: (r) => (r.idp ? idpName(r.idp) : '—') },
         {
           id: 'detail',
           header: 'Detail',
@@ -179,6 +177,9 @@ function RequestLog({ api }: { api: AdminApi }) {
             </ExpandableSection>
           ),
         },
+        // After the detail: on a phone, time, status and the expandable detail are what fits.
+        { id: 'request', header: 'Request', cell: (r) => `${r.method} ${r.path}` },
+        { id: 'idp', header: 'IdP', cell: (r) => (r.idp ? idpName(r.idp) : '—') },
       ]}
     />
   );

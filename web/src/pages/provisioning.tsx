@@ -225,7 +225,11 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
             },
           ]}
         />
-        <SetupSteps idp={chosen} scimUrl={issuedScimUrl ?? api.scimBaseUrl()} />
+        <SetupSteps
+          idp={chosen}
+          scimUrl={issuedScimUrl ?? api.scimBaseUrl()}
+          hasToken={(tokens?.length ?? 0) > 0}
+        />
       </SpaceBetween>
 
       <ConfirmModal

@@ -4,11 +4,23 @@ import Header from '@cloudscape-design/components/header';
 import type { IdpInfo } from '../idps';
 
 /** The chosen IdP's own setup steps, with the tenant's Target SCIM URL filled in. */
-export function SetupSteps({ idp, scimUrl }: { idp: IdpInfo; scimUrl: string | null }) {
+export function SetupSteps({
+  idp,
+  scimUrl,
+  hasToken,
+}: {
+  idp: IdpInfo;
+  scimUrl: string | null;
+  /** The tenant already has a token: the steps need no "generate first". */
+  hasToken: boolean;
+}) {
+  const description = hasToken
+    ? 'Follow these steps in your IdP with a token from the Token Status table (Renew shows a new secret).'
+    : 'Generate a token first; then follow these steps in your IdP.';
   return (
     <Container
       header={
-        <Header variant="h2" description="Generate a token first; then follow these steps in your IdP.">
+        <Header variant="h2" description={description}>
           {`Set up ${idp.name}`}
         </Header>
       }
