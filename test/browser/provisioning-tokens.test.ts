@@ -1,0 +1,218 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  capturePage,
+  expectSecretNotKept,
+  launchChromium,
+  newConsoleContext,
+  readClipboard,
+} from '../support/browser';
+import {
+  cellUnder,
+  dialog,
+  generateButton,
+  generateToken,
+  openPage,
+  rowWith,
+  shownSecret,
+  signIn,
+  tokenAction,
+  tokenRow,
+} from '../support/browser-console';
+import { type ConsoleService, oktaUser, SCIM_GROUP, startConsoleService } from '../support/browser-service';
+
+/**
+ * User Provisioning in a real browser against `npm start`: sign in, generate an Okta token, copy it,
+ * provision with it, and every token action of the "Select" menu, each checked through SCIM.
+ * The tests run in order on one signed-in page (the admin key lives in the page's memory only).
+ */
+
+const TENANT = 'browser-tokens';
+let service: ConsoleService;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** The first generated token (the one the console copied) and what it provisioned. */
+let token: string;
+let userId: string;
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startConsoleService(), launchChromium()]);
+  context = await newConsoleContext(browser, service.origin);
+  context.setDefaultTimeout(30_000);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (service) expect(await service.stop()).toEqual([]);
+});
+
+const listUsers = (secret: string) => service.scim(TENANT, secret, 'GET', '/Users?count=1');
+
+test('signs in with the admin key and a tenant, and keeps the key out of storage and the URL', async () => {
+  await signIn(page, service.adminKey, TENANT);
+  await page.getByRole('heading', { name: 'User Provisioning', level: 1 }).waitFor();
+  await expectSecretNotKept(page, service.adminKey);
+  await capturePage(page, 'user-provisioning');
+});
+
+test('generates an Okta token whose copied secret is the Token field, shown once and never stored', async () => {
+  await page.getByText('Choose Identity Provider (IdP)').first().waitFor();
+  await chooseIdp(page, 'Okta');
+
+  const shown = await generateToken(page);
+  expect(shown.token).toMatch(/\S{20,}/);
+  expect(shown.scimUrl).toBe(`${service.origin}/scim/v2/${TENANT}`);
+  await page
+    .getByText(/only once/i)
+    .first()
+    .waitFor();
+
+  await copyButtonBeside(page, 'Token').click();
+  await page.getByText('Copied').first().waitFor();
+  expect(await readClipboard(page)).toBe(shown.token);
+  await copyButtonBeside(page, 'Target SCIM URL').click();
+  expect(await readClipboard(page)).toBe(shown.scimUrl);
+
+  await expectSecretNotKept(page, shown.token);
+  await capturePage(page, 'token-result');
+  token = shown.token;
+
+  const tokens = await service.admin(TENANT, 'GET', '/tokens');
+  expect(tokens.body.tokens).toEqual([expect.objectContaining({ idp: 'okta', status: 'active' })]);
+});
+
+test('the copied token provisions a user and a group: Users shows Source "SCIM Okta", User groups 1 member', async () => {
+  await closeSecretView(page);
+  const user = await service.scim(TENANT, token, 'POST', '/Users', oktaUser('ada.lovelace@example.com'));
+  expect(user.status).toBe(201);
+  userId = user.body.id;
+  const group = await service.scim(TENANT, token, 'POST', '/Groups', {
+    schemas: [SCIM_GROUP],
+    displayName: 'Analytical Engineers',
+    members: [{ value: userId, display: 'ada.lovelace@example.com' }],
+  });
+  expect(group.status).toBe(201);
+
+  await openPage(page, 'Users');
+  const userRow = rowWith(page, 'ada.lovelace@example.com');
+  await userRow.getByText('SCIM Okta').waitFor();
+  expect(await (await cellUnder(page, userRow, 'Source')).textContent()).toContain('SCIM Okta');
+  await capturePage(page, 'users');
+
+  await userRow.getByRole('link').first().click();
+  await page.getByText(userId).first().waitFor();
+  await page.getByText('"userName"').first().waitFor();
+  await capturePage(page, 'user-detail');
+
+  await openPage(page, 'User groups');
+  const groupRow = rowWith(page, 'Analytical Engineers');
+  await groupRow.waitFor();
+  expect((await (await cellUnder(page, groupRow, 'Members')).textContent())?.trim()).toBe('1');
+  await capturePage(page, 'user-groups');
+
+  await groupRow.getByRole('link').first().click();
+  await rowWith(page, 'ada.lovelace@example.com').waitFor();
+  await capturePage(page, 'group-members');
+});
+
+test('"Set to Inactive" refuses the same SCIM call (401) and the health line shows it; "Set to Active" lets it in', async () => {
+  await openPage(page, 'User Provisioning');
+  expect((await listUsers(token)).status).toBe(200);
+
+  await tokenAction(page, token, 'Set to Inactive');
+  await tokenRow(page, token).getByText('Inactive').waitFor();
+  expect((await listUsers(token)).status).toBe(401);
+
+  // The health line is read when the page opens: leave and come back (an in-page navigation).
+  await openPage(page, 'Users');
+  await openPage(page, 'User Provisioning');
+  await healthLine(page, /401/).waitFor();
+
+  await tokenAction(page, token, 'Set to Active');
+  await tokenRow(page, token).getByText('Active', { exact: true }).waitFor();
+  expect((await listUsers(token)).status).toBe(200);
+  await openPage(page, 'Users');
+  await openPage(page, 'User Provisioning');
+  await healthLine(page, /200/).waitFor();
+});
+
+test('"Renew" asks first, shows the new secret once; the old one is refused, the new one works', async () => {
+  await tokenAction(page, token, 'Renew');
+  await dialog(page).getByRole('button', { name: 'Renew', exact: true }).click();
+  const renewed = await shownSecret(page);
+  expect(renewed.token).not.toBe(token);
+  await expectSecretNotKept(page, renewed.token);
+  await closeSecretView(page);
+
+  expect((await listUsers(token)).status).toBe(401);
+  expect((await listUsers(renewed.token)).status).toBe(200);
+  token = renewed.token;
+  await tokenRow(page, token).waitFor();
+});
+
+test('with two tokens "Generate" is disabled and says why; "Remove" asks first and frees the slot', async () => {
+  const second = await generateToken(page);
+  await closeSecretView(page);
+  await tokenRow(page, second.token).waitFor();
+  expect(await generateButton(page).isDisabled()).toBe(true);
+  await page
+    .getByText(/2 tokens|two tokens/i)
+    .first()
+    .waitFor();
+  await capturePage(page, 'user-provisioning-two-tokens');
+
+  await tokenAction(page, second.token, 'Remove');
+  await dialog(page).getByRole('button', { name: 'Remove', exact: true }).click();
+  await tokenRow(page, second.token).waitFor({ state: 'detached' });
+  expect((await listUsers(second.token)).status).toBe(401);
+  expect(await generateButton(page).isEnabled()).toBe(true);
+  expect((await service.admin(TENANT, 'GET', '/tokens')).body.tokens).toHaveLength(1);
+});
+
+test('the Provisioning log lists the refused request with its SCIM detail', async () => {
+  await openPage(page, 'Provisioning log');
+  const refused = page.getByRole('row').filter({ hasText: '401' }).first();
+  await refused.waitFor();
+  await capturePage(page, 'provisioning-log');
+});
+
+/** The IdP picker, whatever control the console uses for it (a select, tiles or radio buttons). */
+async function chooseIdp(page: Page, name: string): Promise<void> {
+  const picker = page.getByLabel('Choose Identity Provider (IdP)');
+  if ((await picker.count()) > 0 && (await picker.first().getAttribute('role')) === 'radiogroup') {
+    await picker.getByLabel(name, { exact: true }).check();
+    return;
+  }
+  const trigger = page.getByRole('button', { name: /Choose Identity Provider/ });
+  await trigger.first().click();
+  await page.getByRole('option', { name, exact: true }).click();
+}
+
+/** The "Copy" button in the same form field as the read-only field labelled `label`. */
+function copyButtonBeside(page: Page, label: string) {
+  return page
+    .locator('[data-testid], div')
+    .filter({ has: page.getByLabel(label, { exact: true }) })
+    .filter({ has: page.getByRole('button', { name: /Copy/ }) })
+    .last()
+    .getByRole('button', { name: /Copy/ })
+    .first();
+}
+
+/** Closes the view that shows a secret (its modal's close or "Done"). */
+async function closeSecretView(page: Page): Promise<void> {
+  const modal = dialog(page);
+  if ((await modal.count()) === 0) return;
+  const done = modal.getByRole('button', { name: /Done|Close/ }).first();
+  await done.click();
+  await modal.waitFor({ state: 'detached' });
+}
+
+/** The connection health line, once it shows `status`. */
+function healthLine(page: Page, status: RegExp) {
+  return page
+    .getByText(/last request/i)
+    .filter({ hasText: status })
+    .first();
+}
