@@ -31,6 +31,11 @@ export interface AdapterOptions {
   /** Bearer key accepted on admin routes; it stands in for the Cognito authorizer locally. */
   adminApiKey: string;
   localRoutes?: Record<string, LocalRoute>;
+  /**
+   * The admin console's static files (local/console.ts): tried after the local routes and before
+   * the API's; it answers false for paths it does not serve.
+   */
+  console?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 /** API Gateway's own payload limit. */
@@ -62,6 +67,7 @@ async function handle(options: AdapterOptions, req: IncomingMessage, res: Server
     const result = await local(req);
     return send(res, result.status, { 'Content-Type': 'application/json' }, JSON.stringify(result.body));
   }
+  if (options.console && (await options.console(req, res, url.pathname))) return;
   const match = matchRoute(ROUTES, url.pathname);
   const isScim = url.pathname.startsWith('/scim/');
   if (!match) {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createAdapter, type LocalRoute } from './adapter';
+import { consoleHandler } from './console';
 import { configureLocalEnvironment } from './environment';
 import { type EventBridgeLocal, queryLocalEvents, startEventBridgeLocal } from './eventbridge-local';
 import { loadHandlers } from './handlers';
@@ -25,6 +26,8 @@ export interface LocalServiceOptions {
    * without it they are kept in memory only.
    */
   eventsFile?: string;
+  /** The built admin console (web/dist) to serve at `/`; no console without it. */
+  consoleDir?: string;
 }
 
 export interface LocalService {
@@ -47,6 +50,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const server = createAdapter({
     ...lazyHandlers(),
     adminApiKey: options.adminApiKey,
+    console: options.consoleDir ? consoleHandler(options.consoleDir) : undefined,
     localRoutes: {
       'GET /health': async () => health(options),
       ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),

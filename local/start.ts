@@ -2,6 +2,7 @@ import './quiet';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureConsoleBuilt } from './console';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startLocalService } from './service';
 import { startSesLocal } from './ses-local';
@@ -26,6 +27,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    // The console is built once (and again only when web/ or the contract changed).
+    const consoleDir = await ensureConsoleBuilt()
+      .then(({ distDir }) => distDir)
+      .catch((error: Error) => {
+        console.error(`The admin console is not served: ${error.message}`);
+        return undefined;
+      });
     const dynamo = await startDynamoDbLocal(inMemory ? {} : { dataDir: join(localDir, 'dynamodb') });
     stops.push(dynamo.stop);
     // LOCAL_SES_ENDPOINT: a local SES already running (its captured mail outlives this process).
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
       streamCheckpointFile: inMemory ? undefined : join(localDir, 'stream-checkpoint.json'),
       // Persisted mode: the local event bus keeps what it received across restarts (GET /local/events).
       eventsFile: inMemory ? undefined : join(localDir, 'events.jsonl'),
+      consoleDir,
     });
     stops.push(service.stop);
     const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;
@@ -52,6 +61,7 @@ async function main(): Promise<void> {
       [
         '',
         `SCIM provisioning service running at ${service.baseUrl}`,
+        `  admin console: ${consoleDir ? `${service.baseUrl}/` : 'not built (see the error above)'}`,
         `  data:          ${inMemory ? 'in memory (lost on exit)' : join(localDir, 'dynamodb')}`,
         `  DynamoDB Local ${dynamo.endpoint}   local SES ${ses.endpoint}`,
         `  health:        ${service.baseUrl}/health`,

@@ -1,3 +1,6 @@
+import type { HealthView, RequestLogList } from '../contract/admin-api';
+import { assertTenantId } from '../domain/tokens';
+import { requestLogQueryOf } from '../http/admin-input';
 import { createHttpHandler } from '../http/handler';
 import { ADMIN_BASE } from '../http/routes';
 import { activityService } from './compose';
@@ -11,15 +14,18 @@ const activity = activityService();
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/requests`]: {
     GET: async (request) => {
-      const page = await activity.requests(request.pathParameters.tenantId, request.query);
-      return {
-        status: 200,
-        body: { requests: page.records.map(withoutTenant), nextCursor: page.nextCursor },
-      };
+      // The tenant is checked before the query.
+      const tenantId = assertTenantId(request.pathParameters.tenantId);
+      const page = await activity.requests(tenantId, requestLogQueryOf(request.query));
+      const body = { requests: page.records.map(withoutTenant), nextCursor: page.nextCursor };
+      return { status: 200, body: body satisfies RequestLogList };
     },
   },
   [`${ADMIN_BASE}/health`]: {
-    GET: async (request) => ({ status: 200, body: await activity.health(request.pathParameters.tenantId) }),
+    GET: async (request) => ({
+      status: 200,
+      body: (await activity.health(request.pathParameters.tenantId)) satisfies HealthView,
+    }),
   },
 });
 

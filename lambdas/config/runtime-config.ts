@@ -167,3 +167,23 @@ export function readRequestLogConfig(env: NodeJS.ProcessEnv = process.env): Requ
     retentionDays: retentionDaysOf('REQUEST_LOG_RETENTION_DAYS', env, DEFAULT_REQUEST_LOG_RETENTION_DAYS),
   };
 }
+
+/**
+ * CONSOLE_ORIGIN: the admin console's origin in AWS (`https://d123.cloudfront.net`), whose browser
+ * calls the admin API cross-origin; unset locally, where console and API share the origin (no CORS).
+ * A value that is not a bare origin stops the cold start.
+ */
+export function readConsoleOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.CONSOLE_ORIGIN;
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value) {
+    throw new Error(`CONSOLE_ORIGIN must be an origin such as https://console.example.com, not '${value}'`);
+  }
+  return value;
+}

@@ -2,9 +2,12 @@ import { readInviteConfig } from '../config/runtime-config';
 import { DirectoryService } from '../domain/directory';
 import { InviteService } from '../domain/invites';
 import { TenantSchemas } from '../domain/tenant-schemas';
+import { UserService } from '../domain/users';
 import { sesMailer } from '../mail/ses-mailer';
+import { DynamoConsoleReads } from '../store/console-reads';
 import { DynamoGroupRepository } from '../store/group-repository';
 import { DynamoInviteRepository } from '../store/invite-repository';
+import { DynamoMembershipRepository } from '../store/membership-repository';
 import { DynamoSettingsRepository } from '../store/settings-repository';
 import { DynamoUserRepository } from '../store/user-repository';
 
@@ -19,11 +22,16 @@ export function directoryService(): DirectoryService {
     readInviteConfig(),
     schemas,
   );
+  const users = new DynamoUserRepository();
+  const groups = new DynamoGroupRepository();
   return new DirectoryService(
-    new DynamoUserRepository(),
-    new DynamoGroupRepository(),
+    users,
+    groups,
     settings,
     invites,
     schemas,
+    new DynamoConsoleReads(),
+    // The user's detail shows it as SCIM reads it: the SCIM use case itself.
+    new UserService(users, groups, new DynamoMembershipRepository(), schemas),
   );
 }

@@ -1,16 +1,31 @@
-import { CONSOLE_PAGE } from '../domain/directory';
-import { InvalidInputError } from '../domain/errors';
+import type {
+  GroupList,
+  InviteView,
+  MemberList,
+  ResendResult,
+  ResolveResult,
+  UserDetailView,
+  UserList,
+  UserRow,
+} from '../contract/admin-api';
+import { displayNameOf, type UserRowRecord } from '../domain/directory';
 import type { InviteRecord } from '../domain/ports';
 import { assertTenantId } from '../domain/tokens';
-import type { UserRecord } from '../domain/user-record';
+import { primaryEmailOf } from '../domain/user-record';
+import { renderUser } from '../domain/users';
+import { listingParamsOf, resolveInputOf } from '../http/admin-input';
+import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
+import { projectionFromQuery } from '../scim/list-request';
+import { project } from '../scim/projection';
 import { directoryService } from './compose';
 
 /**
- * The console's view of the directory (admin API): users with their source and invitation, groups
- * with member counts, the `${variables}` preview for one user, the invitation re-send.
+ * The console's view of the directory (admin API): users with their source, invitation and groups
+ * (searchable by userName or email prefix), a user's SCIM representation, groups with member counts
+ * and their members, the `${variables}` preview for one user, the invitation re-send.
  */
 const directory = directoryService();
 
@@ -19,7 +34,7 @@ const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 /** A listing checks its tenant before its paging parameters. */
 const listingTenantOf = (request: HttpRequest) => assertTenantId(tenantOf(request));
 
-const inviteView = (invite: InviteRecord | undefined) =>
+const inviteView = (invite: InviteRecord | undefined): InviteView =>
   invite
     ? {
         state: invite.state,
@@ -29,82 +44,80 @@ const inviteView = (invite: InviteRecord | undefined) =>
         lastError: invite.lastError ?? null,
         updatedAt: invite.updatedAt,
       }
-    : { state: 'none' };
+    : { state: 'none', sentAt: null, lastError: null };
 
-const userSummary = (user: UserRecord) => ({
+const userRow = ({ user, invite, groups, moreGroups }: UserRowRecord): UserRow => ({
   id: user.id,
   userName: user.userName,
-  displayName: (user.attributes.displayName as string | undefined) ?? null,
+  displayName: displayNameOf(user),
+  email: primaryEmailOf(user.attributes) ?? null,
   active: user.active,
   source: user.source.label,
+  invite: inviteView(invite),
+  groups,
+  moreGroups,
   created: user.created,
   lastModified: user.lastModified,
 });
-
-/** `limit` (1-200, default 50) and `cursor` of a console listing. */
-function pageParams(request: HttpRequest): { limit: number; cursor: string | undefined } {
-  const raw = request.query.limit;
-  const limit = raw === undefined ? CONSOLE_PAGE.default : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > CONSOLE_PAGE.max) {
-    throw new InvalidInputError(`limit must be an integer from 1 to ${CONSOLE_PAGE.max}`);
-  }
-  return { limit, cursor: request.query.cursor || undefined };
-}
 
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/users`]: {
     GET: async (request) => {
       const tenantId = listingTenantOf(request);
-      const { limit, cursor } = pageParams(request);
-      const page = await directory.listUsers(tenantId, limit, cursor);
-      return { status: 200, body: { users: page.records.map(userSummary), nextCursor: page.nextCursor } };
+      const page = await directory.listUsers(tenantId, listingParamsOf(request.query));
+      const body = { users: page.records.map(userRow), nextCursor: page.nextCursor } satisfies UserList;
+      return { status: 200, body };
     },
   },
   [`${ADMIN_BASE}/groups`]: {
     GET: async (request) => {
       const tenantId = listingTenantOf(request);
-      const { limit, cursor } = pageParams(request);
+      const { limit, cursor } = listingParamsOf(request.query);
       const page = await directory.listGroups(tenantId, limit, cursor);
-      return {
-        status: 200,
-        body: {
-          groups: page.records.map((group) => ({
-            id: group.id,
-            displayName: group.displayName,
-            externalId: (group.attributes.externalId as string | undefined) ?? null,
-            memberCount: group.memberCount,
-            source: group.source.label,
-            lastModified: group.lastModified,
-          })),
-          nextCursor: page.nextCursor,
-        },
-      };
+      const body = {
+        groups: page.records.map((group) => ({
+          id: group.id,
+          displayName: group.displayName,
+          externalId: (group.attributes.externalId as string | undefined) ?? null,
+          memberCount: group.memberCount,
+          source: group.source.label,
+          lastModified: group.lastModified,
+        })),
+        nextCursor: page.nextCursor,
+      } satisfies GroupList;
+      return { status: 200, body };
+    },
+  },
+  [`${ADMIN_BASE}/groups/{groupId}/members`]: {
+    GET: async (request) => {
+      const tenantId = listingTenantOf(request);
+      const { limit, cursor } = listingParamsOf(request.query);
+      const page = await directory.members(tenantId, request.pathParameters.groupId, limit, cursor);
+      const body = { members: page.records, nextCursor: page.nextCursor } satisfies MemberList;
+      return { status: 200, body };
     },
   },
   [`${ADMIN_BASE}/users/{userId}`]: {
     GET: async (request) => {
-      const { user, invite } = await directory.userDetail(tenantOf(request), request.pathParameters.userId);
-      return { status: 200, body: { ...userSummary(user), invite: inviteView(invite) } };
+      const detail = await directory.userDetail(tenantOf(request), request.pathParameters.userId);
+      const { user, groups, schema } = detail.scim;
+      // Exactly what GET /scim/v2/{t}/Users/{id} answers: the SCIM renderer, the default projection.
+      const scim = project(renderUser(user, scimBaseUrl(request), groups), schema, projectionFromQuery({}));
+      const body = { ...userRow(detail), scim } satisfies UserDetailView;
+      return { status: 200, body };
     },
   },
   [`${ADMIN_BASE}/users/{userId}/resolve`]: {
     POST: async (request) => {
-      const body = parseJsonBody(request) as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object' || typeof body.template !== 'string') {
-        throw new InvalidInputError('Body must be {"template": "<text with ${variables}>"}');
-      }
-      const resolved = await directory.resolve(
-        tenantOf(request),
-        request.pathParameters.userId,
-        body.template,
-      );
-      return { status: 200, body: resolved };
+      const { template } = resolveInputOf(parseJsonBody(request));
+      const resolved = await directory.resolve(tenantOf(request), request.pathParameters.userId, template);
+      return { status: 200, body: resolved satisfies ResolveResult };
     },
   },
   [`${ADMIN_BASE}/users/{userId}/invite`]: {
     POST: async (request) => {
       const invite = await directory.resendInvite(tenantOf(request), request.pathParameters.userId);
-      return { status: 200, body: { invite: inviteView(invite) } };
+      return { status: 200, body: { invite: inviteView(invite) } satisfies ResendResult };
     },
   },
 });

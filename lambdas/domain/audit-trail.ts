@@ -12,7 +12,7 @@ export class AuditTrailService {
     const tenant = assertTenantId(tenantId);
     if (!Number.isInteger(limit) || limit < 1 || limit > AUDIT_PAGE.max) {
       const message = `limit must be an integer from 1 to ${AUDIT_PAGE.max}`;
-      throw new InvalidInputError(message, { fields: { limit: message } });
+      throw new InvalidInputError(message, { fields: [{ path: 'limit', message }] });
     }
     return this.audit.list(tenant, limit, cursor);
   }

@@ -14,18 +14,31 @@ export abstract class DomainError extends Error {
 }
 
 /**
+ * One invalid input of an admin request, named by its path as the console's form knows it:
+ * `limit`, `idp`, `cursor`, `customAttributes[0].name`, `inviteEmail.subject` (JSON path without `$.`).
+ */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** `path: message; …` of the first problems, for the readable message beside `fields`. */
+export function describeFieldErrors(fields: readonly FieldError[], max = 10): string {
+  const shown = fields.slice(0, max).map((f) => (f.path ? `${f.path}: ${f.message}` : f.message));
+  const more = fields.length > max ? ` and ${fields.length - max} more problems` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+/**
  * Input the rules refuse: a value too long for a key, members that are not users of the tenant,
  * settings that do not validate, a cursor of another listing. `scimType` says how a SCIM client is
  * told (RFC 7644 §3.12); `fields` name the offending fields for the admin console.
  */
 export class InvalidInputError extends DomainError {
   readonly scimType: ScimType;
-  readonly fields?: Record<string, string>;
+  readonly fields?: FieldError[];
 
-  constructor(
-    message: string,
-    options?: ErrorOptions & { scimType?: ScimType; fields?: Record<string, string> },
-  ) {
+  constructor(message: string, options?: ErrorOptions & { scimType?: ScimType; fields?: FieldError[] }) {
     super(message, options);
     this.scimType = options?.scimType ?? 'invalidValue';
     this.fields = options?.fields;

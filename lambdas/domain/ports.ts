@@ -112,6 +112,38 @@ export interface MembershipRepository {
   dropStaleReverseEdges(tenantId: string, userId: string, groupIds: string[]): Promise<void>;
 }
 
+/** The console's user search: userName or email prefix, case-insensitive, from the indexes. */
+export interface UserSearch {
+  search(
+    tenantId: string,
+    search: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<UserRecord>>;
+}
+
+/** The console's reads of a page of users or members; each costs O(page), never O(tenant). */
+export interface ConsoleReads {
+  /** A cursor of another tenant or search is an InvalidInputError naming `cursor`. */
+  searchUsers(
+    tenantId: string,
+    search: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<UserRecord>>;
+  /** The invite records of these users, in order (undefined: never invited). */
+  invitesOf(tenantId: string, userIds: string[]): Promise<(InviteRecord | undefined)[]>;
+  /** The first `limit` group ids of a user, and whether it has more. */
+  firstGroupIdsOf(tenantId: string, userId: string, limit: number): Promise<{ ids: string[]; more: boolean }>;
+  /** A page of a group's member ids, continued by a cursor bound to the tenant and the group. */
+  memberIdsPage(
+    tenantId: string,
+    groupId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<CursorPage<string>>;
+}
+
 /** One item per tenant; absent means the defaults. */
 export interface SettingsRepository {
   get(tenantId: string): Promise<TenantSettings>;

@@ -1,6 +1,6 @@
 import { type AdminActor, auditEntries } from './audit';
 import type { SettingsRepository } from './ports';
-import { parseSettings, type TenantSettings } from './settings';
+import { parseSettings, type SettingsInput, type TenantSettings } from './settings';
 import { assertTenantId } from './tokens';
 
 /**
@@ -18,7 +18,7 @@ export class SettingsService {
    * Validated whole before anything is written: an InvalidInputError saves nothing. A save that
    * changes nothing writes and records nothing; one that races another save is a WriteConflictError.
    */
-  async save(actor: AdminActor, tenantId: string, body: unknown): Promise<TenantSettings> {
+  async save(actor: AdminActor, tenantId: string, body: SettingsInput): Promise<TenantSettings> {
     const tenant = assertTenantId(tenantId);
     const parsed = parseSettings(body);
     const { settings: current, revision } = await this.settings.getForUpdate(tenant);

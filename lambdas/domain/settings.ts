@@ -3,7 +3,7 @@ import { parsePatchPath } from '../scim/filter/parse';
 import { TENANT_EXTENSION_URN, tenantExtensionSchema, userResourceSchema } from '../scim/schemas';
 import { findAttribute } from '../scim/schemas/attributes';
 import type { SchemaDefinition } from '../scim/schemas/types';
-import { InvalidInputError } from './errors';
+import { describeFieldErrors, type FieldError, InvalidInputError } from './errors';
 import { variablesIn } from './templates';
 
 export interface CustomAttribute {
@@ -25,7 +25,11 @@ export interface TenantSettings {
 }
 
 export const MAX_CUSTOM_ATTRIBUTES = 50;
-const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** A custom attribute's name (also its `${variable}`); the admin input checks it, the tenant extension too. */
+export const CUSTOM_ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const NAME = CUSTOM_ATTRIBUTE_NAME;
+/** The longest invitation subject and body, and custom attribute description. */
+export const SETTINGS_LIMITS = { subject: 200, body: 10_000, description: 500 } as const;
 
 /** Variables every user has (from standard SCIM attributes), plus the invite's own. */
 export const STANDARD_VARIABLES = [
@@ -65,97 +69,69 @@ export const DEFAULT_SETTINGS: TenantSettings = {
 };
 
 /**
- * Validates a PUT body; fields left out take their defaults. Every problem is collected so the admin
- * sees all of them at once (400 listing what is wrong; nothing saved).
+ * A PUT body whose shape the adapter has checked (lambdas/http/admin-input.ts: types, lengths, the
+ * attribute-name pattern, no unknown fields); fields left out take their defaults.
  */
-export function parseSettings(body: unknown): TenantSettings {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidInputError('Settings must be a JSON object');
-  }
-  const input = body as Record<string, unknown>;
-  const problems: string[] = [];
-  const known = ['autoInviteUsers', 'customAttributes', 'inviteEmail'];
-  for (const key of Object.keys(input))
-    if (!known.includes(key)) problems.push(`unknown field '${excerpt(key)}'`);
+export interface SettingsInput {
+  autoInviteUsers?: boolean;
+  /** An entry whose shape was wrong is left out (`undefined`), so the others keep their index. */
+  customAttributes?: ({ name: string; scimPath?: string; description?: string } | undefined)[];
+  inviteEmail?: InviteEmail;
+}
 
-  let autoInviteUsers = DEFAULT_SETTINGS.autoInviteUsers;
-  if (input.autoInviteUsers !== undefined) {
-    if (typeof input.autoInviteUsers !== 'boolean') problems.push('autoInviteUsers must be a boolean');
-    else autoInviteUsers = input.autoInviteUsers;
-  }
-
+/**
+ * The rules of a settings save beyond its shape: custom attribute names unique (case-insensitively,
+ * and not a standard variable), each scimPath a valid single attribute of the User schema, the
+ * invitation using known `${variables}` only. Every problem is named by its field path at once
+ * (400, nothing saved).
+ */
+export function parseSettings(input: SettingsInput): TenantSettings {
+  const problems: FieldError[] = [];
   const customAttributes: CustomAttribute[] = [];
-  if (input.customAttributes !== undefined) {
-    if (!Array.isArray(input.customAttributes)) problems.push('customAttributes must be an array');
-    else {
-      if (input.customAttributes.length > MAX_CUSTOM_ATTRIBUTES) {
-        problems.push(`at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`);
-      }
-      const seen = new Set<string>();
-      input.customAttributes.forEach((raw, i) => {
-        const attribute = parseCustomAttribute(raw, `customAttributes[${i}]`, problems);
-        if (!attribute) return;
-        const lower = attribute.name.toLowerCase();
-        if (
-          seen.has(lower) ||
-          (STANDARD_VARIABLES as readonly string[]).some((v) => v.toLowerCase() === lower)
-        ) {
-          problems.push(`customAttributes[${i}].name '${excerpt(attribute.name)}' is not unique`);
-        }
-        seen.add(lower);
-        customAttributes.push(attribute);
+  const seen = new Set<string>();
+  (input.customAttributes ?? []).forEach((raw, i) => {
+    if (!raw) return;
+    const where = `customAttributes[${i}]`;
+    const lower = raw.name.toLowerCase();
+    if (seen.has(lower) || (STANDARD_VARIABLES as readonly string[]).some((v) => v.toLowerCase() === lower)) {
+      problems.push({ path: `${where}.name`, message: `'${excerpt(raw.name)}' is not unique` });
+    }
+    seen.add(lower);
+    const scimPath = raw.scimPath ?? `${TENANT_EXTENSION_URN}:${raw.name}`;
+    if (!isValidScimPath(scimPath, raw.name)) {
+      problems.push({
+        path: `${where}.scimPath`,
+        message: `'${excerpt(raw.scimPath)}' is not a valid SCIM attribute path`,
+      });
+      return;
+    }
+    customAttributes.push({
+      name: raw.name,
+      scimPath,
+      ...(raw.description !== undefined ? { description: raw.description } : {}),
+    });
+  });
+
+  const inviteEmail = input.inviteEmail ?? DEFAULT_INVITE_EMAIL;
+  const allowed = knownVariables(customAttributes, true);
+  for (const field of ['subject', 'body'] as const) {
+    const unknown = variablesIn(inviteEmail[field]).filter((v) => !allowed.has(v));
+    if (unknown.length > 0) {
+      problems.push({
+        path: `inviteEmail.${field}`,
+        message: `uses unknown variable(s) ${unknown.map((v) => `\${${excerpt(v)}}`).join(', ')}`,
       });
     }
   }
 
-  let inviteEmail = DEFAULT_INVITE_EMAIL;
-  if (input.inviteEmail !== undefined) {
-    const raw = input.inviteEmail as Record<string, unknown>;
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      problems.push('inviteEmail must be an object');
-    else if (typeof raw.subject !== 'string' || raw.subject.trim() === '' || raw.subject.length > 200) {
-      problems.push('inviteEmail.subject must be a non-empty string of at most 200 characters');
-    } else if (typeof raw.body !== 'string' || raw.body.trim() === '' || raw.body.length > 10_000) {
-      problems.push('inviteEmail.body must be a non-empty string of at most 10000 characters');
-    } else {
-      inviteEmail = { subject: raw.subject, body: raw.body };
-      const allowed = knownVariables(customAttributes, true);
-      for (const [field, text] of Object.entries(inviteEmail)) {
-        for (const variable of variablesIn(text)) {
-          if (!allowed.has(variable))
-            problems.push(`inviteEmail.${field} uses unknown variable \${${excerpt(variable)}}`);
-        }
-      }
-    }
+  if (problems.length > 0) {
+    throw new InvalidInputError(`Invalid settings: ${describeFieldErrors(problems)}`, { fields: problems });
   }
-
-  if (problems.length > 0)
-    throw new InvalidInputError(
-      `Invalid settings: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` and ${problems.length - 10} more problems` : ''}`,
-    );
-  return { autoInviteUsers, customAttributes, inviteEmail };
-}
-
-function parseCustomAttribute(raw: unknown, where: string, problems: string[]): CustomAttribute | undefined {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push(`${where} must be an object {name, scimPath?, description?}`);
-    return undefined;
-  }
-  const { name, scimPath, description, ...rest } = raw as Record<string, unknown>;
-  for (const key of Object.keys(rest)) problems.push(`${where}: unknown field '${excerpt(key)}'`);
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    problems.push(`${where}.name '${excerpt(name)}' must match [A-Za-z][A-Za-z0-9_]{0,63}`);
-    return undefined;
-  }
-  if (description !== undefined && (typeof description !== 'string' || description.length > 500)) {
-    problems.push(`${where}.description must be a string of at most 500 characters`);
-  }
-  const path = scimPath === undefined ? `${TENANT_EXTENSION_URN}:${name}` : scimPath;
-  if (typeof path !== 'string' || !isValidScimPath(path, name)) {
-    problems.push(`${where}.scimPath '${excerpt(scimPath)}' is not a valid SCIM attribute path`);
-    return undefined;
-  }
-  return { name, scimPath: path, ...(typeof description === 'string' ? { description } : {}) };
+  return {
+    autoInviteUsers: input.autoInviteUsers ?? DEFAULT_SETTINGS.autoInviteUsers,
+    customAttributes,
+    inviteEmail: { subject: inviteEmail.subject, body: inviteEmail.body },
+  };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { excerptList } from '../scim/excerpt';
 import { InvalidInputError } from './errors';
-import { DEFAULT_IDP, IDPS, type Idp, isIdp } from './idp';
+import { DEFAULT_IDP, type Idp } from './idp';
 
 /** Prefix that secret scanners can recognise (GitHub-style "scimaws_..."). */
 export const TOKEN_PREFIX = 'scimaws_';
@@ -87,47 +86,4 @@ export function tokenView(token: Token) {
     hint: token.hint,
     idp: token.idp,
   };
-}
-
-const IDP_CHOICES = `must be one of ${IDPS.map((idp) => `"${idp}"`).join(', ')}`;
-
-/**
- * Parses the body of a token creation: none, `{}` or `{"idp": "<one of IDPS>"}`; `okta` when not
- * given. Anything else is refused, naming `idp` for the console's IdP chooser (the form's one field).
- */
-export function parseTokenCreation(body: unknown): Idp {
-  if (body === undefined) return DEFAULT_IDP;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidInputError('Body must be a JSON object {"idp": "<identity provider>"}, {} or none', {
-      fields: { idp: IDP_CHOICES },
-    });
-  }
-  const { idp, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) {
-    // Names are quoted and cut short: an error never echoes raw input at length.
-    const named = unknown.slice(0, 3).map((name) => JSON.stringify(name.slice(0, 40)));
-    throw new InvalidInputError(`Unknown field(s): ${named.join(', ')}; a token takes only idp`, {
-      fields: { idp: `the only field of a token creation; ${IDP_CHOICES}` },
-    });
-  }
-  if (idp === undefined) return DEFAULT_IDP;
-  if (!isIdp(idp)) {
-    throw new InvalidInputError(`idp ${IDP_CHOICES}`, { fields: { idp: IDP_CHOICES } });
-  }
-  return idp;
-}
-
-/** Parses the PATCH body `{status: "active" | "inactive"}`. */
-export function parseStatusChange(body: unknown): TokenStatus {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidInputError('Body must be a JSON object {"status": "active" | "inactive"}');
-  }
-  const { status, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s): ${excerptList(unknown)}`);
-  if (status !== 'active' && status !== 'inactive') {
-    throw new InvalidInputError('status must be "active" or "inactive"');
-  }
-  return status;
 }

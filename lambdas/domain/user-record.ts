@@ -28,6 +28,21 @@ export function emailKeys(attributes: Record<string, unknown>): string[] {
   return [...new Set(values)];
 }
 
+/** The primary email, else the first one (RFC 7643 §2.4); undefined when the user has none. */
+export function primaryEmailOf(attributes: Record<string, unknown>): string | undefined {
+  const emails = attributes.emails;
+  if (!Array.isArray(emails)) return undefined;
+  const valued = emails.filter(
+    (e): e is Record<string, unknown> =>
+      !!e &&
+      typeof e === 'object' &&
+      typeof (e as Record<string, unknown>).value === 'string' &&
+      (e as Record<string, unknown>).value !== '',
+  );
+  const chosen = valued.find((e) => e.primary === true) ?? valued[0];
+  return chosen ? (chosen.value as string) : undefined;
+}
+
 export function externalIdOf(attributes: Record<string, unknown>): string | undefined {
   const value = attributes.externalId;
   return typeof value === 'string' && value.length > 0 ? value : undefined;

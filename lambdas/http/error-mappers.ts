@@ -1,5 +1,6 @@
 import {
   DeliveryFailedError,
+  type FieldError,
   InvalidInputError,
   LimitExceededError,
   NotFoundError,
@@ -56,12 +57,16 @@ export const adminErrorMapper: ErrorMapper = (error, context) => {
     status: number,
     code: string,
     message: string,
-    fields?: Record<string, string>,
+    fields?: FieldError[],
     headers?: Record<string, string>,
   ) => ({
     status,
     ...(headers ? { headers } : {}),
-    body: { error: code, message: withoutControlCharacters(message), ...(fields ? { fields } : {}) },
+    body: {
+      error: code,
+      message: withoutControlCharacters(message),
+      ...(fields?.length ? { fields: fields.map(cleanField) } : {}),
+    },
   });
   if (error instanceof InvalidInputError) return admin(400, 'bad_request', error.message, error.fields);
   if (error instanceof NotFoundError) return admin(404, 'not_found', error.message);
@@ -90,6 +95,11 @@ export const adminErrorMapper: ErrorMapper = (error, context) => {
   }
   return admin(500, 'internal_error', internalError(error, context));
 };
+
+const cleanField = (field: FieldError): FieldError => ({
+  path: withoutControlCharacters(field.path),
+  message: withoutControlCharacters(field.message),
+});
 
 /**
  * Every message names client input through `excerpt` (scim/excerpt.ts); stripping control

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { readConsoleOrigin } from '../config/runtime-config';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import { idpOrDefault } from '../domain/idp';
 import type { RequestLogSink } from '../domain/request-log';
@@ -24,6 +25,8 @@ const API: Record<Kind, { contentType: string; mapError: ErrorMapper }> = {
 export interface HttpHandlerOptions {
   /** SCIM routes: where each answered request's log entry goes (lambdas/store/request-log-sink.ts). */
   requestLog?: RequestLogSink;
+  /** Admin routes: the console's origin allowed by CORS (default: CONSOLE_ORIGIN; none locally). */
+  consoleOrigin?: string;
 }
 
 /**
@@ -33,9 +36,11 @@ export interface HttpHandlerOptions {
 export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpHandlerOptions = {}) {
   const { contentType, mapError } = API[kind];
   const requestLog = kind === 'scim' ? options.requestLog : undefined;
+  const consoleOrigin = kind === 'admin' ? (options.consoleOrigin ?? readConsoleOrigin()) : undefined;
   const answer = async (event: APIGatewayProxyEvent) => {
     const request = toHttpRequest(event);
     const context = { requestId: request.requestId, path: request.resource };
+    const withCors = (result: HttpResult): HttpResult => corsFor(result, request, consoleOrigin);
     let result: HttpResult;
     try {
       authorize(kind, request);
@@ -52,6 +57,7 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
     } catch (error) {
       result = mapError(error, context);
     }
+    result = withCors(result);
     try {
       return {
         request,
@@ -60,7 +66,7 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
       };
     } catch (error) {
       // A streamed body failed midway (e.g. DynamoDB): answer a clean error, never half a document.
-      result = mapError(error, context);
+      result = withCors(mapError(error, context));
       return { request, result, response: await toApiGatewayResult(result, contentType, undefined) };
     }
   };
@@ -74,6 +80,19 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
     const entry = requestLogEntryOf(request, result, response, at, performance.now() - started);
     if (entry) requestLog.record(entry);
     return response;
+  };
+}
+
+/**
+ * CORS of the admin API (AWS: the console is on CloudFront, the API on API Gateway): an answer, success
+ * or error, allows the console's origin — only when the request comes from it. API Gateway answers the
+ * preflight (lib/). No configured origin (locally), no header: console and API share the origin.
+ */
+function corsFor(result: HttpResult, request: HttpRequest, consoleOrigin: string | undefined): HttpResult {
+  if (!consoleOrigin || request.headers.origin !== consoleOrigin) return result;
+  return {
+    ...result,
+    headers: { ...result.headers, 'Access-Control-Allow-Origin': consoleOrigin, Vary: 'Origin' },
   };
 }
 

@@ -45,7 +45,7 @@ export async function toApiGatewayResult(
     headers['Content-Type'] = contentType;
     if (acceptsGzip(acceptEncoding)) {
       headers['Content-Encoding'] = 'gzip';
-      headers.Vary = 'Accept-Encoding';
+      headers.Vary = varyWith(headers.Vary, 'Accept-Encoding');
       const body = (await gzipPieces(result.body)).toString('base64');
       checkSize(body.length);
       return { statusCode: result.status, headers, body, isBase64Encoded: true };
@@ -64,7 +64,7 @@ export async function toApiGatewayResult(
   headers['Content-Type'] = contentType;
   if (text.length > COMPRESS_ABOVE_BYTES && acceptsGzip(acceptEncoding)) {
     headers['Content-Encoding'] = 'gzip';
-    headers.Vary = 'Accept-Encoding';
+    headers.Vary = varyWith(headers.Vary, 'Accept-Encoding');
     const body = gzipSync(Buffer.from(text, 'utf8')).toString('base64');
     checkSize(body.length);
     return { statusCode: result.status, headers, body, isBase64Encoded: true };
@@ -89,6 +89,9 @@ async function gzipPieces(stream: JsonStream): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
+
+/** A Vary header that keeps what the handler set (CORS: Origin) and adds `name`. */
+const varyWith = (current: string | undefined, name: string) => (current ? `${current}, ${name}` : name);
 
 function acceptsGzip(acceptEncoding: string | undefined): boolean {
   if (!acceptEncoding) return false;

@@ -32,6 +32,7 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/settings`, handler: 'settings', auth: 'admin' },
   { path: `${ADMIN_BASE}/users`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/groups`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/groups/{groupId}/members`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'directory', auth: 'admin' },

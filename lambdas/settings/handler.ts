@@ -1,6 +1,8 @@
+import type { SettingsView } from '../contract/admin-api';
 import type { TenantSettings } from '../domain/settings';
 import { SettingsService } from '../domain/settings-service';
 import { assertTenantId } from '../domain/tokens';
+import { settingsInputOf } from '../http/admin-input';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import { adminActorOf } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
@@ -9,7 +11,7 @@ import { DynamoSettingsRepository } from '../store/settings-repository';
 /** Edit Settings (admin API): auto-invite, custom attributes, the invitation email. */
 const settings = new SettingsService(new DynamoSettingsRepository());
 
-const view = (s: TenantSettings) => ({
+const view = (s: TenantSettings): SettingsView => ({
   autoInviteUsers: s.autoInviteUsers,
   customAttributes: s.customAttributes,
   inviteEmail: s.inviteEmail,
@@ -25,7 +27,9 @@ export const handler = createHttpHandler('admin', {
       const tenantId = assertTenantId(request.pathParameters.tenantId);
       return {
         status: 200,
-        body: view(await settings.save(adminActorOf(request), tenantId, parseJsonBody(request))),
+        body: view(
+          await settings.save(adminActorOf(request), tenantId, settingsInputOf(parseJsonBody(request))),
+        ),
       };
     },
   },

@@ -122,7 +122,7 @@ export function openListingCursor(
       error.message,
       api === 'scim'
         ? { scimType: error.problem, cause: error }
-        : { cause: error, fields: { cursor: error.message } },
+        : { cause: error, fields: [{ path: 'cursor', message: error.message }] },
     );
   }
 }

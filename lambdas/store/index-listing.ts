@@ -77,8 +77,8 @@ export class IndexListing {
           timeoutSeconds: expires ? this.cursors.timeoutSeconds : undefined,
         },
         { name: 'gsi1pk', value: this.partition(tenantId) },
-        // Console and SCIM listings alike answer a refused cursor with its RFC 9865 scimType.
-        'scim',
+        // SCIM answers a refused cursor with its RFC 9865 scimType, the console with the `cursor` field.
+        options.listing === 'console' ? 'admin' : 'scim',
       );
     }
     // count=0 asks for totalResults only (RFC 7644 §3.4.2.4): the cursor was still checked.

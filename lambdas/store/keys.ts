@@ -53,6 +53,15 @@ export const keys = {
     gsi1sk: `${nameKey(userName)}#${userId}`,
   }),
   usersIndexPk: (t: string) => `${tenant(t)}#USERS`,
+  /**
+   * GSI2: a tenant's users by the folded primary (or first) email, then id — the console's search by
+   * email prefix (absent when the user has no email).
+   */
+  usersByEmailIndex: (t: string, email: string, userId: string) => ({
+    gsi2pk: `${tenant(t)}#UEMAIL`,
+    gsi2sk: `${nameKey(email)}#${userId}`,
+  }),
+  usersByEmailIndexPk: (t: string) => `${tenant(t)}#UEMAIL`,
   /** Uniqueness guard: one item per fold(userName) -> userId. */
   userNameGuard: (t: string, userName: string): Key => ({
     pk: `${tenant(t)}#UN#${nameKey(userName)}`,

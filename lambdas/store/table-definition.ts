@@ -11,6 +11,8 @@ export const TABLE_KEYS = {
    * log by status class (`T#<t>#REQLOG#4xx`, newest first).
    */
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** GSI2: a tenant's users by fold(primary email), for the console's search by email prefix. */
+  gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Epoch seconds; DynamoDB TTL removes expired paging cursors, request-log entries and counters. */
   timeToLive: 'expiresAt',
 } as const;
@@ -29,6 +31,8 @@ export const TABLE_DEFINITION: TableDefinition = {
     { name: TABLE_KEYS.sortKey, type: 'S' },
     { name: TABLE_KEYS.gsi1.partitionKey, type: 'S' },
     { name: TABLE_KEYS.gsi1.sortKey, type: 'S' },
+    { name: TABLE_KEYS.gsi2.partitionKey, type: 'S' },
+    { name: TABLE_KEYS.gsi2.sortKey, type: 'S' },
   ],
   keySchema: { partitionKey: TABLE_KEYS.partitionKey, sortKey: TABLE_KEYS.sortKey },
   globalSecondaryIndexes: [
@@ -36,6 +40,12 @@ export const TABLE_DEFINITION: TableDefinition = {
       indexName: TABLE_KEYS.gsi1.name,
       partitionKey: TABLE_KEYS.gsi1.partitionKey,
       sortKey: TABLE_KEYS.gsi1.sortKey,
+      projection: 'ALL',
+    },
+    {
+      indexName: TABLE_KEYS.gsi2.name,
+      partitionKey: TABLE_KEYS.gsi2.partitionKey,
+      sortKey: TABLE_KEYS.gsi2.sortKey,
       projection: 'ALL',
     },
   ],

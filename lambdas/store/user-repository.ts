@@ -3,7 +3,7 @@ import { type CursorConfig, cursorConfig } from '../config/runtime-config';
 import { storedSource } from '../domain/idp';
 import type { UserRepository } from '../domain/ports';
 import { fitsKey, STORAGE_LIMITS } from '../domain/storage-limits';
-import { emailKeys, externalIdOf, type UserRecord } from '../domain/user-record';
+import { emailKeys, externalIdOf, primaryEmailOf, type UserRecord } from '../domain/user-record';
 import { excerpt } from '../scim/excerpt';
 import { foldIdentifier } from '../scim/identifiers';
 import { batchGet } from './batch';
@@ -163,9 +163,12 @@ export class DynamoUserRepository extends ListedRepository<UserRecord> implement
 }
 
 function toItem(user: UserRecord): Record<string, unknown> {
+  // Every write of a user is a whole Put of this item: the GSI2 keys follow the email, and go with it.
+  const email = primaryEmailOf(user.attributes);
   return {
     ...keys.user(user.tenantId, user.id),
     ...keys.usersIndex(user.tenantId, user.userName, user.id),
+    ...(email ? keys.usersByEmailIndex(user.tenantId, email, user.id) : {}),
     type: 'user',
     tenantId: user.tenantId,
     id: user.id,

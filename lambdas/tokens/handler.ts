@@ -1,5 +1,7 @@
+import type { IssuedTokenView, TokenList, TokenView } from '../contract/admin-api';
 import { type IssuedToken, TokenService } from '../domain/token-service';
-import { assertTenantId, parseStatusChange, parseTokenCreation, tokenView } from '../domain/tokens';
+import { assertTenantId, tokenView } from '../domain/tokens';
+import { statusChangeOf, tokenCreationOf } from '../http/admin-input';
 import { scimBaseUrl } from '../http/base-url';
 import { createHttpHandler, parseJsonBody } from '../http/handler';
 import { adminActorOf, type HttpRequest } from '../http/request';
@@ -12,7 +14,7 @@ import { DynamoTokenRepository } from '../store/token-repository';
  */
 const tokens = new TokenService(new DynamoTokenRepository());
 
-const withSecret = (request: HttpRequest, { token, secret }: IssuedToken) => ({
+const withSecret = (request: HttpRequest, { token, secret }: IssuedToken): IssuedTokenView => ({
   id: token.id,
   token: secret,
   scimBaseUrl: scimBaseUrl(request, token.tenantId),
@@ -29,11 +31,14 @@ const tokenOf = (request: HttpRequest) => request.pathParameters.tokenId;
 
 export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens`]: {
-    GET: async (request) => ({ status: 200, body: { tokens: await tokens.list(tenantOf(request)) } }),
+    GET: async (request) => ({
+      status: 200,
+      body: { tokens: await tokens.list(tenantOf(request)) } satisfies TokenList,
+    }),
     POST: async (request) => {
       assertTenantId(tenantOf(request));
       // No body, {} or {"idp": ...}: the IdP the token is for (okta when not given).
-      const idp = parseTokenCreation(request.rawBody === undefined ? undefined : parseJsonBody(request));
+      const idp = tokenCreationOf(request.rawBody === undefined ? undefined : parseJsonBody(request));
       return {
         status: 201,
         headers: NO_STORE,
@@ -44,10 +49,10 @@ export const handler = createHttpHandler('admin', {
   [`${ADMIN_BASE}/tokens/{tokenId}`]: {
     GET: async (request) => ({
       status: 200,
-      body: tokenView(await tokens.get(tenantOf(request), tokenOf(request))),
+      body: tokenView(await tokens.get(tenantOf(request), tokenOf(request))) satisfies TokenView,
     }),
     PATCH: async (request) => {
-      const status = parseStatusChange(parseJsonBody(request));
+      const status = statusChangeOf(parseJsonBody(request));
       return {
         status: 200,
         body: tokenView(

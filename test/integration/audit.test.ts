@@ -153,7 +153,10 @@ test("another tenant's entries never show, nor does its cursor work here", async
     `/audit-mine/audit?cursor=${encodeURIComponent(other.nextCursor as string)}`,
   );
   expect(foreign.status).toBe(400);
-  expect(foreign.body).toMatchObject({ error: 'bad_request', fields: { cursor: expect.any(String) } });
+  expect(foreign.body).toMatchObject({
+    error: 'bad_request',
+    fields: [{ path: 'cursor', message: expect.any(String) }],
+  });
 });
 
 test.each([
@@ -170,7 +173,7 @@ test.each([
   expect(response.body).toEqual({
     error: 'bad_request',
     message: expect.any(String),
-    fields: { [field]: expect.any(String) },
+    fields: [{ path: field, message: expect.any(String) }],
   });
 });
 

@@ -135,6 +135,14 @@ describe('settings API', () => {
     for (const part of ['autoInviteUsers', '1bad', "'DUP' is not unique", 'scimPath', '${nobody}']) {
       expect(response.body.message).toContain(part);
     }
+    // Shape and rules alike, each by its path, all at once.
+    expect(response.body.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+      'autoInviteUsers',
+      'customAttributes[0].name',
+      'customAttributes[2].name',
+      'customAttributes[3].scimPath',
+      'inviteEmail.subject',
+    ]);
     const get = await service.admin('GET', '/settings-bad/settings');
     expect(get.body).toEqual(expect.objectContaining({ autoInviteUsers: true, customAttributes: [] }));
   });

@@ -119,7 +119,7 @@ describe('the IdP of a token', () => {
     expect(response.body).toEqual({
       error: 'bad_request',
       message: expect.any(String),
-      fields: { idp: expect.stringContaining('"entra"') },
+      fields: [{ path: 'idp', message: expect.stringContaining('"entra"') }],
     });
     expect((await service.admin('GET', `/${tenantId}/tokens`)).body.tokens).toEqual([]);
   });

@@ -182,19 +182,24 @@ describe('admin API input', () => {
   });
 
   test.each([
-    ['malformed JSON', '{"status": '],
-    ['wrong type', '{"status": 1}'],
-    ['unknown status', '{"status": "paused"}'],
-    ['an array', '[]'],
-    ['extra fields', '{"status": "active", "x": 1}'],
-  ])('PATCH with %s is a 400 JSON error', async (_name, rawBody) => {
+    ['malformed JSON', '{"status": ', null],
+    ['wrong type', '{"status": 1}', 'status'],
+    ['unknown status', '{"status": "paused"}', 'status'],
+    ['an array', '[]', 'status'],
+    ['extra fields', '{"status": "active", "x": 1}', 'x'],
+  ])('PATCH with %s is a 400 JSON error (field: %s)', async (_name, rawBody, path) => {
     const created = await service.createToken('bad-input');
     const response = await service.request('PATCH', `/admin/v1/tenants/bad-input/tokens/${created.id}`, {
       headers: { Authorization: 'Bearer test-admin-key', 'Content-Type': 'application/json' },
       rawBody,
     });
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: 'bad_request', message: expect.any(String) });
+    // A body that is JSON names the offending field; malformed JSON has no field to name.
+    expect(response.body).toEqual({
+      error: 'bad_request',
+      message: expect.any(String),
+      ...(path ? { fields: [{ path, message: expect.any(String) }] } : {}),
+    });
     await service.admin('DELETE', `/bad-input/tokens/${created.id}`);
   });
 
@@ -225,7 +230,7 @@ describe('admin API input', () => {
     expect(withField.body).toEqual({
       error: 'bad_request',
       message: expect.stringContaining('name'),
-      fields: { idp: expect.any(String) },
+      fields: [{ path: 'idp', message: expect.any(String) }],
     });
     const xml = await service.request('POST', '/admin/v1/tenants/body/tokens', {
       headers: { Authorization: 'Bearer test-admin-key', 'Content-Type': 'text/xml' },

@@ -3,15 +3,18 @@ import { posix } from 'node:path';
 import { preProcessFile } from 'typescript';
 
 /**
- * The import rule of lambdas/, as pure functions over repo-relative posix paths
+ * The import rule of lambdas/ and web/, as pure functions over repo-relative posix paths
  * ('lambdas/domain/users.ts'). The rooms, lowest first:
+ *   contract lambdas/contract/ the admin API's JSON types: imports nothing at all; every room may import it
  *   scim    lambdas/scim/     pure SCIM: only itself and node: builtins
  *   domain  lambdas/domain/   only scim, itself and node: builtins
  *   adapter store/ mail/ events/ http/ config/: scim, domain, own folder, npm packages; store and http may import config
  *   handler every other folder under lambdas/: anything above, never another handler folder
  * Nothing under lambdas/ imports from outside it (local/, lib/, bin/, bench/, test/).
+ * The console (web/) imports only web/ files, npm packages (and node: builtins, for its build
+ * configuration) and lambdas/contract/.
  */
-export type Room = 'scim' | 'domain' | 'adapter' | 'handler';
+export type Room = 'contract' | 'scim' | 'domain' | 'adapter' | 'handler';
 
 const ADAPTERS = ['store', 'mail', 'events', 'http', 'config'];
 const ADAPTER_MAY_ALSO_IMPORT: Record<string, string[]> = { store: ['config'], http: ['config'] };
@@ -23,7 +26,7 @@ export function folderOf(file: string): string | undefined {
 }
 
 export function roomOf(folder: string): Room {
-  if (folder === 'scim' || folder === 'domain') return folder;
+  if (folder === 'scim' || folder === 'domain' || folder === 'contract') return folder;
   return ADAPTERS.includes(folder) ? 'adapter' : 'handler';
 }
 
@@ -41,15 +44,17 @@ const isNodeBuiltin = (spec: string): boolean =>
 /** A relative specifier as the file it loads (x.ts, x/index.ts), or the bare path when no known file matches. */
 export function resolveRelative(from: string, spec: string, known: ReadonlySet<string>): string {
   const base = posix.normalize(posix.join(posix.dirname(from), spec));
-  const candidates = [`${base}.ts`, `${base}/index.ts`, base];
+  const candidates = [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`, base];
   return candidates.find((c) => known.has(c)) ?? base;
 }
 
 /** Why `from` may not import `spec` (resolved to `target` when relative), or undefined when the rule allows it. */
 export function violation(from: string, spec: string, target?: string): string | undefined {
+  if (from.startsWith('web/')) return webViolation(target);
   const fromFolder = folderOf(from);
   if (fromFolder === undefined) return undefined; // local/, lib/, bin/, bench/, test/ may import anything
   const fromRoom = roomOf(fromFolder);
+  if (fromRoom === 'contract') return 'contract (lambdas/contract/) may not import anything';
   if (target === undefined) {
     if (isNodeBuiltin(spec) || fromRoom === 'adapter' || fromRoom === 'handler') return undefined;
     return `${fromRoom} (lambdas/${fromFolder}/) may not import npm packages`;
@@ -58,7 +63,9 @@ export function violation(from: string, spec: string, target?: string): string |
   if (toFolder === undefined) return `lambdas/ may not import from outside lambdas/ (${target})`;
   if (toFolder === fromFolder) return undefined;
   const toRoom = roomOf(toFolder);
+  if (toRoom === 'contract') return undefined;
   const allowed: Record<Room, boolean> = {
+    contract: false,
     scim: false,
     domain: toRoom === 'scim',
     adapter:
@@ -69,6 +76,13 @@ export function violation(from: string, spec: string, target?: string): string |
   };
   if (allowed[fromRoom]) return undefined;
   return `${fromRoom} (lambdas/${fromFolder}/) may not import ${toRoom} (lambdas/${toFolder}/)`;
+}
+
+/** web/: its own files, npm packages, node: builtins and lambdas/contract/ only. */
+function webViolation(target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  if (target.startsWith('web/') || target.startsWith('lambdas/contract/')) return undefined;
+  return `the console (web/) may import only web/, npm packages and lambdas/contract/ (${target})`;
 }
 
 export interface Edge {

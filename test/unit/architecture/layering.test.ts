@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,13 +23,18 @@ const REPO = join(__dirname, '..', '..', '..');
 const BIOME = join(REPO, 'node_modules', '.bin', 'biome');
 const MAX_LINES = 600;
 
-function lambdaSources(): Map<string, string> {
-  const files = readdirSync(join(REPO, 'lambdas'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `lambdas/${f.split(sep).join('/')}`)
+/** The sources of a top folder (.ts, and .tsx for the console); none when the folder does not exist. */
+function sourcesOf(top: string, skip: readonly string[] = []): Map<string, string> {
+  if (!existsSync(join(REPO, top))) return new Map();
+  const files = readdirSync(join(REPO, top), { recursive: true, encoding: 'utf8' })
+    .map((f) => `${top}/${f.split(sep).join('/')}`)
+    .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts') && !skip.some((s) => f.startsWith(s)))
     .sort();
   return new Map(files.map((f) => [f, readFileSync(join(REPO, f), 'utf8')]));
 }
+const lambdaSources = () => sourcesOf('lambdas');
+/** The console's sources (web/ may not exist yet in every tree); its build output and packages are not. */
+const webSources = () => sourcesOf('web', ['web/dist/', 'web/node_modules/']);
 
 describe('the lint rule bites', () => {
   // `biome lint --stdin-file-path` only pipes (fixed) code back and never prints diagnostics, by design,
@@ -82,6 +88,19 @@ describe('the lint rule bites', () => {
       'lambdas/users/planted.ts',
       "import { X } from '../groups/handler';",
     ],
+    ['a file in the contract', 'lambdas/contract/planted.ts', "import type { X } from '../domain/users';"],
+    ['a package in the contract', 'lambdas/contract/planted-2.ts', "import type { X } from 'zod';"],
+    ['the domain in the console', 'web/planted.ts', "import { X } from '../lambdas/domain/users';"],
+    [
+      'the http adapter in a console page',
+      'web/src/planted.tsx',
+      "import { X } from '../../lambdas/http/request';",
+    ],
+    [
+      'local/ in a console component',
+      'web/src/pages/planted.tsx',
+      "import { X } from '../../../local/start';",
+    ],
   ];
   const allowed: [string, string, string][] = [
     [
@@ -111,6 +130,22 @@ describe('the lint rule bites', () => {
       "import { X } from '../config/env';\nimport { Y } from '@aws-sdk/lib-dynamodb';\nexport const y = Y;",
     ],
     [
+      'the contract in a handler, the domain and an adapter',
+      'lambdas/users/planted-2.ts',
+      "import type { X } from '../contract/admin-api';\nexport type Y = X;",
+    ],
+    [
+      'the contract in the domain',
+      'lambdas/domain/planted-3.ts',
+      "import { X } from '../contract/admin-api';",
+    ],
+    ['the contract in scim', 'lambdas/scim/planted.ts', "import { X } from '../contract/admin-api';"],
+    [
+      'the contract, web files and a package in the console',
+      'web/src/pages/planted.tsx',
+      "import { X } from '../../../lambdas/contract/admin-api';\nimport { Y } from '../api';\nimport { Z } from 'react';\nexport const yz = [Y, Z];",
+    ],
+    [
       'a handler importing store, http and domain',
       'lambdas/users/planted.ts',
       "import { X } from '../store/user-repository';\nimport { Y } from '../http/request';\nimport { Z } from '../domain/users';\nexport const yz = [Y, Z];",
@@ -133,6 +168,7 @@ describe('the lint rule bites', () => {
       return { status: run.status, output: `${run.stdout}${run.stderr}` };
     } finally {
       rmSync(join(project, 'lambdas'), { recursive: true, force: true });
+      rmSync(join(project, 'web'), { recursive: true, force: true });
     }
   }
   const reported = (output: string, path: string, rule: string): boolean =>
@@ -201,6 +237,23 @@ describe('the graph checker itself', () => {
     expect(violation('lambdas/http/x.ts', '../../local/start', 'local/start')).toBeDefined();
   });
 
+  it('knows the contract and the console', () => {
+    expect(violation('lambdas/contract/admin-api.ts', 'zod')).toBeDefined();
+    expect(violation('lambdas/contract/admin-api.ts', 'node:crypto')).toBeDefined();
+    expect(
+      violation('lambdas/domain/x.ts', '../contract/admin-api', 'lambdas/contract/admin-api.ts'),
+    ).toBeUndefined();
+    expect(
+      violation('web/src/api.ts', '../../lambdas/contract/admin-api', 'lambdas/contract/admin-api.ts'),
+    ).toBeUndefined();
+    expect(violation('web/src/api.ts', './pages/users', 'web/src/pages/users')).toBeUndefined();
+    expect(violation('web/src/api.ts', 'react')).toBeUndefined();
+    expect(
+      violation('web/src/api.ts', '../../lambdas/domain/users', 'lambdas/domain/users.ts'),
+    ).toBeDefined();
+    expect(violation('web/vite.config.ts', '../lib/api-stack', 'lib/api-stack.ts')).toBeDefined();
+  });
+
   it('finds a cycle through three files', () => {
     const sources = new Map([
       ['lambdas/domain/a.ts', "import { b } from './b';"],
@@ -210,6 +263,16 @@ describe('the graph checker itself', () => {
     expect(findCycles(edgesOf(sources), new Set(sources.keys()))).toEqual([
       'lambdas/domain/a.ts -> lambdas/domain/b.ts -> lambdas/domain/c.ts -> lambdas/domain/a.ts',
     ]);
+  });
+});
+
+describe('web/ imports only itself, packages and the contract', () => {
+  const sources = webSources();
+  // Other files are resolved against lambdas/ too, so a contract import is known as such.
+  const edges = edgesOf(new Map([...sources, ...lambdaSources()])).filter((e) => e.from.startsWith('web/'));
+
+  it('the console follows the rule (nothing to check while web/ does not exist)', () => {
+    expect(layerViolations(edges)).toEqual([]);
   });
 });
 

@@ -147,7 +147,9 @@ describe('the settings use case records the fields it changes', () => {
   test('invalid settings save and record nothing', async () => {
     const { settings, audit } = setup();
 
-    await expect(settings.save(ACTOR, TENANT, { autoInviteUsers: 'yes' })).rejects.toThrow(InvalidInputError);
+    await expect(settings.save(ACTOR, TENANT, { customAttributes: [{ name: 'email' }] })).rejects.toThrow(
+      InvalidInputError,
+    );
 
     expect(audit.of(TENANT)).toEqual([]);
   });
@@ -217,7 +219,7 @@ describe('the audit trail listing', () => {
   test.each([0, AUDIT_PAGE.max + 1, 1.5])('limit %p is refused, naming the field', async (limit) => {
     const { trail } = setup();
     await expect(trail.list(TENANT, limit, undefined)).rejects.toMatchObject({
-      fields: { limit: expect.any(String) },
+      fields: [{ path: 'limit', message: expect.any(String) }],
     });
   });
 

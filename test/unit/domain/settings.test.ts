@@ -1,17 +1,27 @@
 import { InvalidInputError } from '../../../lambdas/domain/errors';
-import { DEFAULT_SETTINGS, parseSettings, tenantExtensionOf } from '../../../lambdas/domain/settings';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings as parseInput,
+  tenantExtensionOf,
+} from '../../../lambdas/domain/settings';
+import { settingsInputOf } from '../../../lambdas/http/admin-input';
+
+/** A PUT body as the handler takes it: its shape checked by the adapter, then the domain's rules. */
+const parseSettings = (body: unknown) => parseInput(settingsInputOf(body));
 
 const TENANT_URN = 'urn:ietf:params:scim:schemas:extension:scimaws:2.0:User';
 
-const problemsOf = (body: unknown): string => {
+function refusalOf(body: unknown): InvalidInputError {
   try {
     parseSettings(body);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidInputError);
-    return (error as InvalidInputError).message;
+    return error as InvalidInputError;
   }
   throw new Error('expected a validation error');
-};
+}
+const problemsOf = (body: unknown): string => refusalOf(body).message;
+const pathsOf = (body: unknown) => (refusalOf(body).fields ?? []).map((f) => f.path);
 
 describe('parseSettings', () => {
   test('an empty object gives the defaults', () => {
@@ -47,7 +57,7 @@ describe('parseSettings', () => {
   });
 
   test.each(['1abc', '_x', 'has-dash', 'a'.repeat(65), 'sp ace'])('name %j is refused', (name) => {
-    expect(problemsOf({ customAttributes: [{ name }] })).toContain('must match');
+    expect(pathsOf({ customAttributes: [{ name }] })).toEqual(['customAttributes[0].name']);
   });
 
   test('names are unique case-insensitively, and may not shadow a standard variable', () => {
@@ -74,11 +84,39 @@ describe('parseSettings', () => {
     );
   });
 
-  test('wrong types and unknown fields are listed together', () => {
-    const message = problemsOf({ autoInviteUsers: 'yes', customAttributes: {}, other: 1 });
-    expect(message).toContain('autoInviteUsers must be a boolean');
-    expect(message).toContain('customAttributes must be an array');
-    expect(message).toContain("unknown field 'other'");
+  test('wrong types and unknown fields are listed together, each by its path', () => {
+    const body = { autoInviteUsers: 'yes', customAttributes: {}, other: 1 };
+    expect(pathsOf(body).sort()).toEqual(['autoInviteUsers', 'customAttributes', 'other']);
+    const message = problemsOf(body);
+    expect(message).toContain('autoInviteUsers: must be a boolean');
+    expect(message).toContain('customAttributes: must be an array');
+    expect(message).toContain('other: unknown field');
+  });
+
+  test('nested problems are named by their paths: attributes, their fields, the invitation', () => {
+    const body = {
+      customAttributes: [{ name: 'ok' }, { name: '1bad', extra: true }, { name: 'x', description: 5 }],
+      inviteEmail: { subject: '', body: 'b' },
+    };
+    expect(pathsOf(body).sort()).toEqual([
+      'customAttributes[1].extra',
+      'customAttributes[1].name',
+      'customAttributes[2].description',
+      'inviteEmail.subject',
+    ]);
+  });
+
+  test('the rules beyond the shape name their paths too: uniqueness, scimPath, variables', () => {
+    const body = {
+      customAttributes: [{ name: 'badge' }, { name: 'Badge' }, { name: 'cc', scimPath: 'nosuch' }],
+      inviteEmail: { subject: 'Hi ${nope}', body: '${cc}' },
+    };
+    expect(pathsOf(body).sort()).toEqual([
+      'customAttributes[1].name',
+      'customAttributes[2].scimPath',
+      'inviteEmail.body',
+      'inviteEmail.subject',
+    ]);
   });
 
   test('a body that is not an object is refused', () => {

@@ -2,7 +2,7 @@ import { authorizeBearer } from '../../../lambdas/domain/authorize-token';
 import { InvalidInputError, LimitExceededError, NotFoundError } from '../../../lambdas/domain/errors';
 import { IDPS } from '../../../lambdas/domain/idp';
 import { TokenService } from '../../../lambdas/domain/token-service';
-import { hashSecret, parseTokenCreation, TOKEN_PREFIX } from '../../../lambdas/domain/tokens';
+import { hashSecret, TOKEN_PREFIX } from '../../../lambdas/domain/tokens';
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
@@ -112,38 +112,6 @@ describe('the IdP of a token', () => {
     const decision = await authorizeBearer(tokens, `Bearer ${secret}`, TENANT, new Date());
 
     expect(decision).toEqual(expect.objectContaining({ allowed: true, idp: 'pingone' }));
-  });
-});
-
-describe('parseTokenCreation', () => {
-  test.each([
-    ['no body', undefined, 'okta'],
-    ['{}', {}, 'okta'],
-    ['{"idp": "onelogin"}', { idp: 'onelogin' }, 'onelogin'],
-    ['{"idp": "generic"}', { idp: 'generic' }, 'generic'],
-  ])('%s -> %s', (_name, body, idp) => {
-    expect(parseTokenCreation(body)).toBe(idp);
-  });
-
-  test.each([
-    ['an unknown idp', { idp: 'auth0' }],
-    ['an idp in other case', { idp: 'Okta' }],
-    ['a null idp', { idp: null }],
-    ['a number', { idp: 1 }],
-    ['another field', { name: 'x' }],
-    ['idp and another field', { idp: 'okta', name: 'x' }],
-    ['null', null],
-    ['an array', []],
-    ['a string', 'okta'],
-  ])('%s is an InvalidInputError naming idp', (_name, body) => {
-    let thrown: unknown;
-    try {
-      parseTokenCreation(body);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(InvalidInputError);
-    expect((thrown as InvalidInputError).fields).toEqual({ idp: expect.stringContaining('"jumpcloud"') });
   });
 });
 

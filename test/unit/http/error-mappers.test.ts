@@ -78,12 +78,12 @@ describe('the admin error mapper ({error, message, fields?})', () => {
 
   test('the fields of an invalid input are named', () => {
     const error = new InvalidInputError('Invalid settings', {
-      fields: { autoInviteUsers: 'must be a boolean' },
+      fields: [{ path: 'customAttributes[0].name', message: 'must be a string' }],
     });
     expect(admin(error).body).toEqual({
       error: 'bad_request',
       message: 'Invalid settings',
-      fields: { autoInviteUsers: 'must be a boolean' },
+      fields: [{ path: 'customAttributes[0].name', message: 'must be a string' }],
     });
   });
 

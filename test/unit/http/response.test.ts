@@ -95,6 +95,7 @@ describe('the 6 MB limit of a Lambda response', () => {
 
   test('the SCIM handler answers 400 tooMany instead of a 502', async () => {
     const handler = createHttpHandler('scim', {
+      // biome-ignore lint/correctness/noComponentHookFactories: an HTTP method of a route table, not a React component
       '/scim/v2/{tenantId}/Huge': { GET: async () => ({ status: 200, body: incompressible() }) },
     });
     const event = {

@@ -1,0 +1,116 @@
+import { type SesLocal, startSesLocal } from '../../local/ses-local';
+import { type DynamoDbProxy, startDynamoDbProxy } from '../support/dynamodb-proxy';
+import { startTestService, type TestService } from '../support/service';
+
+/**
+ * Users rows as the console reads them: the invitation state once auto-invite sent it, and the cost of
+ * a page in a tenant of thousands of users (counted at a proxy in front of DynamoDB Local).
+ */
+let ses: SesLocal;
+let proxy: DynamoDbProxy;
+let service: TestService;
+beforeAll(async () => {
+  ses = await startSesLocal();
+  proxy = await startDynamoDbProxy(process.env.TEST_DYNAMODB_ENDPOINT as string);
+  service = await startTestService({
+    sesEndpoint: ses.endpoint,
+    streams: true,
+    dynamoDbEndpoint: proxy.endpoint,
+  });
+});
+afterAll(async () => {
+  await service.stop();
+  await proxy.stop();
+  await ses.stop();
+});
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+test('after auto-invite the row shows the invitation sent, in the listing and the search', async () => {
+  const tenant = 'rows-invite';
+  const { token, scimBaseUrl } = await service.createToken(tenant);
+  expect((await service.admin('PUT', `/${tenant}/settings`, { autoInviteUsers: true })).status).toBe(200);
+  const created = await service.scim('POST', `${scimBaseUrl}/Users`, token, {
+    schemas: [USER],
+    userName: 'grace@example.com',
+    emails: [{ value: 'grace@example.com', primary: true }],
+  });
+  expect(created.status).toBe(201);
+  // The stream consumer sends the invitation: wait for its record, as the console would refresh.
+  let row: Record<string, unknown> | undefined;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const page = await service.admin('GET', `/${tenant}/users?search=GRACE@`);
+    row = page.body.users[0];
+    if ((row?.invite as { state?: string } | undefined)?.state === 'sent') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(row?.invite).toEqual({
+    state: 'sent',
+    sentAt: expect.any(String),
+    lastError: null,
+    attempts: 1,
+    email: 'grace@example.com',
+    updatedAt: expect.any(String),
+  });
+  const listing = await service.admin('GET', `/${tenant}/users`);
+  expect(listing.body.users[0].invite.state).toBe('sent');
+});
+
+describe('a tenant of 2,000 users', () => {
+  const tenant = 'rows-big';
+  beforeAll(async () => {
+    const { token, scimBaseUrl } = await service.createToken(tenant);
+    for (let i = 0; i < 2000; i += 100) {
+      const Operations = Array.from({ length: 100 }, (_, n) => {
+        const k = String(i + n).padStart(4, '0');
+        return {
+          method: 'POST',
+          path: '/Users',
+          bulkId: `u${k}`,
+          data: { schemas: [USER], userName: `user-${k}`, emails: [{ value: `person-${k}@example.com` }] },
+        };
+      });
+      const response = await service.scim('POST', `${scimBaseUrl}/Bulk`, token, {
+        schemas: [BULK],
+        Operations,
+      });
+      expect(response.status).toBe(200);
+    }
+  }, 300_000);
+
+  /** The DynamoDB operations one admin request causes (the stream poller's are not the table's). */
+  async function operationsOf(path: string) {
+    const before = proxy.seen.length;
+    const response = await service.admin('GET', path);
+    expect(response.status).toBe(200);
+    const ops = proxy.seen.slice(before).filter((op) => !op.startsWith('DynamoDBStreams'));
+    return { response, ops, count: (name: string) => ops.filter((op) => op === name).length };
+  }
+
+  test.each([
+    ['a search every user matches by userName', 'search=user-'],
+    ['a search every user matches by email', 'search=person-'],
+    ['the listing', ''],
+  ])('%s answers a page of 20 with O(page) reads, never a scan', async (_name, query) => {
+    const { response, ops, count } = await operationsOf(`/${tenant}/users?limit=20&${query}`);
+    expect(response.body.users).toHaveLength(20);
+    expect(response.body.nextCursor).toEqual(expect.any(String));
+    expect(count('Scan')).toBe(0);
+    // The index Queries (2 for a search), one Query per row for its groups, BatchGets of the invites and
+    // group names: about 25 requests, whatever the tenant's size.
+    expect(count('Query')).toBeLessThanOrEqual(20 + 6);
+    expect(count('BatchGetItem')).toBeLessThanOrEqual(2);
+    expect(ops.length).toBeLessThanOrEqual(35);
+  });
+
+  test('the email search of 2,000 pages on by cursor to the right users', async () => {
+    const first = await service.admin('GET', `/${tenant}/users?limit=20&search=PERSON-19`);
+    const next = await service.admin(
+      'GET',
+      `/${tenant}/users?limit=20&search=PERSON-19&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    const names = [...first.body.users, ...next.body.users].map((u: { userName: string }) => u.userName);
+    expect(names).toEqual(Array.from({ length: 40 }, (_, i) => `user-19${String(i).padStart(2, '0')}`));
+  });
+});
