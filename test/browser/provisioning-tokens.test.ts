@@ -7,6 +7,7 @@ import {
   readClipboard,
 } from '../support/browser';
 import {
+  bodyRows,
   cellUnder,
   dialog,
   generateButton,
@@ -68,10 +69,10 @@ test('generates an Okta token whose copied secret is the Token field, shown once
     .first()
     .waitFor();
 
-  await copyButtonBeside(page, 'Token').click();
-  await page.getByText('Copied').first().waitFor();
+  await dialog(page).getByTestId('copy-token').click();
+  await dialog(page).getByText('Copied').first().waitFor();
   expect(await readClipboard(page)).toBe(shown.token);
-  await copyButtonBeside(page, 'Target SCIM URL').click();
+  await dialog(page).getByTestId('copy-scim-url').click();
   expect(await readClipboard(page)).toBe(shown.scimUrl);
 
   await expectSecretNotKept(page, shown.token);
@@ -95,24 +96,31 @@ test('the copied token provisions a user and a group: Users shows Source "SCIM O
   expect(group.status).toBe(201);
 
   await openPage(page, 'Users');
-  const userRow = rowWith(page, 'ada.lovelace@example.com');
+  const userRow = rowWith(page, 'Users', 'ada.lovelace@example.com');
   await userRow.getByText('SCIM Okta').waitFor();
-  expect(await (await cellUnder(page, userRow, 'Source')).textContent()).toContain('SCIM Okta');
+  expect(await (await cellUnder(page, 'Users', userRow, 'Source')).textContent()).toBe('SCIM Okta');
+  expect(await (await cellUnder(page, 'Users', userRow, 'Groups')).textContent()).toBe(
+    'Analytical Engineers',
+  );
   await capturePage(page, 'users');
 
-  await userRow.getByRole('link').first().click();
-  await page.getByText(userId).first().waitFor();
-  await page.getByText('"userName"').first().waitFor();
+  await userRow.getByRole('link', { name: 'Ada Lovelace' }).click();
+  const scim = page.getByTestId('user-scim');
+  await scim.getByText('"userName"').first().waitFor();
+  expect(await scim.textContent()).toContain(userId);
   await capturePage(page, 'user-detail');
 
   await openPage(page, 'User groups');
-  const groupRow = rowWith(page, 'Analytical Engineers');
+  const groupRow = rowWith(page, 'User groups', 'Analytical Engineers');
   await groupRow.waitFor();
-  expect((await (await cellUnder(page, groupRow, 'Members')).textContent())?.trim()).toBe('1');
+  expect(await (await cellUnder(page, 'User groups', groupRow, 'Members')).textContent()).toBe('1');
+  expect(await (await cellUnder(page, 'User groups', groupRow, 'Source')).textContent()).toBe('SCIM Okta');
   await capturePage(page, 'user-groups');
 
-  await groupRow.getByRole('link').first().click();
-  await rowWith(page, 'ada.lovelace@example.com').waitFor();
+  await groupRow.getByRole('link', { name: 'Analytical Engineers' }).click();
+  const members = 'Members of Analytical Engineers';
+  await rowWith(page, members, 'ada.lovelace@example.com').waitFor();
+  expect(await bodyRows(page, members).count()).toBe(1);
   await capturePage(page, 'group-members');
 });
 
@@ -124,17 +132,13 @@ test('"Set to Inactive" refuses the same SCIM call (401) and the health line sho
   await tokenRow(page, token).getByText('Inactive').waitFor();
   expect((await listUsers(token)).status).toBe(401);
 
-  // The health line is read when the page opens: leave and come back (an in-page navigation).
-  await openPage(page, 'Users');
-  await openPage(page, 'User Provisioning');
-  await healthLine(page, /401/).waitFor();
+  await healthShows(page, / · 401/);
+  await capturePage(page, 'user-provisioning-refused');
 
   await tokenAction(page, token, 'Set to Active');
   await tokenRow(page, token).getByText('Active', { exact: true }).waitFor();
   expect((await listUsers(token)).status).toBe(200);
-  await openPage(page, 'Users');
-  await openPage(page, 'User Provisioning');
-  await healthLine(page, /200/).waitFor();
+  await healthShows(page, / · 200/);
 });
 
 test('"Renew" asks first, shows the new secret once; the old one is refused, the new one works', async () => {
@@ -172,47 +176,54 @@ test('with two tokens "Generate" is disabled and says why; "Remove" asks first a
 
 test('the Provisioning log lists the refused request with its SCIM detail', async () => {
   await openPage(page, 'Provisioning log');
-  const refused = page.getByRole('row').filter({ hasText: '401' }).first();
+  const refused = rowWith(page, 'Request log', /401/).first();
   await refused.waitFor();
+  await refused.getByText('Error detail').click();
+  await refused
+    .getByText(/401|token|Unauthorized/i)
+    .first()
+    .waitFor();
   await capturePage(page, 'provisioning-log');
+  await page.getByRole('tab', { name: 'Audit trail' }).click();
+  await page
+    .getByRole('table', { name: 'Audit trail' })
+    .getByRole('row')
+    .filter({ hasText: 'local-admin' })
+    .first()
+    .waitFor();
+  await capturePage(page, 'provisioning-log-audit');
 });
 
-/** The IdP picker, whatever control the console uses for it (a select, tiles or radio buttons). */
+/** The IdP picker: a select labelled "Choose Identity Provider (IdP)". */
 async function chooseIdp(page: Page, name: string): Promise<void> {
-  const picker = page.getByLabel('Choose Identity Provider (IdP)');
-  if ((await picker.count()) > 0 && (await picker.first().getAttribute('role')) === 'radiogroup') {
-    await picker.getByLabel(name, { exact: true }).check();
-    return;
-  }
-  const trigger = page.getByRole('button', { name: /Choose Identity Provider/ });
-  await trigger.first().click();
-  await page.getByRole('option', { name, exact: true }).click();
+  await page.getByRole('button', { name: /Choose Identity Provider \(IdP\)/ }).click();
+  // The selected option is announced as "Selected Okta".
+  await page.getByRole('option', { name: new RegExp(`^(Selected )?${name}$`) }).click();
+  await page.getByRole('button', { name: `Choose Identity Provider (IdP) ${name}` }).waitFor();
 }
 
-/** The "Copy" button in the same form field as the read-only field labelled `label`. */
-function copyButtonBeside(page: Page, label: string) {
-  return page
-    .locator('[data-testid], div')
-    .filter({ has: page.getByLabel(label, { exact: true }) })
-    .filter({ has: page.getByRole('button', { name: /Copy/ }) })
-    .last()
-    .getByRole('button', { name: /Copy/ })
-    .first();
-}
-
-/** Closes the view that shows a secret (its modal's close or "Done"). */
+/** Closes the dialog that shows a secret ("Done"): the secret leaves the page with it. */
 async function closeSecretView(page: Page): Promise<void> {
   const modal = dialog(page);
-  if ((await modal.count()) === 0) return;
-  const done = modal.getByRole('button', { name: /Done|Close/ }).first();
-  await done.click();
-  await modal.waitFor({ state: 'detached' });
+  await modal.getByRole('button', { name: 'Done' }).click();
+  await modal.waitFor({ state: 'hidden' });
 }
 
-/** The connection health line, once it shows `status`. */
-function healthLine(page: Page, status: RegExp) {
-  return page
-    .getByText(/last request/i)
-    .filter({ hasText: status })
-    .first();
+/**
+ * Waits for the connection health line ("Okta · last request … · 200") to show `status`, pressing its
+ * refresh button meanwhile: the request log behind it is written just after the SCIM answer.
+ */
+async function healthShows(page: Page, status: RegExp): Promise<void> {
+  const line = page.getByTestId('connection-health').filter({ hasText: status });
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    await page.getByRole('button', { name: 'Refresh connection health' }).click();
+    if (
+      await line.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+  }
+  await line.waitFor({ timeout: 1 });
 }

@@ -16,12 +16,11 @@ export async function signIn(page: Page, adminKey: string, tenant: string): Prom
   await navigationLink(page, 'User Provisioning').waitFor();
 }
 
-/**
- * The side navigation's link. At 390 px the navigation is a drawer, so the tests click it at the
- * desktop width (screenshots switch widths and come back).
- */
+/** The side navigation's link (the tests click at desktop width; screenshots switch widths and come back). */
 export function navigationLink(page: Page, entry: NavigationEntry): Locator {
-  return page.getByRole('navigation').getByRole('link', { name: entry, exact: true }).first();
+  return page
+    .getByRole('navigation', { name: 'Side navigation' })
+    .getByRole('link', { name: entry, exact: true });
 }
 
 /** Follows a navigation entry (an in-page hash change: the key stays in memory) and waits for its heading. */
@@ -30,7 +29,10 @@ export async function openPage(
   entry: NavigationEntry,
   heading: string | RegExp = entry,
 ): Promise<void> {
-  await navigationLink(page, entry).click();
+  const link = navigationLink(page, entry);
+  // A screenshot at 390 px closes the navigation (a drawer on a phone); it stays closed at desktop width.
+  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open side navigation' }).click();
+  await link.click();
   await page.getByRole('heading', { name: heading, level: 1 }).first().waitFor();
 }
 
@@ -65,24 +67,50 @@ export async function shownSecret(page: Page): Promise<{ token: string; scimUrl:
 
 /** The Token Status table's row of the token whose secret ends in `hint` (the last 4 shown). */
 export function tokenRow(page: Page, secret: string): Locator {
-  return page.getByRole('row').filter({ hasText: secret.slice(-4) });
+  return page
+    .getByRole('table', { name: 'Token Status' })
+    .getByRole('row')
+    .filter({ hasText: secret.slice(-4) });
 }
 
 /** The row's "Select" menu, then one of its items ("Set to Active", "Set to Inactive", "Renew", "Remove"). */
 export async function tokenAction(page: Page, secret: string, action: string): Promise<void> {
-  await tokenRow(page, secret).getByRole('button', { name: 'Select' }).click();
+  const menu = tokenRow(page, secret).getByRole('button', { name: /Select/ });
+  await menu.click();
   await page.getByRole('menuitem', { name: action, exact: true }).click();
 }
 
-/** Finds a table row by a cell's text. */
-export function rowWith(page: Page, text: string): Locator {
-  return page.getByRole('row').filter({ hasText: text });
+/** A row of the table named `table` (its aria label) holding `text`. */
+export function rowWith(page: Page, table: string, text: string | RegExp): Locator {
+  return page.getByRole('table', { name: table, exact: true }).getByRole('row').filter({ hasText: text });
 }
 
-/** The header of `column` in the table that holds `row`, by position, and that row's cell beneath it. */
-export async function cellUnder(page: Page, row: Locator, column: string): Promise<Locator> {
-  const headers = await page.getByRole('columnheader').allInnerTexts();
-  const index = headers.findIndex((h) => h.trim().startsWith(column));
+/** The rows of a table's body (not its header row). */
+export function bodyRows(page: Page, table: string): Locator {
+  return page
+    .getByRole('table', { name: table, exact: true })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
+}
+
+/** The cell of `row` under the column headed `column` of the table named `table`. */
+export async function cellUnder(page: Page, table: string, row: Locator, column: string): Promise<Locator> {
+  const headers = await page
+    .getByRole('table', { name: table, exact: true })
+    .getByRole('columnheader')
+    .allTextContents();
+  const index = headers.findIndex((h) => h.trim() === column);
   if (index < 0) throw new Error(`no column "${column}" among ${JSON.stringify(headers)}`);
   return row.getByRole('cell').nth(index);
+}
+
+/** The text of the elements that describe `field` (aria-describedby): a form field's own error. */
+export async function descriptionOf(field: Locator): Promise<string> {
+  return field.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id: string) => el.ownerDocument.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
 }

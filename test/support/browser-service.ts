@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { ensureConsoleBuilt } from '../../local/console';
 import { freePort } from '../../local/ports';
 import { processesLeftUsing, startNpmStart } from './npm-start';
 
@@ -35,6 +36,9 @@ export interface ConsoleService {
 
 /** `npm start` with LOCAL_IN_MEMORY=1 and a fresh admin key on a free port. */
 export async function startConsoleService(): Promise<ConsoleService> {
+  // npm start builds the console when web/ changed, before /health answers; built here first (once, under
+  // its lock, shared by parallel test files) so a slow build does not count against npm start's start-up wait.
+  await ensureConsoleBuilt();
   const port = await freePort();
   const adminKey = `browser_admin_${randomBytes(12).toString('hex')}`;
   const started = await startNpmStart(port, { LOCAL_IN_MEMORY: '1', ADMIN_API_KEY: adminKey });
