@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { capturePage, launchChromium, newConsoleContext } from '../support/browser';
-import { cellUnder, descriptionOf, openPage, rowWith, signIn } from '../support/browser-console';
+import {
+  cellUnder,
+  descriptionOf,
+  followNavigation,
+  openPage,
+  rowWith,
+  signIn,
+} from '../support/browser-console';
 import {
   type ConsoleService,
   ENTERPRISE_USER,
@@ -122,7 +129,7 @@ test('an invalid attribute name ("1bad") is answered inline beside that field, a
   await saveChanges();
 
   // The settings API names customAttributes[1].name; the form shows it as that field's own error.
-  await page.getByText('Check the fields marked below.').waitFor();
+  await page.getByText('Check the fields marked below.', { exact: true }).waitFor();
   expect(await descriptionOf(badName)).toMatch(/\S/);
   expect(await descriptionOf(page.getByLabel('Custom attribute 1 name'))).toBe('');
   expect(await descriptionOf(page.getByLabel('Custom attribute 2 SCIM attribute'))).toBe('');
@@ -130,10 +137,7 @@ test('an invalid attribute name ("1bad") is answered inline beside that field, a
   expect((await service.admin(TENANT, 'GET', '/settings')).body.customAttributes).toHaveLength(1);
 
   // Leaving with the unsaved row asks first instead of dropping it silently.
-  await page
-    .getByRole('navigation', { name: 'Side navigation' })
-    .getByRole('link', { name: 'Users' })
-    .click();
+  await followNavigation(page, 'Users');
   await page.getByRole('dialog').getByText('Discard unsaved changes?').waitFor();
   await page.getByRole('button', { name: 'Keep editing' }).click();
   expect(await badName.inputValue()).toBe('1bad');

@@ -23,16 +23,21 @@ export function navigationLink(page: Page, entry: NavigationEntry): Locator {
     .getByRole('link', { name: entry, exact: true });
 }
 
-/** Follows a navigation entry (an in-page hash change: the key stays in memory) and waits for its heading. */
+/** Clicks a navigation entry (an in-page hash change: the key stays in memory). */
+export async function followNavigation(page: Page, entry: NavigationEntry): Promise<void> {
+  const link = navigationLink(page, entry);
+  // A screenshot at 390 px closes the navigation (a drawer on a phone); it stays closed at desktop width.
+  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open side navigation' }).click();
+  await link.click();
+}
+
+/** Follows a navigation entry and waits for the page's heading. */
 export async function openPage(
   page: Page,
   entry: NavigationEntry,
   heading: string | RegExp = entry,
 ): Promise<void> {
-  const link = navigationLink(page, entry);
-  // A screenshot at 390 px closes the navigation (a drawer on a phone); it stays closed at desktop width.
-  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open side navigation' }).click();
-  await link.click();
+  await followNavigation(page, entry);
   await page.getByRole('heading', { name: heading, level: 1 }).first().waitFor();
 }
 
