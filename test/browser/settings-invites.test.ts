@@ -122,6 +122,12 @@ test('"Add Custom Attribute" adds a row whose variable the live preview resolves
   await capturePage(page, 'edit-settings-preview');
 });
 
+test('the preview resolves the default invitation body too, ${inviteLink} included', async () => {
+  const preview = page.getByTestId('invite-preview');
+  await preview.getByText(/^Hello Katherine Johnson,/).waitFor();
+  expect(await preview.textContent()).not.toContain('Cannot preview');
+});
+
 test('an invalid attribute name ("1bad") is answered inline beside that field, and nothing is saved', async () => {
   await page.getByRole('button', { name: 'Add Custom Attribute' }).click();
   const badName = page.getByLabel('Custom attribute 2 name');

@@ -54,6 +54,8 @@ export function readClipboard(page: Page): Promise<string> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+  // From the top: a full-page shot of a scrolled page draws the sticky top bar in the middle.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${file}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
