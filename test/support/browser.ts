@@ -58,9 +58,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${file}-desktop.png`), fullPage: true });
+  const closeNavigation = page.getByRole('button', { name: 'Close side navigation' });
+  const navigationWasOpen = await closeNavigation.isVisible();
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${file}-390.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
+  // On a phone the side navigation closes; reopen it so the next desktop view is as it was (unless a
+  // dialog covers the page).
+  if (
+    navigationWasOpen &&
+    (await page.getByRole('dialog').count()) === 0 &&
+    !(await closeNavigation.isVisible())
+  )
+    await page.getByRole('button', { name: 'Open side navigation' }).click();
 }
 
 export interface A11yViolation {
