@@ -129,19 +129,40 @@ export async function ensureConsoleBuilt(
   }
 }
 
+/**
+ * mkdir is the lock; the owner's pid is written into it. A lock is taken over when its owner is no
+ * longer running (a start killed mid-build) or when it is older than `staleLockMs`.
+ */
 function takeLock(lockDir: string, staleLockMs: number): boolean {
   try {
     mkdirSync(lockDir);
+    writeFileSync(join(lockDir, 'owner'), String(process.pid));
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     try {
-      if (Date.now() - statSync(lockDir).mtimeMs > staleLockMs)
-        rmSync(lockDir, { recursive: true, force: true });
+      const age = Date.now() - statSync(lockDir).mtimeMs;
+      if (age > staleLockMs || ownerGone(lockDir)) rmSync(lockDir, { recursive: true, force: true });
     } catch {
       // Removed meanwhile by its owner: the next round takes it.
     }
     return false;
+  }
+}
+
+function ownerGone(lockDir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lockDir, 'owner'), 'utf8'));
+  } catch {
+    return false; // just created: its owner is writing the file
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -211,6 +211,8 @@ export type ConsoleConfig =
       /** `npm start`: sign in with the local admin key and a tenant; API on the same origin. */
       mode: 'local';
       apiBaseUrl: string;
+      /** The SCIM API's base URL (without `/scim/v2/<tenant>`); absent: the admin API's origin. */
+      scimBaseUrl?: string;
     }
   | {
       /** AWS: Cognito managed login, authorization code + PKCE; the tenant is the ID token's `custom:tenantId`. */
@@ -222,4 +224,9 @@ export type ConsoleConfig =
       redirectUri: string;
       /** The managed-login domain, for sign-out (https://<prefix>.auth.<region>.amazoncognito.com). */
       domain: string;
+      /**
+       * The SCIM API's base URL (its stage URL, without `/scim/v2/<tenant>`), for the setup steps before a
+       * token is issued; absent, they wait for the issued token's scimBaseUrl.
+       */
+      scimBaseUrl?: string;
     };

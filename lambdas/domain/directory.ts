@@ -124,7 +124,9 @@ export class DirectoryService {
         tenantId,
         users.map((u) => u.id),
       ),
-      Promise.all(users.map((u) => this.reads.firstGroupIdsOf(tenantId, u.id, GROUPS_PER_ROW))),
+      inParallel(users, ROW_QUERIES_IN_FLIGHT, (u) =>
+        this.reads.firstGroupIdsOf(tenantId, u.id, GROUPS_PER_ROW),
+      ),
     ]);
     const allIds = [...new Set(groupIds.flatMap((g) => g.ids))];
     const groups = await this.groups.getMany(tenantId, allIds);
@@ -172,6 +174,24 @@ export class DirectoryService {
     if (!user) throw new NotFoundError(`User ${excerpt(userId)} not found in tenant ${tenant}`);
     return user;
   }
+}
+
+/** The rows' group Queries in flight at once (a page of 200 is 200 small Queries, not 200 sockets). */
+const ROW_QUERIES_IN_FLIGHT = 16;
+
+/** `work` for every item, at most `limit` at a time; the results in the items' order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 export const displayNameOf = (user: UserRecord): string | null =>

@@ -135,7 +135,7 @@ export function validEntry(value: unknown): RequestLogEntry | undefined {
   };
 }
 
-/** What a listing of the log asks for (already validated, see parseRequestLogQuery). */
+/** What a listing of the log asks for (already validated: requestLogQueryOf in lambdas/http/admin-input.ts). */
 export interface RequestLogQuery {
   statusClass?: StatusClass;
   /** An exact status code (its class is `statusClass`). */

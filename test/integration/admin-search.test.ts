@@ -213,3 +213,40 @@ describe('paging a search through a few hundred users', () => {
     expect((await searchAll('search-empty', 'match', 50)).rows).toEqual([]);
   });
 });
+
+describe('the email index follows every write of a user', () => {
+  test('a changed primary email moves the user, a removed one takes it out of the email search', async () => {
+    const tenant = 'search-writes';
+    const { token, scimBaseUrl } = await service.createToken(tenant);
+    const created = await service.scim('POST', `${scimBaseUrl}/Users`, token, {
+      schemas: [USER],
+      userName: 'kim',
+      emails: [{ value: 'first@example.com', primary: true }],
+    });
+    const id = created.body.id;
+    const found = async (search: string) => (await searchAll(tenant, search, 50)).rows.map((r) => r.id);
+    expect(await found('first@')).toEqual([id]);
+
+    // PUT with another primary email: found by the new one only.
+    await service.scim('PUT', `${scimBaseUrl}/Users/${id}`, token, {
+      schemas: [USER],
+      userName: 'kim',
+      emails: [
+        { value: 'first@example.com', primary: false },
+        { value: 'second@example.com', primary: true },
+      ],
+    });
+    expect(await found('second@')).toEqual([id]);
+    expect(await found('first@')).toEqual([]);
+
+    // PATCH removing every email: no longer in the email index, still found by userName.
+    const patched = await service.scim('PATCH', `${scimBaseUrl}/Users/${id}`, token, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'remove', path: 'emails' }],
+    });
+    expect(patched.status).toBe(200);
+    expect(await found('second@')).toEqual([]);
+    expect(await found('KI')).toEqual([id]);
+    expect((await service.admin('GET', `/${tenant}/users/${id}`)).body.email).toBeNull();
+  });
+});

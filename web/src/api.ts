@@ -58,12 +58,19 @@ export class AdminApi {
     readonly tenant: string,
     private readonly authorization: () => Promise<string>,
     private readonly onUnauthorized: () => void = () => undefined,
+    private readonly scimBase?: string,
   ) {}
 
-  /** `${origin}/scim/v2/<tenant>`, the Target SCIM URL (the issued token's own scimBaseUrl wins). */
-  scimBaseUrl(): string {
-    const origin = this.baseUrl ? new URL(this.baseUrl, window.location.href).origin : window.location.origin;
-    return `${origin}/scim/v2/${encodeURIComponent(this.tenant)}`;
+  /**
+   * The tenant's Target SCIM URL before a token is issued: from config's `scimBaseUrl`, or (same
+   * origin, as `npm start` serves it) this origin; null when the SCIM API lives elsewhere and is not
+   * configured (the issued token's own scimBaseUrl then tells it).
+   */
+  scimBaseUrl(): string | null {
+    const tenantPath = `/scim/v2/${encodeURIComponent(this.tenant)}`;
+    if (this.scimBase) return `${this.scimBase.replace(/\/+$/, '')}${tenantPath}`;
+    if (!this.baseUrl) return `${window.location.origin}${tenantPath}`;
+    return null;
   }
 
   listTokens = () => this.get<TokenList>('/tokens');

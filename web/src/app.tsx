@@ -31,6 +31,9 @@ export interface PageProps {
   setIdp(idp: IdpId): void;
 }
 
+/** Cloudscape's mobile breakpoint (its "xs"): narrower windows get the overlay navigation. */
+const MOBILE_MAX_WIDTH = 688;
+
 const TITLES: Record<Route['page'], string> = {
   provisioning: 'User Provisioning',
   settings: 'Edit Settings',
@@ -68,6 +71,17 @@ export function App({ api, session, onSignOut }: { api: AdminApi; session: Sessi
     };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+
+  // The layout closes the navigation whenever the window becomes narrow (mobile); back on a wide
+  // window it stays closed. Reopen it then, so a window that was briefly narrow keeps its navigation.
+  useEffect(() => {
+    const wide = window.matchMedia(`(min-width: ${MOBILE_MAX_WIDTH + 1}px)`);
+    const onChange = () => {
+      if (wide.matches) setNavigationOpen(true);
+    };
+    wide.addEventListener('change', onChange);
+    return () => wide.removeEventListener('change', onChange);
   }, []);
 
   const navigate = useCallback((href: string) => {

@@ -179,6 +179,30 @@ describe('building the console once', () => {
     expect(readdirSync(dir)).toEqual(['dist']);
   });
 
+  test('a lock whose owner is no longer running is taken over at once', async () => {
+    mkdirSync(join(dir, '.build-lock'));
+    // A pid far above any pid_max: no such process.
+    writeFileSync(join(dir, '.build-lock', 'owner'), '2147483646');
+    const counter = { runs: 0 };
+    const result = await ensureConsoleBuilt({
+      webDir: dir,
+      hash: 'h1',
+      build: fakeBuilder(counter),
+      timeoutMs: 5_000,
+    });
+    expect(result.built).toBe(true);
+  });
+
+  test('a lock held by a running build is waited for, not taken', async () => {
+    mkdirSync(join(dir, '.build-lock'));
+    writeFileSync(join(dir, '.build-lock', 'owner'), String(process.pid));
+    const counter = { runs: 0 };
+    await expect(
+      ensureConsoleBuilt({ webDir: dir, hash: 'h1', build: fakeBuilder(counter), timeoutMs: 600 }),
+    ).rejects.toThrow('timed out waiting for another console build');
+    expect(counter.runs).toBe(0);
+  });
+
   test('a lock left by a crashed start is taken over once it is old', async () => {
     mkdirSync(join(dir, '.build-lock'));
     const old = new Date(Date.now() - 10 * 60_000);

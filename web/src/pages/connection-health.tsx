@@ -63,7 +63,7 @@ export function ConnectionHealth({ api, version }: { api: AdminApi; version: num
           <div data-testid="connection-health">
             {last ? (
               <StatusIndicator type={failed ? 'error' : 'success'}>
-                {`${idpName(last.idp)} · last request ${timeAgo(last.at)} · ${last.status}`}
+                {`${idpName(last.idp ?? health.tokens[0]?.idp)} · last request ${timeAgo(last.at)} · ${last.status}`}
                 {failed && last.detail ? ` · ${last.detail}` : ''}
               </StatusIndicator>
             ) : (

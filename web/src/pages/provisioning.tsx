@@ -37,6 +37,8 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
   // The secret: in this state only, while the dialog showing it is open.
   const [issued, setIssued] = useState<IssuedTokenView | null>(null);
   const [renewed, setRenewed] = useState(false);
+  // Not a secret: kept after the dialog closes, for the setup steps.
+  const [issuedScimUrl, setIssuedScimUrl] = useState<string | null>(null);
   const [healthVersion, setHealthVersion] = useState(0);
   // The token a closing confirmation still names while it fades out.
   const confirmed = useRef<TokenView | null>(null);
@@ -79,6 +81,7 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
       setConfirm(null);
       setRenewed(false);
       setIssued(result);
+      setIssuedScimUrl(result.scimBaseUrl);
       return undefined;
     });
   const renew = (token: TokenView) =>
@@ -87,6 +90,7 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
       setConfirm(null);
       setRenewed(true);
       setIssued(result);
+      setIssuedScimUrl(result.scimBaseUrl);
       return undefined;
     });
   const remove = (token: TokenView) =>
@@ -221,7 +225,7 @@ export default function Provisioning({ api, navigate, idp, setIdp }: PageProps) 
             },
           ]}
         />
-        <SetupSteps idp={chosen} scimUrl={issued?.scimBaseUrl ?? api.scimBaseUrl()} />
+        <SetupSteps idp={chosen} scimUrl={issuedScimUrl ?? api.scimBaseUrl()} />
       </SpaceBetween>
 
       <ConfirmModal

@@ -120,7 +120,10 @@ export default function Settings({ api, navigate, idp }: PageProps) {
       setErrors(byPath);
       const elsewhere = Object.keys(byPath).filter((path) => !isShownInline(path, draft));
       // With field errors, each is shown next to its own field; the form only says so once.
-      const summary = Object.keys(byPath).length > 0 ? 'Check the fields marked below.' : errorMessage(e);
+      const summary =
+        Object.keys(byPath).length > 0
+          ? 'Some fields are invalid: see the message under each.'
+          : errorMessage(e);
       setFormError([summary, ...elsewhere.map((path) => `${path}: ${byPath[path]}`)].join(' · '));
     } finally {
       setSaving(false);
@@ -248,7 +251,7 @@ export default function Settings({ api, navigate, idp }: PageProps) {
             header={
               <Header
                 variant="h2"
-                description="Use ${variables} such as ${userName}, ${name.givenName} or a custom attribute's name."
+                description="Use ${variables} such as ${userName}, ${givenName}, ${email}, ${tenantId}, ${inviteLink} or a custom attribute's name."
               >
                 Invitation email
               </Header>

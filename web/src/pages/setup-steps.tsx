@@ -4,7 +4,7 @@ import Header from '@cloudscape-design/components/header';
 import type { IdpInfo } from '../idps';
 
 /** The chosen IdP's own setup steps, with the tenant's Target SCIM URL filled in. */
-export function SetupSteps({ idp, scimUrl }: { idp: IdpInfo; scimUrl: string }) {
+export function SetupSteps({ idp, scimUrl }: { idp: IdpInfo; scimUrl: string | null }) {
   return (
     <Container
       header={
@@ -22,7 +22,11 @@ export function SetupSteps({ idp, scimUrl }: { idp: IdpInfo; scimUrl: string }) 
                 {before}
                 {after !== undefined && (
                   <>
-                    <Box variant="code">{scimUrl}</Box>
+                    {scimUrl ? (
+                      <Box variant="code">{scimUrl}</Box>
+                    ) : (
+                      <Box variant="span">the Target SCIM URL shown when you generate a token</Box>
+                    )}
                     {after}
                   </>
                 )}

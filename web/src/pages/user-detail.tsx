@@ -123,7 +123,9 @@ export default function UserDetail({ api, navigate, id }: PageProps & { id: stri
             aria-label="SCIM representation (JSON)"
             style={{ overflow: 'auto', maxHeight: 480 }}
           >
-            <pre style={{ margin: 0, fontSize: 13 }}>{JSON.stringify(user.scim ?? {}, null, 2)}</pre>
+            <pre style={{ margin: 0, fontSize: 13 }}>
+              {user.scim ? JSON.stringify(user.scim, null, 2) : 'The API answered no SCIM representation.'}
+            </pre>
           </section>
         </Container>
       </SpaceBetween>
