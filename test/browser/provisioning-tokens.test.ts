@@ -51,6 +51,9 @@ afterAll(async () => {
 const listUsers = (secret: string) => service.scim(TENANT, secret, 'GET', '/Users?count=1');
 
 test('signs in with the admin key and a tenant, and keeps the key out of storage and the URL', async () => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await capturePage(page, 'sign-in');
   await signIn(page, service.adminKey, TENANT);
   await page.getByRole('heading', { name: 'User Provisioning', level: 1 }).waitFor();
   await expectSecretNotKept(page, service.adminKey);
@@ -58,8 +61,23 @@ test('signs in with the admin key and a tenant, and keeps the key out of storage
 });
 
 test('generates an Okta token whose copied secret is the Token field, shown once and never stored', async () => {
-  await page.getByText('Choose Identity Provider (IdP)').first().waitFor();
+  // Each IdP's own setup steps and field names, with the tenant's Target SCIM URL filled in.
+  const scimUrl = `${service.origin}/scim/v2/${TENANT}`;
+  const steps = page.getByTestId('setup-steps');
+  await chooseIdp(page, 'Microsoft Entra ID');
+  await page.getByRole('heading', { name: 'Set up Microsoft Entra ID' }).waitFor();
+  for (const words of ['"Tenant URL"', '"Secret Token"', 'Test Connection', scimUrl])
+    expect(await steps.textContent()).toContain(words);
   await chooseIdp(page, 'Okta');
+  await page.getByRole('heading', { name: 'Set up Okta' }).waitFor();
+  for (const words of [
+    'SCIM 2.0 Test App (OAuth Bearer Token)',
+    '"SCIM 2.0 Base Url"',
+    '"OAuth Bearer Token"',
+    'Test API Credentials',
+    scimUrl,
+  ])
+    expect(await steps.textContent()).toContain(words);
 
   const shown = await generateToken(page);
   expect(shown.token).toMatch(/\S{20,}/);
@@ -184,6 +202,10 @@ test('the Provisioning log lists the refused request with its SCIM detail', asyn
     .first()
     .waitFor();
   await capturePage(page, 'provisioning-log');
+  // The status filter: only refusals.
+  await page.getByRole('button', { name: /^Status/ }).click();
+  await page.getByRole('option', { name: '4xx (refused)' }).click();
+  await everyStatusIs(page, /^4\d\d$/);
   await page.getByRole('tab', { name: 'Audit trail' }).click();
   await page
     .getByRole('table', { name: 'Audit trail' })
@@ -193,6 +215,24 @@ test('the Provisioning log lists the refused request with its SCIM detail', asyn
     .waitFor();
   await capturePage(page, 'provisioning-log-audit');
 });
+
+/** Waits until the request log shows rows and every one's Status matches `status` (the filter applied). */
+async function everyStatusIs(page: Page, status: RegExp): Promise<void> {
+  const headers = await page
+    .getByRole('table', { name: 'Request log' })
+    .getByRole('columnheader')
+    .allTextContents();
+  const column = headers.findIndex((h) => h.trim() === 'Status') + 1;
+  const cells = page.getByRole('table', { name: 'Request log' }).locator(`tbody tr td:nth-child(${column})`);
+  let seen: string[] = [];
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    seen = (await cells.allTextContents()).map((t) => t.trim());
+    if (seen.length > 0 && seen.every((t) => status.test(t))) return;
+    await page.waitForTimeout(200);
+  }
+  expect(seen).toEqual(expect.arrayContaining([expect.stringMatching(status)]));
+  expect(seen.filter((t) => !status.test(t))).toEqual([]);
+}
 
 /** The IdP picker: a select labelled "Choose Identity Provider (IdP)". */
 async function chooseIdp(page: Page, name: string): Promise<void> {
