@@ -141,8 +141,8 @@ test('an invalid attribute name ("1bad") is answered inline beside that field, a
   await saveChanges();
 
   // The settings API names customAttributes[1].name; the form shows it as that field's own error.
-  await page.getByText('Check the fields marked below.', { exact: true }).waitFor();
-  expect(await descriptionOf(badName)).toMatch(/\S/);
+  await page.locator('input[aria-label="Custom attribute 2 name"][aria-invalid="true"]').waitFor();
+  expect(await descriptionOf(badName)).toContain('1bad');
   expect(await descriptionOf(page.getByLabel('Custom attribute 1 name'))).toBe('');
   expect(await descriptionOf(page.getByLabel('Custom attribute 2 SCIM attribute'))).toBe('');
   await capturePage(page, 'edit-settings-invalid');
