@@ -20,7 +20,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startConsoleService(), launchChromium()]);
+  // One after the other, so that afterAll can close whichever started if the other fails.
+  browser = await launchChromium();
+  service = await startConsoleService();
   const issued = await service.admin(TENANT, 'POST', '/tokens', { idp: 'okta' });
   expect(issued.status).toBe(201);
   const token: string = issued.body.token;

@@ -37,11 +37,14 @@ let token: string;
 let userId: string;
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startConsoleService(), launchChromium()]);
+  // One after the other, so that afterAll can close whichever started if the other fails.
+  browser = await launchChromium();
+  service = await startConsoleService();
   context = await newConsoleContext(browser, service.origin);
   context.setDefaultTimeout(30_000);
   page = await context.newPage();
-});
+  // The console may need a build first (web/ changed): minutes on a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -29,7 +29,9 @@ let page: Page;
 let token: string;
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startConsoleService(), launchChromium()]);
+  // One after the other, so that afterAll can close whichever started if the other fails.
+  browser = await launchChromium();
+  service = await startConsoleService();
   // The token comes from the admin API here; generating one in the console is provisioning-tokens' part.
   const issued = await service.admin(TENANT, 'POST', '/tokens', { idp: 'okta' });
   expect(issued.status).toBe(201);
@@ -38,7 +40,8 @@ beforeAll(async () => {
   context.setDefaultTimeout(30_000);
   page = await context.newPage();
   await signIn(page, service.adminKey, TENANT);
-});
+  // The console may need a build first (web/ changed): minutes on a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
