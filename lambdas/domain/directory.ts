@@ -144,8 +144,9 @@ export class DirectoryService {
   }
 
   /**
-   * Resolves a template for one user, as the invitation would: every variable must be known (standard
-   * or the tenant's custom attributes); known ones without a value resolve to "" and are reported.
+   * Resolves a template for one user, as the invitation would: every variable must be known (standard,
+   * the tenant's custom attributes, or the invitation's `${inviteLink}` and `${tenantId}`, filled in as
+   * this user's invitation would be); known ones without a value resolve to "" and are reported.
    */
   async resolve(
     tenantId: string,
@@ -154,13 +155,17 @@ export class DirectoryService {
   ): Promise<{ result: string; missing: string[] }> {
     const user = await this.requireUser(tenantId, userId);
     const tenantSettings = await this.settings.get(user.tenantId);
-    const known = knownVariables(tenantSettings.customAttributes, false);
+    // The invitation's own variables too: the Edit Settings preview shows the invitation as sent.
+    const known = knownVariables(tenantSettings.customAttributes, true);
     const unknown = variablesIn(template).filter((v) => !known.has(v));
     if (unknown.length > 0) {
       throw new InvalidInputError(`Unknown variable(s): ${excerptList(unknown.map((v) => `\${${v}}`))}`);
     }
     const schema = await this.schemas.userSchema(user.tenantId);
-    return resolveTemplate(template, userVariables(user, tenantSettings.customAttributes, schema));
+    return resolveTemplate(template, {
+      ...userVariables(user, tenantSettings.customAttributes, schema),
+      ...this.invites.inviteValues(user),
+    });
   }
 
   /** Sends the invitation again, whatever its state (unless a send is in flight: WriteConflictError). */

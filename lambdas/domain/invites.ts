@@ -68,16 +68,17 @@ export class InviteService {
     return this.invites.get(tenantId, userId);
   }
 
-  async compose(user: UserRecord, email: string, settings: TenantSettings): Promise<MailMessage> {
-    const schema = await this.schemas.userSchema(user.tenantId);
+  /** The variables only an invitation has (`${inviteLink}`, `${tenantId}`), as this user's would hold them. */
+  inviteValues(user: UserRecord): { inviteLink: string; tenantId: string } {
     const inviteLink = this.config.urlTemplate
       .replaceAll('{tenantId}', encodeURIComponent(user.tenantId))
       .replaceAll('{userId}', encodeURIComponent(user.id));
-    const values = {
-      ...userVariables(user, settings.customAttributes, schema),
-      inviteLink,
-      tenantId: user.tenantId,
-    };
+    return { inviteLink, tenantId: user.tenantId };
+  }
+
+  async compose(user: UserRecord, email: string, settings: TenantSettings): Promise<MailMessage> {
+    const schema = await this.schemas.userSchema(user.tenantId);
+    const values = { ...userVariables(user, settings.customAttributes, schema), ...this.inviteValues(user) };
     const subject = resolveTemplate(settings.inviteEmail.subject, values).result.replace(/[\r\n]+/g, ' ');
     const text = resolveTemplate(settings.inviteEmail.body, values).result;
     const escaped = Object.fromEntries(

@@ -202,6 +202,21 @@ describe('custom attributes', () => {
     expect((await service.scim('GET', `${scimBaseUrl}/Schemas/${TENANT_URN}`, token)).status).toBe(404);
   });
 
+  test("resolve fills in the invitation's own variables as this user's invitation would", async () => {
+    const { createUser } = await tenantWithToken('resolve-invite');
+    const user = await createUser({ userName: 'link@example.com' });
+    const resolved = await service.admin('POST', `/resolve-invite/users/${user.body.id}/resolve`, {
+      template: '${tenantId}: ${inviteLink}',
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.missing).toEqual([]);
+    const [tenant, link] = resolved.body.result.split(': ');
+    expect(tenant).toBe('resolve-invite');
+    expect(link).toMatch(/^https?:\/\//);
+    expect(link).toContain(user.body.id);
+    expect(link).toContain('resolve-invite');
+  });
+
   test('resolve refuses unknown variables and unknown users', async () => {
     const { createUser } = await tenantWithToken('resolve-errors');
     const user = await createUser({ userName: 'r@example.com' });

@@ -1,7 +1,6 @@
 import { AdminApi, ApiError, errorMessage, fieldErrors } from '../../../web/src/api';
 import { timeAgo } from '../../../web/src/format';
 import { idpName } from '../../../web/src/idps';
-import { withInviteTimeValues } from '../../../web/src/pages/invite-preview-values';
 import { HREF, parseRoute } from '../../../web/src/routing';
 
 /** The console's own logic that needs no browser: routes, the API client's errors, formatting. */
@@ -105,11 +104,5 @@ describe('formatting', () => {
     expect(idpName('okta')).toBe('Okta');
     expect(idpName('entra')).toBe('Microsoft Entra ID');
     expect(idpName('generic')).toBe('Generic SCIM 2.0');
-  });
-
-  test('the preview fills in the variables known only when the invitation is sent', () => {
-    expect(withInviteTimeValues('Join ${tenantId}: ${inviteLink} ${userName}', 'acme')).toBe(
-      'Join acme: [invitation link] ${userName}',
-    );
   });
 });

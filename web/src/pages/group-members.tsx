@@ -25,6 +25,7 @@ export default function GroupMembers({ api, navigate, id }: PageProps & { id: st
   const name = groupName(id) ?? id;
   return (
     <Table
+      wrapLines
       variant="full-page"
       header={
         <Header variant="awsui-h1-sticky" description="Members of this group.">

@@ -26,6 +26,7 @@ export default function Groups({ api, navigate }: PageProps) {
   const pages = useCursorPages<GroupRow>(fetchPage);
   return (
     <Table
+      wrapLines
       variant="full-page"
       header={
         <Header variant="awsui-h1-sticky" description="Groups pushed by your IdP.">

@@ -6,7 +6,6 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useEffect, useState } from 'react';
 import type { ResolveResult } from '../../../lambdas/contract/admin-api';
 import { type AdminApi, errorMessage } from '../api';
-import { withInviteTimeValues } from './invite-preview-values';
 
 /** Wait this long after the last keystroke before asking the API to resolve the template again. */
 const DEBOUNCE_MS = 300;
@@ -58,7 +57,7 @@ export function InvitePreview({
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      const resolve = (template: string) => part(api.resolve(id, withInviteTimeValues(template, api.tenant)));
+      const resolve = (template: string) => part(api.resolve(id, template));
       void Promise.all([resolve(subject), resolve(body)]).then(([s, b]) => {
         if (!current) return;
         setPreview({ subject: s, body: b });

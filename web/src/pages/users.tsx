@@ -54,6 +54,7 @@ export default function Users({ api, navigate }: PageProps) {
 
   return (
     <Table
+      wrapLines
       variant="full-page"
       header={
         <Header
