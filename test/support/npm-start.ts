@@ -40,6 +40,8 @@ export async function startNpmStart(
     if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Not ready: stop what it started (its own handler ends DynamoDB Local and SES) rather than leave it.
+  child.kill('SIGINT');
   throw new Error(`no /health within 60 s: ${output}`);
 }
 
