@@ -102,6 +102,10 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 
 /** A page's screenshots at both widths and its axe scan, the check every console page gets. */
 export async function capturePage(page: Page, name: string): Promise<void> {
+  // The page as an admin sees it once loaded: no table still "Loading …" (Cloudscape's loadingText).
+  await page.waitForFunction('!/\\bLoading [a-z]/.test(document.body.innerText)', undefined, {
+    timeout: 60_000,
+  });
   await screenshot(page, name);
   await expectNoSeriousA11yViolations(page);
 }
