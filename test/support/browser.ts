@@ -103,9 +103,17 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 /** A page's screenshots at both widths and its axe scan, the check every console page gets. */
 export async function capturePage(page: Page, name: string): Promise<void> {
   // The page as an admin sees it once loaded: no table still "Loading …" (Cloudscape's loadingText).
-  await page.waitForFunction('!/\\bLoading [a-z]/.test(document.body.innerText)', undefined, {
-    timeout: 60_000,
-  });
+  // A function, not a string: the console's CSP (no 'unsafe-eval') refuses evaluated strings. It runs
+  // in the page, so it names nothing of this file; innerText is the visible text (hidden nodes left out).
+  await page.waitForFunction(
+    () => {
+      const body = (globalThis as unknown as { document: { body: { innerText: string } } }).document.body;
+      // biome-ignore lint/performance/useDomNodeTextContent: only what is rendered counts
+      return !/\bLoading [a-z]/.test(body.innerText);
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
   await screenshot(page, name);
   await expectNoSeriousA11yViolations(page);
 }
