@@ -150,7 +150,7 @@ function RequestLog({ api }: { api: AdminApi }) {
       }
       pagination={<CursorPagination pages={pages} />}
       columnDefinitions={[
-        { id: 'at', header: 'Time', cell: (r) => dateTime(r.at) },
+        { id: 'at', header: 'Time', minWidth: 120, cell: (r) => dateTime(r.at) },
         {
           id: 'status',
           header: 'Status',
@@ -163,6 +163,9 @@ function RequestLog({ api }: { api: AdminApi }) {
         {
           id: 'detail',
           header: 'Detail',
+          // Wide enough to read when expanded: a phone scrolls the table sideways instead of breaking words.
+          minWidth: 280,
+          width: 320,
           cell: (r) => (
             <ExpandableSection headerText={r.status >= 400 ? 'Error detail' : 'Details'} variant="footer">
               <Box variant="small">
