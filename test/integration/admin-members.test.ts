@@ -59,7 +59,7 @@ describe('a group of 130 members, 50 a page', () => {
     });
     expect(group.status).toBe(201);
     groupId = group.body.id;
-  }, 60_000);
+  });
 
   test('three pages, across the member shards, every member exactly once with its names', async () => {
     const seen: { id: string; userName: string; displayName: string | null }[] = [];
@@ -134,7 +134,7 @@ describe('the groups of a Users row', () => {
     expect(rowMany.moreGroups).toBe(true);
     expect(rowFew.groups).toEqual([{ id: expect.any(String), displayName: 'Team 00' }]);
     expect(rowFew.moreGroups).toBe(false);
-  }, 60_000);
+  });
 });
 
 describe("a user's detail", () => {

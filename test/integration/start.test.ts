@@ -67,7 +67,7 @@ test('without Java, npm start says so clearly and exits', () => {
   } finally {
     rmSync(binDir, { recursive: true, force: true });
   }
-}, 60_000);
+});
 
 test('a DynamoDB Local left behind by a launcher killed outright is stopped by the next start', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-stale-'));
@@ -81,4 +81,4 @@ test('a DynamoDB Local left behind by a launcher killed outright is stopped by t
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-}, 60_000);
+});

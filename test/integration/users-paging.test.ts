@@ -50,7 +50,7 @@ beforeAll(async () => {
     scim,
     [...NAMES].sort(() => Math.random() - 0.5),
   );
-}, 60_000);
+});
 afterAll(() => service.stop());
 
 const userNames = (response: TestResponse): string[] =>

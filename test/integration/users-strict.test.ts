@@ -97,7 +97,7 @@ describe('an unassigned active is not active (defect 1)', () => {
     expect(listing.body.users).toEqual([expect.objectContaining({ id: created.body.id, active: false })]);
     await settle();
     expect(await mailTo(email)).toHaveLength(0);
-    expect(detail.body.invite).toEqual({ state: 'none' });
+    expect(detail.body.invite).toEqual({ state: 'none', sentAt: null, lastError: null });
   });
 
   test('replace active null and a PUT without active unassign it too; a create without active is active', async () => {
