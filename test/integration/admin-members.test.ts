@@ -1,3 +1,4 @@
+import { bulkCreate } from '../support/bulk-create';
 import { startTestService, type TestService } from '../support/service';
 
 /**
@@ -12,7 +13,6 @@ afterAll(() => service.stop());
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 /** `count` users named `<prefix>-000`…, created by SCIM Bulk; their ids in order. */
 async function seedUsers(
@@ -20,29 +20,21 @@ async function seedUsers(
   prefix: string,
   count: number,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 100) {
-    const Operations = Array.from({ length: Math.min(100, count - i) }, (_, n) => ({
-      method: 'POST',
-      path: '/Users',
-      bulkId: `u${i + n}`,
-      data: {
-        schemas: [USER],
-        userName: `${prefix}-${String(i + n).padStart(3, '0')}`,
-        displayName: `Member ${i + n}`,
-      },
-    }));
-    const response = await service.scim('POST', `${scim.scimBaseUrl}/Bulk`, scim.token, {
-      schemas: [BULK],
-      Operations,
-    });
-    expect(response.status).toBe(200);
-    for (const op of response.body.Operations) {
-      expect(op.status).toBe('201');
-      ids.push(op.location.split('/').pop());
-    }
-  }
-  return ids;
+  const operations = Array.from({ length: count }, (_, n) => ({
+    method: 'POST' as const,
+    path: '/Users',
+    bulkId: `u${n}`,
+    data: {
+      schemas: [USER],
+      userName: `${prefix}-${String(n).padStart(3, '0')}`,
+      displayName: `Member ${n}`,
+    },
+  }));
+  const results = await bulkCreate(
+    (body) => service.scim('POST', `${scim.scimBaseUrl}/Bulk`, scim.token, body),
+    operations,
+  );
+  return results.map((r) => r.location.split('/').pop() as string);
 }
 
 describe('a group of 130 members, 50 a page', () => {

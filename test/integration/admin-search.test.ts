@@ -1,3 +1,4 @@
+import { bulkCreate } from '../support/bulk-create';
 import { startTestService, type TestService } from '../support/service';
 
 /**
@@ -11,7 +12,6 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 interface Person {
   userName: string;
@@ -23,34 +23,25 @@ interface Person {
 /** Creates the people through SCIM Bulk (100 a request); their ids by userName. */
 async function seed(tenantId: string, people: Person[]): Promise<Map<string, string>> {
   const { token, scimBaseUrl } = await service.createToken(tenantId);
-  const ids = new Map<string, string>();
-  for (let i = 0; i < people.length; i += 100) {
-    const Operations = people.slice(i, i + 100).map((p, n) => ({
-      method: 'POST',
-      path: '/Users',
-      bulkId: `u${i + n}`,
-      data: {
-        schemas: [USER],
-        userName: p.userName,
-        displayName: `Person ${p.userName}`,
-        emails: [
-          ...(p.otherEmail ? [{ value: p.otherEmail, type: 'home' }] : []),
-          ...(p.email ? [{ value: p.email, type: 'work', primary: true }] : []),
-        ],
-      },
-    }));
-    const response = await service.scim('POST', `${scimBaseUrl}/Bulk`, token, {
-      schemas: [BULK],
-      Operations,
-    });
-    expect(response.status).toBe(200);
-    for (const op of response.body.Operations) {
-      expect(op.status).toBe('201');
-      const person = people[Number(op.bulkId.slice(1))];
-      ids.set(person.userName, op.location.split('/').pop());
-    }
-  }
-  return ids;
+  const operations = people.map((p, n) => ({
+    method: 'POST' as const,
+    path: '/Users',
+    bulkId: `u${n}`,
+    data: {
+      schemas: [USER],
+      userName: p.userName,
+      displayName: `Person ${p.userName}`,
+      emails: [
+        ...(p.otherEmail ? [{ value: p.otherEmail, type: 'home' }] : []),
+        ...(p.email ? [{ value: p.email, type: 'work', primary: true }] : []),
+      ],
+    },
+  }));
+  const results = await bulkCreate(
+    (body) => service.scim('POST', `${scimBaseUrl}/Bulk`, token, body),
+    operations,
+  );
+  return new Map(results.map((r, n) => [people[n].userName, r.location.split('/').pop() as string]));
 }
 
 type Row = { id: string; userName: string; email: string | null };
