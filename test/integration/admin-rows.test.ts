@@ -71,7 +71,7 @@ describe('a tenant of 2,000 users', () => {
       };
     });
     await bulkCreate((body) => service.scim('POST', `${scimBaseUrl}/Bulk`, token, body), operations);
-  }, 300_000);
+  }, 600_000);
 
   /** The DynamoDB operations one admin request causes (the stream poller's are not the table's). */
   async function operationsOf(path: string) {

@@ -163,7 +163,7 @@ describe('paging a search through a few hundred users', () => {
       { userName: 'match-x1', email: 'x1@example.com' },
       { userName: 'match-x2', email: 'x2@example.com' },
     ]);
-  }, 300_000);
+  }, 600_000);
 
   test('every matching user exactly once, over several pages', async () => {
     const { rows, pages } = await searchAll(tenant, 'Match', 37);
