@@ -84,15 +84,24 @@ export class DirectoryService {
     return this.groups.pageByCursor(assertTenantId(tenantId), limit, cursor);
   }
 
-  /** A user's row and its SCIM representation (as GET /Users/{id} reads it). */
+  /**
+   * A user's row and its SCIM representation (as GET /Users/{id} reads it): the user read once, its
+   * groups once (the row names the first of them), its invitation and the tenant's schema alongside.
+   */
   async userDetail(tenantId: string, userId: string): Promise<UserDetail> {
     const user = await this.requireUser(tenantId, userId);
-    const read = await this.scimUsers.read(user.tenantId, user.id);
-    const scim = read.notModified
-      ? { user, groups: [], schema: await this.schemas.userSchema(user.tenantId) }
-      : read;
-    const [row] = await this.rowsOf(user.tenantId, [scim.user]);
-    return { ...row, scim };
+    const [groups, schema, [invite]] = await Promise.all([
+      this.scimUsers.groupsOf(user.tenantId, user.id),
+      this.schemas.userSchema(user.tenantId),
+      this.reads.invitesOf(user.tenantId, [user.id]),
+    ]);
+    return {
+      user,
+      invite,
+      groups: groups.slice(0, GROUPS_PER_ROW).map((g) => ({ id: g.value, displayName: g.display ?? '' })),
+      moreGroups: groups.length > GROUPS_PER_ROW,
+      scim: { user, groups, schema },
+    };
   }
 
   /**

@@ -87,11 +87,11 @@ export class DynamoConsoleReads implements ConsoleReads {
         { name: 'g', value: groupId },
         'admin',
       );
-      shard = Number(position.s);
       if (!/^[0-7]$/.test(position.s) || !position.k.startsWith(keys.memberEdgePrefix)) {
         const message = 'The cursor is not valid: malformed';
         throw new InvalidInputError(message, { fields: [{ path: 'cursor', message }] });
       }
+      shard = Number(position.s);
       const pk = keys.memberPartitions(tenantId, groupId)[shard];
       // `M#` starts the shard from its beginning.
       startKey = position.k === keys.memberEdgePrefix ? undefined : { pk, sk: position.k };
@@ -115,18 +115,13 @@ export class DynamoConsoleReads implements ConsoleReads {
         lastSk = item.sk as string;
       }
       startKey = result.LastEvaluatedKey;
-      if (ids.length >= limit) {
-        // Full page: continue in this shard after its last key (or the next shard when it had none left).
-        if (!startKey) {
-          shard++;
-          lastSk = undefined;
-        }
-        break;
-      }
+      // A shard read to its end: the next one starts from its beginning.
       if (!startKey) {
         shard++;
         lastSk = undefined;
       }
+      // Full page: the cursor continues after its last key (or at the next shard's start).
+      if (ids.length >= limit) break;
     }
     if (shard >= MEMBER_SHARDS) return { records: ids, nextCursor: null };
     const next = { g: groupId, s: String(shard), k: lastSk ?? keys.memberEdgePrefix };
