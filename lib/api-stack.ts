@@ -45,6 +45,8 @@ export const HANDLERS: Record<
   audit: { dir: 'audit', tableAccess: 'read' },
   // The request log and the health view: reads only.
   activity: { dir: 'activity', tableAccess: 'read' },
+  // The invitation link's verify call (GET /invite/{token} reads it, POST uses it once).
+  invites: { dir: 'invites', tableAccess: 'readWrite' },
 };
 
 /** The handlers that write admin audit entries (with the token and settings changes): they get the retention. */

@@ -13,8 +13,13 @@ export type HandlerName =
   | 'users'
   | 'groups'
   | 'bulk'
-  | 'activity';
-export type RouteAuth = 'admin' | 'scim';
+  | 'activity'
+  | 'invites';
+/**
+ * `public`: no authorizer (the invitation link's own signature is the credential); served by the
+ * admin API, with its `{error, message}` answers.
+ */
+export type RouteAuth = 'admin' | 'scim' | 'public';
 
 export interface Route {
   path: string;
@@ -67,6 +72,12 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
+ * Seconds a client should wait after a rate-limit 429 (WAF's rate-based rules count over windows of
+ * 60 s or more; the local rate limit uses the same value). An integer, as Okta requires.
+ */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 10;
+
+/**
  * Bodies of the API Gateway responses that never reach a handler. The CDK stack configures them as
  * Gateway Responses and the local adapter sends the same bytes.
  */
@@ -82,6 +93,11 @@ export const GATEWAY_RESPONSES = {
     detail: 'Too many requests; retry after the number of seconds in Retry-After',
   },
   tooLarge: { statusCode: 413, detail: 'Request body too large' },
+  /** A per-tenant or per-address rate limit (WAF in AWS, LOCAL_RATE_LIMIT locally) refused the request. */
+  rateLimited: {
+    statusCode: 429,
+    detail: 'Too many requests for this tenant; retry after the number of seconds in Retry-After',
+  },
   /**
    * The authorizer failed (it could not read the token table) rather than refusing the token: the
    * client must retry, not conclude that its credential is bad (AUTHORIZER_FAILURE and
@@ -107,6 +123,11 @@ export const ADMIN_GATEWAY_RESPONSES = {
   accessDenied: { statusCode: 403, error: 'forbidden', message: 'You may only manage your own tenant' },
   notFound: { statusCode: 404, error: 'not_found', message: 'No such route' },
   throttled: { statusCode: 429, error: 'throttled', message: 'Too many requests; retry later' },
+  rateLimited: {
+    statusCode: 429,
+    error: 'rate_limited',
+    message: 'Too many requests; retry after the number of seconds in Retry-After',
+  },
   tooLarge: { statusCode: 413, error: 'payload_too_large', message: 'Request body too large' },
 } as const;
 
