@@ -12,10 +12,14 @@ import {
   GATEWAY_RESPONSES,
   type HandlerName,
   matchRoute,
+  RATE_LIMIT_RETRY_AFTER_SECONDS,
   RETRY_AFTER_SECONDS,
   ROUTES,
+  type Route,
   scimGatewayBody,
 } from '../lambdas/http/routes';
+import { type PublicOrigin, publicOriginOf } from './public-origin';
+import { type LocalRateLimit, rateLimitKeyOf, TokenBuckets } from './rate-limit';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type AuthorizerHandler = (
@@ -36,6 +40,15 @@ export interface AdapterOptions {
    * the API's; it answers false for paths it does not serve.
    */
   console?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
+  /**
+   * TRUST_PROXY: a tunnel in front (ngrok, cloudflared) says which host and scheme the client used
+   * (X-Forwarded-Host / X-Forwarded-Proto). Off: those headers never change the base URL.
+   */
+  trustProxy?: boolean;
+  /** LOCAL_RATE_LIMIT: the WAF rate-based rules' 429, per tenant, counted before the authorizer. */
+  rateLimit?: LocalRateLimit;
+  /** The route table (default ROUTES, as deployed); tests pass their own. */
+  routes?: Route[];
 }
 
 /** API Gateway's own payload limit. */
@@ -47,8 +60,11 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
  * back, including the Gateway Responses' bodies for requests that never reach a handler.
  */
 export function createAdapter(options: AdapterOptions): Server {
-  return createServer((req, res) => {
-    handle(options, req, res).catch((error) => {
+  const limiter = options.rateLimit
+    ? new TokenBuckets(options.rateLimit.perSecond, options.rateLimit.clock)
+    : undefined;
+  const server: Server = createServer((req, res) => {
+    handle({ ...options, limiter, listenHost: listenHostOf(server) }, req, res).catch((error) => {
       console.error('adapter error', error);
       send(
         res,
@@ -58,9 +74,20 @@ export function createAdapter(options: AdapterOptions): Server {
       );
     });
   });
+  return server;
 }
 
-async function handle(options: AdapterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type HandleOptions = AdapterOptions & { limiter?: TokenBuckets; listenHost: string };
+
+/** host:port the server listens on: the Host of a request that sent none (or junk). */
+function listenHostOf(server: Server): string {
+  const address = server.address();
+  if (typeof address !== 'object' || !address) return 'localhost';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${host}:${address.port}`;
+}
+
+async function handle(options: HandleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const local = options.localRoutes?.[`${req.method} ${url.pathname}`];
   if (local) {
@@ -68,8 +95,17 @@ async function handle(options: AdapterOptions, req: IncomingMessage, res: Server
     return send(res, result.status, { 'Content-Type': 'application/json' }, JSON.stringify(result.body));
   }
   if (options.console && (await options.console(req, res, url.pathname))) return;
-  const match = matchRoute(ROUTES, url.pathname);
   const isScim = url.pathname.startsWith('/scim/');
+  // WAF counts every request to the API before API Gateway (and its authorizer) sees it.
+  const limitKey = rateLimitKeyOf(url.pathname, req.socket.remoteAddress ?? 'unknown');
+  if (options.limiter && !options.limiter.take(limitKey)) {
+    const retryAfter = { 'Retry-After': String(RATE_LIMIT_RETRY_AFTER_SECONDS) };
+    req.resume();
+    return isScim
+      ? scimGateway(res, GATEWAY_RESPONSES.rateLimited, retryAfter)
+      : adminGateway(res, ADMIN_GATEWAY_RESPONSES.rateLimited, retryAfter);
+  }
+  const match = matchRoute(options.routes ?? ROUTES, url.pathname);
   if (!match) {
     return isScim
       ? scimGateway(res, GATEWAY_RESPONSES.notFound)
@@ -81,9 +117,16 @@ async function handle(options: AdapterOptions, req: IncomingMessage, res: Server
       ? scimGateway(res, GATEWAY_RESPONSES.tooLarge)
       : adminGateway(res, ADMIN_GATEWAY_RESPONSES.tooLarge);
   }
-  const event = toProxyEvent(req, url, match.route.path, match.pathParameters, body);
+  const origin = publicOriginOf(req.headers, {
+    trustProxy: options.trustProxy ?? false,
+    fallbackHost: options.listenHost,
+  });
+  const event = toProxyEvent(req, url, match.route.path, match.pathParameters, body, origin);
 
-  if (match.route.auth === 'scim') {
+  if (match.route.auth === 'public') {
+    // No authorizer at all (the invitation link's signature is the credential), as deployed.
+    event.requestContext.authorizer = null;
+  } else if (match.route.auth === 'scim') {
     let result: APIGatewayAuthorizerResult;
     try {
       result = await options.authorizer(toAuthorizerEvent(event));
@@ -123,7 +166,12 @@ async function handle(options: AdapterOptions, req: IncomingMessage, res: Server
   send(res, result.statusCode, headers, payload);
 }
 
-function readBody(req: IncomingMessage): Promise<{ body: string | null; tooLarge: boolean }> {
+/**
+ * The raw bytes, never decoded here: the deployed API has `binaryMediaTypes: ['*\/*']`, so API
+ * Gateway hands every body over base64-encoded and the handlers decode it (toHttpRequest). Decoding
+ * the whole buffer once also keeps a multibyte character split across TCP chunks intact.
+ */
+function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -134,7 +182,7 @@ function readBody(req: IncomingMessage): Promise<{ body: string | null; tooLarge
       else chunks.push(chunk);
     });
     req.on('end', () =>
-      resolve({ body: size === 0 ? null : Buffer.concat(chunks).toString('utf8'), tooLarge }),
+      resolve({ body: size === 0 ? null : Buffer.concat(chunks), tooLarge }),
     );
     req.on('error', reject);
   });
@@ -145,16 +193,25 @@ function toProxyEvent(
   url: URL,
   resource: string,
   pathParameters: Record<string, string>,
-  body: string | null,
+  body: Buffer | null,
+  origin: PublicOrigin,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i];
+    // API Gateway sets Host (the name the client used) and X-Forwarded-Proto itself; a client's own
+    // X-Forwarded-Proto does not survive. X-Forwarded-Host passes through untouched, as in AWS,
+    // where the handlers never read it.
+    if (/^(host|x-forwarded-proto)$/i.test(name)) continue;
     const value = req.rawHeaders[i + 1];
     headers[name] = value;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
+  headers.Host = origin.host;
+  multiValueHeaders.Host = [origin.host];
+  headers['X-Forwarded-Proto'] = origin.proto;
+  multiValueHeaders['X-Forwarded-Proto'] = [origin.proto];
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
@@ -172,13 +229,13 @@ function toProxyEvent(
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters,
     stageVariables: null,
-    body,
-    isBase64Encoded: false,
+    body: body === null ? null : body.toString('base64'),
+    isBase64Encoded: body !== null,
     requestContext: {
       accountId: 'local',
       apiId: 'local',
       authorizer: {},
-      domainName: headers.Host ?? headers.host ?? 'localhost',
+      domainName: origin.host,
       httpMethod: req.method ?? 'GET',
       identity: {
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
@@ -228,11 +285,12 @@ function scimGateway(
 function adminGateway(
   res: ServerResponse,
   response: { statusCode: number; error: string; message: string },
+  headers: Record<string, string> = {},
 ): void {
   send(
     res,
     response.statusCode,
-    { 'Content-Type': 'application/json' },
+    { 'Content-Type': 'application/json', ...headers },
     JSON.stringify({ error: response.error, message: response.message }),
   );
 }

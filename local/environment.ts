@@ -8,7 +8,17 @@ export function configureLocalEnvironment(options: {
   /** The local PutEvents stand-in (local/eventbridge-local.ts), when the stream consumer runs. */
   eventBridgeEndpoint?: string;
   tableName: string;
+  /**
+   * The base URL for links made outside a request (the invitation mail): PUBLIC_BASE_URL when it
+   * was given, otherwise the listen address.
+   */
   publicBaseUrl: string;
+  /**
+   * PUBLIC_BASE_URL as given to `npm start`: the handlers then use it as in AWS with a custom
+   * domain. Absent, they take the base URL from each request (the Host it came with, or a trusted
+   * tunnel's X-Forwarded-Host/-Proto; local/public-origin.ts), never the listen address.
+   */
+  configuredBaseUrl?: string;
 }): void {
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -18,7 +28,6 @@ export function configureLocalEnvironment(options: {
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoDbEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: options.tableName,
-    PUBLIC_BASE_URL: options.publicBaseUrl,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // The paging-cursor HMAC key (in AWS a generated Secrets Manager secret, CURSOR_HMAC_SECRET_ARN).
     CURSOR_HMAC_KEY: process.env.CURSOR_HMAC_KEY ?? 'local-cursor-key-not-a-secret-0123456789',
@@ -29,6 +38,10 @@ export function configureLocalEnvironment(options: {
     INVITE_URL_TEMPLATE:
       process.env.INVITE_URL_TEMPLATE ?? `${options.publicBaseUrl}/invite?tenant={tenantId}&user={userId}`,
   });
+  if (options.configuredBaseUrl) process.env.PUBLIC_BASE_URL = options.configuredBaseUrl;
+  else delete process.env.PUBLIC_BASE_URL;
+  // One origin serves both APIs locally: the Target SCIM URL is the request's own base URL.
+  delete process.env.SCIM_PUBLIC_BASE_URL;
   if (options.eventBridgeEndpoint) {
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = options.eventBridgeEndpoint;
     process.env.EVENT_BUS_NAME = process.env.EVENT_BUS_NAME ?? 'scim-local-events';

@@ -5,6 +5,7 @@ import { consoleHandler } from './console';
 import { configureLocalEnvironment } from './environment';
 import { type EventBridgeLocal, queryLocalEvents, startEventBridgeLocal } from './eventbridge-local';
 import { loadHandlers } from './handlers';
+import type { LocalRateLimit } from './rate-limit';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
@@ -28,10 +29,22 @@ export interface LocalServiceOptions {
   eventsFile?: string;
   /** The built admin console (web/dist) to serve at `/`; no console without it. */
   consoleDir?: string;
+  /**
+   * PUBLIC_BASE_URL (already checked, local/public-origin.ts parsePublicBaseUrl): the base of every
+   * URL the service answers with. Absent: each request's own Host (or trusted forwarded host).
+   */
+  publicBaseUrl?: string;
+  /** TRUST_PROXY=1: X-Forwarded-Host / X-Forwarded-Proto of a tunnel set the base URL. */
+  trustProxy?: boolean;
+  /** LOCAL_RATE_LIMIT: per-tenant 429 with Retry-After, as the deployed WAF rules answer. */
+  rateLimit?: LocalRateLimit;
 }
 
 export interface LocalService {
+  /** Where the service listens (what a test or curl on this machine connects to). */
   baseUrl: string;
+  /** The configured PUBLIC_BASE_URL, when there is one. */
+  publicBaseUrl?: string;
   server: Server;
   /** The local on-failure destination of the stream consumer. */
   failedStreamRecords: unknown[];
@@ -51,6 +64,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ...lazyHandlers(),
     adminApiKey: options.adminApiKey,
     console: options.consoleDir ? consoleHandler(options.consoleDir) : undefined,
+    trustProxy: options.trustProxy,
+    rateLimit: options.rateLimit,
     localRoutes: {
       'GET /health': async () => health(options),
       ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),
@@ -60,6 +75,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
               queryLocalEvents(eventBus.events(), new URL(req.url ?? '/', 'http://localhost').searchParams),
           }
         : {}),
+      // ── mail helper wiring (issue 12): the fake SES events feed and the `/local/invite` page ──
+      // Add their local routes here (e.g. ...inviteRoutes(...)); anything they must start or stop goes
+      // in the marked spot after the stream poller below.
+      // ── end of mail helper wiring ──
       ...options.localRoutes,
     },
   });
@@ -75,7 +94,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     sesEndpoint: options.sesEndpoint,
     eventBridgeEndpoint: eventBus?.endpoint,
     tableName: options.tableName,
-    publicBaseUrl: baseUrl,
+    publicBaseUrl: options.publicBaseUrl ?? baseUrl,
+    configuredBaseUrl: options.publicBaseUrl,
   });
   const client = new DynamoDBClient({});
   try {
@@ -90,9 +110,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         checkpointFile: options.streamCheckpointFile,
       })
     : undefined;
+  // ── mail helper wiring (issue 12): start the fake SES events here (and stop it in stop()) ──
+  // ── end of mail helper wiring ──
   ready = true;
   return {
     baseUrl,
+    publicBaseUrl: options.publicBaseUrl,
     server,
     failedStreamRecords: poller?.failed ?? [],
     eventBus,

@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureConsoleBuilt } from './console';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { parsePublicBaseUrl, parseTrustProxy } from './public-origin';
+import { parseLocalRateLimit } from './rate-limit';
 import { startLocalService } from './service';
 import { startSesLocal } from './ses-local';
 
@@ -27,6 +29,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    // Checked before anything starts: a typo must not leave a half-started service behind.
+    const publicBaseUrl = parsePublicBaseUrl(process.env.PUBLIC_BASE_URL);
+    const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+    const rateLimit = parseLocalRateLimit(process.env.LOCAL_RATE_LIMIT);
     // The console is built once (and again only when web/ or the contract changed).
     const consoleDir = await ensureConsoleBuilt()
       .then(({ distDir }) => distDir)
@@ -54,13 +60,23 @@ async function main(): Promise<void> {
       // Persisted mode: the local event bus keeps what it received across restarts (GET /local/events).
       eventsFile: inMemory ? undefined : join(localDir, 'events.jsonl'),
       consoleDir,
+      publicBaseUrl,
+      trustProxy,
+      rateLimit: rateLimit ? { perSecond: rateLimit } : undefined,
     });
     stops.push(service.stop);
     const admin = `${service.baseUrl}/admin/v1/tenants/<tenantId>`;
+    const answersWith = publicBaseUrl
+      ? `${publicBaseUrl} (PUBLIC_BASE_URL)`
+      : trustProxy
+        ? "the tunnel's X-Forwarded-Host/-Proto, else each request's Host (TRUST_PROXY=1)"
+        : "each request's Host header (set PUBLIC_BASE_URL or TRUST_PROXY=1 behind a tunnel)";
     console.log(
       [
         '',
         `SCIM provisioning service running at ${service.baseUrl}`,
+        `  public URLs:   ${answersWith}`,
+        `  rate limit:    ${rateLimit ? `${rateLimit} requests/s per tenant (LOCAL_RATE_LIMIT)` : 'off (LOCAL_RATE_LIMIT=<n> per second per tenant)'}`,
         `  admin console: ${consoleDir ? `${service.baseUrl}/` : 'not built (see the error above)'}`,
         `  data:          ${inMemory ? 'in memory (lost on exit)' : join(localDir, 'dynamodb')}`,
         `  DynamoDB Local ${dynamo.endpoint}   local SES ${ses.endpoint}`,

@@ -52,13 +52,30 @@ export function toHttpRequest(event: APIGatewayProxyEvent): HttpRequest {
   };
 }
 
+/**
+ * The public base URL of this request's API:
+ * - PUBLIC_BASE_URL when set (a custom domain in AWS, or what `npm start` was told);
+ * - an execute-api host: `https://{host}/{stage}` (the stage is part of the path there);
+ * - otherwise the host API Gateway received the request on (requestContext.domainName), with the
+ *   scheme of X-Forwarded-Proto — a header API Gateway sets itself, as the local adapter does; only
+ *   `http` changes the default `https`.
+ * X-Forwarded-Host is never read: in AWS a client may send any value and API Gateway passes it on.
+ */
 function baseUrlOf(event: APIGatewayProxyEvent): string {
   const configured = process.env.PUBLIC_BASE_URL;
   if (configured) return configured.replace(/\/+$/, '');
-  const host = event.requestContext?.domainName ?? event.headers?.Host ?? event.headers?.host ?? 'localhost';
+  const host = event.requestContext?.domainName ?? headerOf(event, 'host') ?? 'localhost';
   const stage = event.requestContext?.stage;
-  // execute-api hosts carry the stage in the path; a custom domain is configured via PUBLIC_BASE_URL.
-  return stage && host.includes('.execute-api.') ? `https://${host}/${stage}` : `https://${host}`;
+  if (stage && host.includes('.execute-api.')) return `https://${host}/${stage}`;
+  const proto = headerOf(event, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  return `${proto === 'http' ? 'http' : 'https'}://${host}`;
+}
+
+function headerOf(event: APIGatewayProxyEvent, lowerCaseName: string): string | undefined {
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined && name.toLowerCase() === lowerCaseName) return value;
+  }
+  return undefined;
 }
 
 /** Media types accepted for request bodies (RFC 7644 §3.1; Okta's spec test sends application/json). */

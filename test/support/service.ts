@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeLocal } from '../../local/eventbridge-local';
+import type { LocalRateLimit } from '../../local/rate-limit';
 import { type LocalService, startLocalService } from '../../local/service';
 
 export const ADMIN_KEY = 'test-admin-key';
@@ -43,7 +44,17 @@ export interface TestResponse {
 
 /** The whole local service (adapter, authorizer, handlers) on a fresh table of the shared DynamoDB Local. */
 export async function startTestService(
-  extra: { sesEndpoint?: string; streams?: boolean; dynamoDbEndpoint?: string } = {},
+  extra: {
+    sesEndpoint?: string;
+    streams?: boolean;
+    dynamoDbEndpoint?: string;
+    /** PUBLIC_BASE_URL of `npm start` (process-wide: run one such service at a time). */
+    publicBaseUrl?: string;
+    /** TRUST_PROXY=1 of `npm start`. */
+    trustProxy?: boolean;
+    /** LOCAL_RATE_LIMIT of `npm start`, with a clock the test controls. */
+    rateLimit?: LocalRateLimit;
+  } = {},
 ): Promise<TestService> {
   // A test may put a proxy in front of the shared DynamoDB Local (test/support/dynamodb-proxy.ts).
   const endpoint = extra.dynamoDbEndpoint ?? process.env.TEST_DYNAMODB_ENDPOINT;
@@ -56,6 +67,9 @@ export async function startTestService(
     tableName: `test-${randomUUID()}`,
     adminApiKey: ADMIN_KEY,
     port: 0,
+    publicBaseUrl: extra.publicBaseUrl,
+    trustProxy: extra.trustProxy,
+    rateLimit: extra.rateLimit,
   });
   const request = async (
     method: string,
