@@ -181,9 +181,7 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge
       if (size > MAX_REQUEST_BYTES) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('end', () =>
-      resolve({ body: size === 0 ? null : Buffer.concat(chunks), tooLarge }),
-    );
+    req.on('end', () => resolve({ body: size === 0 ? null : Buffer.concat(chunks), tooLarge }));
     req.on('error', reject);
   });
 }

@@ -23,7 +23,10 @@ export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private readonly clock: () => number;
 
-  constructor(private readonly perSecond: number, clock: () => number = Date.now) {
+  constructor(
+    private readonly perSecond: number,
+    clock: () => number = Date.now,
+  ) {
     this.clock = clock;
   }
 

@@ -53,7 +53,12 @@ function send(path: string, parts: Buffer[], headers: Record<string, string> = {
       `${base}${path}`,
       {
         method: 'POST',
-        headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json', 'Content-Length': length, ...headers },
+        headers: {
+          Authorization: 'Bearer k',
+          'Content-Type': 'application/json',
+          'Content-Length': length,
+          ...headers,
+        },
       },
       (res) => {
         res.resume();
@@ -62,8 +67,11 @@ function send(path: string, parts: Buffer[], headers: Record<string, string> = {
     );
     req.on('error', reject);
     req.flushHeaders();
-    const writeNext = (i: number) => {
-      if (i === parts.length) return req.end();
+    const writeNext = (i: number): void => {
+      if (i === parts.length) {
+        req.end();
+        return;
+      }
       req.write(parts[i], () => setImmediate(() => writeNext(i + 1)));
     };
     writeNext(0);

@@ -50,7 +50,10 @@ describe('the base URL in AWS', () => {
   test('is PUBLIC_BASE_URL when a custom domain is configured, whatever the headers say', () => {
     process.env.PUBLIC_BASE_URL = 'https://scim.example.com/';
     const request = toHttpRequest(
-      event({ Host: 'scim.example.com', 'X-Forwarded-Host': 'evil.example' }, { domainName: EXECUTE_API, stage: 'prod' }),
+      event(
+        { Host: 'scim.example.com', 'X-Forwarded-Host': 'evil.example' },
+        { domainName: EXECUTE_API, stage: 'prod' },
+      ),
     );
 
     expect(request.baseUrl).toBe('https://scim.example.com');
@@ -58,7 +61,10 @@ describe('the base URL in AWS', () => {
 
   test('on a custom domain without PUBLIC_BASE_URL is https on the domain, without the stage', () => {
     const request = toHttpRequest(
-      event({ Host: 'scim.example.com', 'X-Forwarded-Proto': 'https' }, { domainName: 'scim.example.com', stage: 'prod' }),
+      event(
+        { Host: 'scim.example.com', 'X-Forwarded-Proto': 'https' },
+        { domainName: 'scim.example.com', stage: 'prod' },
+      ),
     );
 
     expect(request.baseUrl).toBe('https://scim.example.com');
@@ -76,7 +82,10 @@ describe('the base URL in AWS', () => {
 describe('the base URL behind npm start (the adapter sets domainName and X-Forwarded-Proto)', () => {
   test('takes the scheme from X-Forwarded-Proto and the host from domainName', () => {
     const request = toHttpRequest(
-      event({ Host: '127.0.0.1:3000', 'X-Forwarded-Proto': 'http' }, { domainName: '127.0.0.1:3000', stage: 'local' }),
+      event(
+        { Host: '127.0.0.1:3000', 'X-Forwarded-Proto': 'http' },
+        { domainName: '127.0.0.1:3000', stage: 'local' },
+      ),
     );
 
     expect(request.baseUrl).toBe('http://127.0.0.1:3000');
@@ -85,7 +94,10 @@ describe('the base URL behind npm start (the adapter sets domainName and X-Forwa
 
   test('a tunnel host the adapter trusted is https when the tunnel said so', () => {
     const request = toHttpRequest(
-      event({ Host: 'abc.ngrok.app', 'X-Forwarded-Proto': 'https' }, { domainName: 'abc.ngrok.app', stage: 'local' }),
+      event(
+        { Host: 'abc.ngrok.app', 'X-Forwarded-Proto': 'https' },
+        { domainName: 'abc.ngrok.app', stage: 'local' },
+      ),
     );
 
     expect(request.baseUrl).toBe('https://abc.ngrok.app');
