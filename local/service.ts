@@ -60,27 +60,25 @@ export interface LocalService {
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const host = options.host ?? '127.0.0.1';
   const eventBus = options.streams ? await startEventBridgeLocal({ file: options.eventsFile }) : undefined;
+  // Read by the adapter on every request, so routes added once the table is ready (below) are served.
+  const localRoutes: Record<string, LocalRoute> = {
+    'GET /health': async () => health(options),
+    ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),
+    ...(eventBus
+      ? {
+          'GET /local/events': async (req) =>
+            queryLocalEvents(eventBus.events(), new URL(req.url ?? '/', 'http://localhost').searchParams),
+        }
+      : {}),
+    ...options.localRoutes,
+  };
   const server = createAdapter({
     ...lazyHandlers(),
     adminApiKey: options.adminApiKey,
     console: options.consoleDir ? consoleHandler(options.consoleDir) : undefined,
     trustProxy: options.trustProxy,
     rateLimit: options.rateLimit,
-    localRoutes: {
-      'GET /health': async () => health(options),
-      ...(options.sesEndpoint ? { 'GET /local/outbox': () => outbox(options.sesEndpoint as string) } : {}),
-      ...(eventBus
-        ? {
-            'GET /local/events': async (req) =>
-              queryLocalEvents(eventBus.events(), new URL(req.url ?? '/', 'http://localhost').searchParams),
-          }
-        : {}),
-      // ── mail helper wiring (issue 12): the fake SES events feed and the `/local/invite` page ──
-      // Add their local routes here (e.g. ...inviteRoutes(...)); anything they must start or stop goes
-      // in the marked spot after the stream poller below.
-      // ── end of mail helper wiring ──
-      ...options.localRoutes,
-    },
+    localRoutes,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -110,8 +108,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         checkpointFile: options.streamCheckpointFile,
       })
     : undefined;
-  // ── mail helper wiring (issue 12): start the fake SES events here (and stop it in stop()) ──
-  // ── end of mail helper wiring ──
+  // Stopped first by stop(), before the poller and the event bus.
+  const stopsFirst: (() => Promise<void>)[] = [];
+  // ── mail helper wiring (issue 12) ──────────────────────────────────────────────────────────
+  // The fake SES events feed (local/ses-events.ts) and the `/local/invite` page (local/invite-page.ts)
+  // start here: the environment is configured and the table exists. Add their routes with
+  // `Object.assign(localRoutes, {...})` and push what must stop onto `stopsFirst`.
+  // ── end of mail helper wiring ──────────────────────────────────────────────────────────────
   ready = true;
   return {
     baseUrl,
@@ -120,6 +123,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     failedStreamRecords: poller?.failed ?? [],
     eventBus,
     stop: async () => {
+      for (const stop of stopsFirst) await stop();
       await poller?.stop();
       await eventBus?.stop();
       // The request log's last batch (REQUEST_LOG_SINK=direct buffers up to 200 ms).
