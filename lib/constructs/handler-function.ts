@@ -27,6 +27,8 @@ export interface HandlerFunctionProps {
   timeout?: Duration;
   /** @default 512 MB (more memory is more CPU: faster cold starts for the bundled SDK). */
   memorySize?: number;
+  /** Reserved concurrency (lib/capacity.ts); none when undefined. */
+  reservedConcurrency?: number;
   /** @default three months */
   logRetention?: logs.RetentionDays;
 }
@@ -62,6 +64,7 @@ export class HandlerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       description: props.description,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
