@@ -28,69 +28,40 @@ import {
   UNRESERVED_MINIMUM,
 } from './capacity';
 import { type DeploymentConfig, developmentDefaults, isProductionStage } from './config';
+import { accessLogFormat } from './constructs/access-log';
 import { ChangeEvents } from './constructs/change-events';
 import { ConsoleHosting } from './constructs/console-hosting';
 import { ScimCustomDomain } from './constructs/custom-domain';
 import { failureQueue } from './constructs/failure-queue';
 import { addAdminGatewayResponses, addScimGatewayResponses } from './constructs/gateway-responses';
-import { HandlerFunction, type TableAccess } from './constructs/handler-function';
+import { HandlerFunction } from './constructs/handler-function';
 import { InviteLinkKeys } from './constructs/invite-links';
 import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
-import { ADMIN_RATE_LIMITED_BODY, RateLimitAcl, SCIM_RATE_LIMITED_BODY } from './constructs/rate-limits';
+import { addRateLimits } from './constructs/rate-limits';
 import { addRequestLog } from './constructs/request-log';
+import {
+  API_INTEGRATION_LIMIT_SECONDS,
+  AUDIT_WRITERS,
+  AUTHORIZER_ENTRY,
+  HANDLERS,
+  handlerEntry,
+  INVITE_LINK_HANDLERS,
+  PAGING_HANDLERS,
+  STREAM_ENTRY,
+} from './handlers';
 
-/** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
-export const HANDLERS: Record<
-  HandlerName,
-  {
-    dir: string;
-    tableAccess: TableAccess;
-    timeoutSeconds?: number;
-    /** Construct id of the function. @default `<Name>Handler` */
-    constructId?: string;
-  }
-> = {
-  tokens: { dir: 'tokens', tableAccess: 'readWrite' },
-  discovery: { dir: 'discovery', tableAccess: 'read' },
-  // Deletes sweep memberships; filtered walks read the tenant: up to API Gateway's 29 s.
-  users: { dir: 'users', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  // A 10k-member replace or a 100k-member read takes seconds: up to API Gateway's 29 s.
-  groups: { dir: 'groups', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  // Bulk runs up to 100 operations one after the other: up to API Gateway's 29 s (docs/decisions.md).
-  bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  settings: { dir: 'settings', tableAccess: 'readWrite' },
-  directory: { dir: 'directory', tableAccess: 'readWrite' },
-  // Reads the audit trail only; the entries are written by the tokens and settings functions.
-  audit: { dir: 'audit', tableAccess: 'read' },
-  // The request log and the health view: reads only.
-  activity: { dir: 'activity', tableAccess: 'read' },
-  // The invitation link's verify call (GET /invite/{token} reads it, POST uses it once).
-  // `InvitesHandler` is the stream consumer's id (kept from the invite consumer it grew from).
-  invites: { dir: 'invites', tableAccess: 'readWrite', constructId: 'InviteLinksHandler' },
-};
-
-/** The handlers that write admin audit entries (with the token and settings changes): they get the retention. */
-export const AUDIT_WRITERS: readonly HandlerName[] = ['tokens', 'settings'];
-
-/** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = [
-  'users',
-  'groups',
-  'directory',
-  'bulk',
-  'audit',
-  'activity',
-];
-
-export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
-/** API Gateway gives up on an integration after 29 s: every function behind a route must stop before. */
-export const API_INTEGRATION_LIMIT_SECONDS = 29;
-/** The handlers that need the invite-link keys: they sign (stream consumer, directory) or verify (invites) links. */
-export const INVITE_LINK_HANDLERS: readonly HandlerName[] = ['directory', 'invites'];
-export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
-/** The table's stream consumer (invitations, member-count folds, change events). */
-export const STREAM_ENTRY = 'lambdas/stream/handler.ts';
+// The handler table and entries live in lib/handlers.ts (bench/ and the tests import them from here too).
+export {
+  API_INTEGRATION_LIMIT_SECONDS,
+  AUDIT_WRITERS,
+  AUTHORIZER_ENTRY,
+  HANDLERS,
+  handlerEntry,
+  INVITE_LINK_HANDLERS,
+  PAGING_HANDLERS,
+  STREAM_ENTRY,
+} from './handlers';
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -269,7 +240,12 @@ export class ApiStack extends Stack {
     addAdminGatewayResponses(this.adminApi, this.console.origin);
     this.acknowledgeApiFindings();
 
-    const acls = this.rateLimits(config);
+    const acls = addRateLimits(this, {
+      config,
+      scimStage: this.scimApi.deploymentStage,
+      adminStage: this.adminApi.deploymentStage,
+      consoleOrigin: this.console.origin,
+    });
 
     this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { webhook: config.eventsWebhook });
     this.mail = new Mail(this, 'Mail', {
@@ -562,37 +538,6 @@ export class ApiStack extends Stack {
     this.mail.allowSend(handler);
   }
 
-  /**
-   * The WAF web ACLs: on the SCIM stage a per-tenant rule (one bucket per Authorization header, i.e.
-   * per SCIM token) and a looser per-address rule; on the admin stage (console, invitation links) a
-   * per-address rule. Every block: 429, Retry-After, the API's own error body.
-   */
-  private rateLimits(config: DeploymentConfig): RateLimitAcl[] {
-    const window = config.wafEvaluationWindowSec;
-    const scim = new RateLimitAcl(this, 'ScimRateLimits', {
-      name: `Scim-${config.stage}-ScimApi`,
-      description: 'SCIM API: per-tenant rate limit by Authorization header, and per source address',
-      stage: this.scimApi.deploymentStage,
-      evaluationWindowSec: window,
-      body: SCIM_RATE_LIMITED_BODY,
-      rules: [
-        { name: 'PerTenant', key: 'authorization', limit: config.wafTenantRateLimit },
-        { name: 'PerSourceIp', key: 'ip', limit: config.wafIpRateLimit },
-      ],
-    });
-    const admin = new RateLimitAcl(this, 'AdminRateLimits', {
-      name: `Scim-${config.stage}-AdminApi`,
-      description: 'Admin API and invitation links: rate limit per source address',
-      stage: this.adminApi.deploymentStage,
-      evaluationWindowSec: window,
-      body: ADMIN_RATE_LIMITED_BODY,
-      // The console can read the 429 (another origin) like API Gateway's own answers.
-      headers: { 'Access-Control-Allow-Origin': this.console.origin, Vary: 'Origin' },
-      rules: [{ name: 'PerSourceIp', key: 'ip', limit: config.wafAdminRateLimit }],
-    });
-    return [scim, admin];
-  }
-
   /** A development stage says which local defaults it deploys with (a production stage refused them). */
   private announceConfiguration(config: DeploymentConfig): void {
     const notes = developmentDefaults(config);
@@ -624,31 +569,6 @@ export class ApiStack extends Stack {
   private get requestLogFailures(): sqs.IQueue {
     return this.node.findChild('RequestLogFailures') as sqs.Queue;
   }
-}
-
-/** Access log line: JSON, one per request; no headers, no bodies, no query strings. */
-function accessLogFormat(): apigw.AccessLogFormat {
-  const f = apigw.AccessLogField;
-  return apigw.AccessLogFormat.custom(
-    JSON.stringify({
-      requestId: f.contextRequestId(),
-      requestTime: f.contextRequestTime(),
-      ip: f.contextIdentitySourceIp(),
-      userAgent: f.contextIdentityUserAgent(),
-      httpMethod: f.contextHttpMethod(),
-      resourcePath: f.contextResourcePath(),
-      path: f.contextPath(),
-      status: f.contextStatus(),
-      responseLength: f.contextResponseLength(),
-      responseLatency: f.contextResponseLatency(),
-      integrationLatency: f.contextIntegrationLatency(),
-      principalId: f.contextAuthorizerPrincipalId(),
-      adminUser: f.contextAuthorizerClaims('sub'),
-      // Response type only: free-text error messages may contain quotes and break the JSON line.
-      errorType: f.contextErrorResponseType(),
-      authorizerError: f.contextAuthorizerError(),
-    }),
-  );
 }
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

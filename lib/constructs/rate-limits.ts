@@ -8,6 +8,7 @@ import {
   RATE_LIMIT_RETRY_AFTER_SECONDS,
   scimGatewayBody,
 } from '../../lambdas/http/routes';
+import type { DeploymentConfig } from '../config';
 
 /** One rate-based rule: what it counts per, and its limit per evaluation window. */
 export interface RateRule {
@@ -129,3 +130,38 @@ export const ADMIN_RATE_LIMITED_BODY = JSON.stringify({
   error: ADMIN_GATEWAY_RESPONSES.rateLimited.error,
   message: ADMIN_GATEWAY_RESPONSES.rateLimited.message,
 });
+
+/**
+ * The WAF web ACLs: on the SCIM stage a per-tenant rule (one bucket per Authorization header, i.e.
+ * per SCIM token) and a looser per-address rule; on the admin stage (console, invitation links) a
+ * per-address rule. Every block: 429, Retry-After, the API's own error body.
+ */
+export function addRateLimits(
+  scope: Construct,
+  props: { config: DeploymentConfig; scimStage: apigw.Stage; adminStage: apigw.Stage; consoleOrigin: string },
+): RateLimitAcl[] {
+  const { config } = props;
+  const window = config.wafEvaluationWindowSec;
+  const scim = new RateLimitAcl(scope, 'ScimRateLimits', {
+    name: `Scim-${config.stage}-ScimApi`,
+    description: 'SCIM API: per-tenant rate limit by Authorization header, and per source address',
+    stage: props.scimStage,
+    evaluationWindowSec: window,
+    body: SCIM_RATE_LIMITED_BODY,
+    rules: [
+      { name: 'PerTenant', key: 'authorization', limit: config.wafTenantRateLimit },
+      { name: 'PerSourceIp', key: 'ip', limit: config.wafIpRateLimit },
+    ],
+  });
+  const admin = new RateLimitAcl(scope, 'AdminRateLimits', {
+    name: `Scim-${config.stage}-AdminApi`,
+    description: 'Admin API and invitation links: rate limit per source address',
+    stage: props.adminStage,
+    evaluationWindowSec: window,
+    body: ADMIN_RATE_LIMITED_BODY,
+    // The console can read the 429 (another origin) like API Gateway's own answers.
+    headers: { 'Access-Control-Allow-Origin': props.consoleOrigin, Vary: 'Origin' },
+    rules: [{ name: 'PerSourceIp', key: 'ip', limit: config.wafAdminRateLimit }],
+  });
+  return [scim, admin];
+}
