@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -49,7 +49,7 @@ export class ScimCustomDomain extends Construct {
         target: route53.RecordTarget.fromAlias(new route53Targets.ApiGatewayDomain(this.domain)),
       });
     } else {
-      new CfnOutput(this, 'DnsTarget', {
+      new CfnOutput(Stack.of(this), 'ScimDomainDnsTarget', {
         value: this.domain.domainNameAliasDomainName,
         description: `Point ${config.domainName} here (CNAME, or an alias A record in Route 53)`,
       });

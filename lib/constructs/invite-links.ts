@@ -1,4 +1,4 @@
-import { SecretValue, Validations } from 'aws-cdk-lib';
+import { CfnOutput, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function';
@@ -32,6 +32,10 @@ export class InviteLinkKeys extends Construct {
       description:
         'HMAC keys of the signed invitation links: {"keys":[{"id","secret"}]}, the first signs, all verify',
       secretStringValue: SecretValue.unsafePlainText(document),
+    });
+    new CfnOutput(Stack.of(this), 'InviteLinkKeysSecretArn', {
+      value: this.secret.secretArn,
+      description: 'Secrets Manager secret of the invite-link HMAC keys (rotation: docs/deploy.md)',
     });
     const reason =
       'Invite-link keys are rotated by the operator without a rotation Lambda: put a new key first in ' +

@@ -92,7 +92,8 @@ export class Mail extends Construct {
           [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
         ];
         records.forEach(([name, value], i) => {
-          new CfnOutput(this, `DkimRecord${i + 1}`, {
+          // Stack-level ids: the output names stay MailDkimRecord1..3.
+          new CfnOutput(Stack.of(this), `MailDkimRecord${i + 1}`, {
             value: `${name} CNAME ${value}`,
             description: `DKIM record ${i + 1} of 3 to create in the DNS of ${props.identity}`,
           });

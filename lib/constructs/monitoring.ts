@@ -10,10 +10,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function';
+import { METRICS_NAMESPACE } from './handler-function';
 import type { RateLimitAcl } from './rate-limits';
 
-/** The service's own EMF metrics (Powertools, lambdas/config/observability.ts). */
-export const METRICS_NAMESPACE = 'ScimProvisioning';
+export { METRICS_NAMESPACE };
 /** The metric the authorizer's ERROR log lines (it could not check a token) are counted as. */
 export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
 

@@ -432,6 +432,12 @@ describe('signed invitation links', () => {
     expect(seed.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
   });
 
+  test('the secret ARN and the DKIM records are stack outputs', () => {
+    dev.api.hasOutput('InviteLinkKeysSecretArn', { Value: { Ref: keysId(dev) } });
+    for (const n of [1, 2, 3]) dev.api.hasOutput(`MailDkimRecord${n}`, { Value: Match.anyValue() });
+    certOnly.api.hasOutput('ScimDomainDnsTarget', { Value: Match.anyValue() });
+  });
+
   test('the stream consumer, directory and invites functions get the ARN and the TTL, and may read it; no other', () => {
     const withKeys = serviceFunctions(prod).filter(
       (f) => f.Environment?.Variables?.INVITE_LINK_KEYS_SECRET_ARN,
@@ -482,6 +488,16 @@ describe('capacity', () => {
     expect(
       serviceFunctions(dev).find((f) => f.id.startsWith('UsersHandler'))?.ReservedConcurrentExecutions,
     ).toBe(FUNCTION_CAPACITY.users.reservedConcurrency);
+  });
+
+  test('every function emits its EMF metrics into the ScimProvisioning namespace', () => {
+    for (const fn of serviceFunctions(dev)) {
+      expect({ id: fn.id, ns: fn.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE }).toEqual({
+        id: fn.id,
+        ns: METRICS_NAMESPACE,
+      });
+    }
+    expect(METRICS_NAMESPACE).toBe('ScimProvisioning');
   });
 
   test('context overrides one function, or turns reservations off', () => {
