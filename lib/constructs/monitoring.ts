@@ -248,15 +248,15 @@ export class Monitoring extends Construct {
       });
     // EMF metrics carry the `service` dimension (and tenantId for the 4xx/5xx ones): SEARCH finds them all.
     const search = (metricNames: string[], label: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},service} MetricName=(${metricNames
-          .map((n) => `"${n}"`)
+      new cloudwatch.SearchExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},service} (${metricNames
+          .map((n) => `MetricName="${n}"`)
           .join(' OR ')})', 'Sum', 300)`,
         label,
         period,
       });
     const tenantSearch = (metricName: string) =>
-      new cloudwatch.MathExpression({
+      new cloudwatch.SearchExpression({
         expression: `SEARCH('{${METRICS_NAMESPACE},service,tenantId} MetricName="${metricName}"', 'Sum', 300)`,
         label: metricName,
         period,
