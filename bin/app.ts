@@ -11,14 +11,17 @@ import { DataStack } from '../lib/data-stack';
  * Settings come from context (`-c stage=prod`, ...): lib/config.ts, docs/operations-deploy.md.
  */
 const app = new App();
-const config = readDeploymentConfig(app.node);
-try {
-  // Checked here too so that a missing console build is one readable line, not a stack trace.
-  consoleAssetPath(config.consoleAssetDir);
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(1);
+/** A bad setting (a production stage with placeholders, a missing console build) is one readable line, not a stack trace. */
+function orExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }
+const config = orExit(() => readDeploymentConfig(app.node));
+orExit(() => consoleAssetPath(config.consoleAssetDir));
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
 const data = new DataStack(app, dataStackName(config.stage), {

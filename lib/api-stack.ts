@@ -15,57 +15,53 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type HandlerName, ROUTES, type Route, type RouteAuth } from '../lambdas/http/routes';
 import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
-import type { DeploymentConfig } from './config';
+import {
+  checkConcurrencyOverrides,
+  DEFAULT_ACCOUNT_CONCURRENCY,
+  FUNCTION_CAPACITY,
+  type FunctionKey,
+  reservedConcurrencyOf,
+  UNRESERVED_MINIMUM,
+} from './capacity';
+import { type DeploymentConfig, developmentDefaults, isProductionStage } from './config';
+import { accessLogFormat } from './constructs/access-log';
 import { ChangeEvents } from './constructs/change-events';
 import { ConsoleHosting } from './constructs/console-hosting';
+import { ScimCustomDomain } from './constructs/custom-domain';
 import { failureQueue } from './constructs/failure-queue';
 import { addAdminGatewayResponses, addScimGatewayResponses } from './constructs/gateway-responses';
-import { HandlerFunction, type TableAccess } from './constructs/handler-function';
+import { HandlerFunction } from './constructs/handler-function';
+import { InviteLinkKeys } from './constructs/invite-links';
+import { Mail } from './constructs/mail';
+import { Monitoring } from './constructs/monitoring';
+import { addRateLimits } from './constructs/rate-limits';
 import { addRequestLog } from './constructs/request-log';
+import {
+  API_INTEGRATION_LIMIT_SECONDS,
+  AUDIT_WRITERS,
+  AUTHORIZER_ENTRY,
+  HANDLERS,
+  handlerEntry,
+  INVITE_LINK_HANDLERS,
+  PAGING_HANDLERS,
+  STREAM_ENTRY,
+} from './handlers';
 
-/** Handler directory (under lambdas/) and table access of each handler name that ROUTES may use. */
-export const HANDLERS: Record<
-  HandlerName,
-  { dir: string; tableAccess: TableAccess; timeoutSeconds?: number }
-> = {
-  tokens: { dir: 'tokens', tableAccess: 'readWrite' },
-  discovery: { dir: 'discovery', tableAccess: 'read' },
-  // Deletes sweep memberships; filtered walks read the tenant: up to API Gateway's 29 s.
-  users: { dir: 'users', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  // A 10k-member replace or a 100k-member read takes seconds: up to API Gateway's 29 s.
-  groups: { dir: 'groups', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  // Bulk runs up to 100 operations one after the other: up to API Gateway's 29 s (docs/decisions.md).
-  bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
-  settings: { dir: 'settings', tableAccess: 'readWrite' },
-  directory: { dir: 'directory', tableAccess: 'readWrite' },
-  // Reads the audit trail only; the entries are written by the tokens and settings functions.
-  audit: { dir: 'audit', tableAccess: 'read' },
-  // The request log and the health view: reads only.
-  activity: { dir: 'activity', tableAccess: 'read' },
-  // The invitation link's verify call (GET /invite/{token} reads it, POST uses it once).
-  invites: { dir: 'invites', tableAccess: 'readWrite' },
-};
-
-/** The handlers that write admin audit entries (with the token and settings changes): they get the retention. */
-export const AUDIT_WRITERS: readonly HandlerName[] = ['tokens', 'settings'];
-
-/** The handlers whose repositories sign or check paging cursors (console, SCIM cursor paging, Bulk's use cases): they read the cursor key. */
-export const PAGING_HANDLERS: readonly HandlerName[] = [
-  'users',
-  'groups',
-  'directory',
-  'bulk',
-  'audit',
-  'activity',
-];
-
-export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
-export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
-/** The table's stream consumer (invitations, member-count folds, change events). */
-export const STREAM_ENTRY = 'lambdas/stream/handler.ts';
+// The handler table and entries live in lib/handlers.ts (bench/ and the tests import them from here too).
+export {
+  API_INTEGRATION_LIMIT_SECONDS,
+  AUDIT_WRITERS,
+  AUTHORIZER_ENTRY,
+  HANDLERS,
+  handlerEntry,
+  INVITE_LINK_HANDLERS,
+  PAGING_HANDLERS,
+  STREAM_ENTRY,
+} from './handlers';
 
 /**
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
@@ -99,6 +95,10 @@ export interface ApiStackProps extends StackProps {
    * @default STREAM_ENTRY
    */
   streamEntry?: string;
+  /** Entries that replace handlerEntry(name) (tests: a route whose handler is not written yet). */
+  handlerEntries?: Partial<Record<HandlerName, string>>;
+  /** @default MAIL_EVENTS_ENTRY */
+  mailEventsEntry?: string;
 }
 
 /**
@@ -118,6 +118,10 @@ export class ApiStack extends Stack {
   readonly requestLogWriter: HandlerFunction;
   /** The admin console: S3 + CloudFront, its config.json and its Cognito app client. */
   readonly console: ConsoleHosting;
+  /** SES identity, configuration set and the mail-events pipeline. */
+  readonly mail: Mail;
+  readonly inviteLinkKeys: InviteLinkKeys;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -130,9 +134,18 @@ export class ApiStack extends Stack {
       'Strong cross-stack references protect the stateful exports (table, user pool) while in use',
     );
 
+    this.announceConfiguration(config);
+    checkConcurrencyOverrides(config.reservedConcurrency);
+    const capacity = (key: FunctionKey) => ({
+      memorySize: FUNCTION_CAPACITY[key].memoryMb,
+      reservedConcurrency: reservedConcurrencyOf(key, config.reservedConcurrency),
+    });
+
     const account = config.apiGatewayAccountRole ? this.apiGatewayAccount() : undefined;
     this.scimApi = this.restApi('ScimApi', 'SCIM 2.0 provisioning API (RFC 7644)', config, account);
     this.adminApi = this.restApi('AdminApi', 'Tenant admin API (SCIM tokens, settings)', config, account);
+    if (config.scimDomain)
+      new ScimCustomDomain(this, 'ScimDomain', { config: config.scimDomain, api: this.scimApi });
     this.scimPublicBaseUrl =
       config.publicBaseUrl ??
       `https://${this.scimApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
@@ -165,14 +178,19 @@ export class ApiStack extends Stack {
       if (AUDIT_WRITERS.includes(name)) environment.AUDIT_RETENTION_DAYS = String(config.auditRetentionDays);
       // SCIM functions write one request-log line per request to stdout (see requestLog()).
       if (auths.has('scim')) environment.REQUEST_LOG_SINK = 'stdout';
-      const handler = new HandlerFunction(this, `${pascal(name)}Handler`, {
-        entry: handlerEntry(name),
+      const timeoutSeconds = HANDLERS[name].timeoutSeconds;
+      if (timeoutSeconds !== undefined && timeoutSeconds >= API_INTEGRATION_LIMIT_SECONDS) {
+        throw new Error(`HANDLERS.${name}.timeoutSeconds must stay below API Gateway's 29 s`);
+      }
+      const handler = new HandlerFunction(this, HANDLERS[name].constructId ?? `${pascal(name)}Handler`, {
+        entry: props.handlerEntries?.[name] ?? handlerEntry(name),
         serviceName: `scim-${HANDLERS[name].dir}`,
         description: `Routes served by the ${name} handler`,
         table,
         tableAccess: HANDLERS[name].tableAccess,
-        timeout: HANDLERS[name].timeoutSeconds ? Duration.seconds(HANDLERS[name].timeoutSeconds) : undefined,
+        timeout: timeoutSeconds ? Duration.seconds(timeoutSeconds) : undefined,
         environment,
+        ...capacity(name),
       });
       this.functions[name] = handler;
       // One integration (and one invoke permission) per function, shared by its resources: keeps the
@@ -185,7 +203,7 @@ export class ApiStack extends Stack {
 
     this.cursorKey();
 
-    const scimAuthorizer = this.scimAuthorizer(table);
+    const scimAuthorizer = this.scimAuthorizer(table, capacity('authorizer'));
     const adminAuthorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'AdminAuthorizer', {
       cognitoUserPools: [props.adminUserPool],
       // The ID token carries custom:tenantId, which the admin handlers compare with the path.
@@ -196,6 +214,19 @@ export class ApiStack extends Stack {
       const api = route.auth === 'scim' ? this.scimApi : this.adminApi;
       const integration = integrations.get(route.handler)!;
       const resource = api.root.resourceForPath(route.path);
+      if (route.auth === 'public') {
+        // The invitation link: its HMAC signature is the credential (docs/deploy.md); the admin WAF covers it.
+        const method = resource.addMethod('ANY', integration, {
+          authorizationType: apigw.AuthorizationType.NONE,
+        });
+        const reason =
+          'The public invitation link (GET/POST /invite/{token}): the signed, expiring, one-time token in the path ' +
+          'is the credential (HMAC with a Secrets Manager key); an invited user has no account to sign in with. ' +
+          "The admin API's web ACL rate-limits it per source address.";
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+        continue;
+      }
       // ANY: handlers dispatch methods themselves and answer 405 in their own error format.
       resource.addMethod('ANY', integration, {
         authorizer: route.auth === 'scim' ? scimAuthorizer.authorizer : adminAuthorizer,
@@ -209,11 +240,29 @@ export class ApiStack extends Stack {
     addAdminGatewayResponses(this.adminApi, this.console.origin);
     this.acknowledgeApiFindings();
 
+    const acls = addRateLimits(this, {
+      config,
+      scimStage: this.scimApi.deploymentStage,
+      adminStage: this.adminApi.deploymentStage,
+      consoleOrigin: this.console.origin,
+    });
+
     this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { webhook: config.eventsWebhook });
-    this.streamConsumer(table, config, props.streamEntry ?? STREAM_ENTRY);
+    this.mail = new Mail(this, 'Mail', {
+      identity: config.sesIdentity,
+      createIdentity: config.sesCreateIdentity,
+      fromAddress: config.inviteFromAddress,
+      table,
+      eventsEntry: props.mailEventsEntry,
+      memoryMb: FUNCTION_CAPACITY.mailEvents.memoryMb,
+      reservedConcurrency: capacity('mailEvents').reservedConcurrency,
+    });
+    this.inviteLinkKeys = new InviteLinkKeys(this, 'InviteLinkKeys');
+    const stream = this.streamConsumer(table, config, props.streamEntry ?? STREAM_ENTRY, capacity('stream'));
     this.requestLogWriter = addRequestLog(this, {
       table,
       retentionDays: config.requestLogRetentionDays,
+      ...capacity('requestLog'),
       // Every function that serves a SCIM route, and the authorizer (the calls it refuses).
       sources: [
         ...Object.entries(this.functions).flatMap(([name, fn]) =>
@@ -225,6 +274,40 @@ export class ApiStack extends Stack {
     // The console's "re-send invitation" sends through SES from the directory handler.
     const directory = this.functions.directory;
     if (directory) this.allowInvites(directory, config);
+    for (const name of INVITE_LINK_HANDLERS) {
+      const handler = this.functions[name];
+      if (handler) this.inviteLinkKeys.grantUse(handler, config.inviteLinkTtlHours);
+    }
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      scimStage: this.scimApi.deploymentStage,
+      adminStage: this.adminApi.deploymentStage,
+      functions: [
+        ...Object.entries(this.functions).map(([name, handler]) => ({
+          name: pascal(name),
+          handler: handler as HandlerFunction,
+          errorsAlarm: true,
+        })),
+        { name: 'Authorizer', handler: scimAuthorizer.handlerFunction, errorsAlarm: false },
+        { name: 'StreamConsumer', handler: stream.consumer, errorsAlarm: true },
+        { name: 'RequestLogWriter', handler: this.requestLogWriter, errorsAlarm: true },
+        { name: 'MailEvents', handler: this.mail.handler, errorsAlarm: true },
+      ],
+      authorizer: scimAuthorizer.handlerFunction,
+      streamConsumer: stream.consumer,
+      failureQueues: [
+        { name: 'StreamFailures', queue: stream.failures },
+        { name: 'MailEventsDeadLetters', queue: this.mail.deadLetterQueue },
+        { name: 'RequestLogFailures', queue: this.requestLogFailures },
+        ...(this.changeEvents.webhookFailures
+          ? [{ name: 'WebhookFailures', queue: this.changeEvents.webhookFailures }]
+          : []),
+      ],
+      acls,
+      configurationSetName: this.mail.configurationSet.configurationSetName,
+      alarmEmail: config.alarmEmail,
+    });
+    this.warnOnReservedTotal(config);
 
     new CfnOutput(this, 'EventBusName', {
       value: this.changeEvents.bus.eventBusName,
@@ -354,7 +437,10 @@ export class ApiStack extends Stack {
    * authorizers take headers, query strings, stage variables and $context variables as identity
    * sources, not path parameters, so tenantId cannot be part of the key itself.
    */
-  private scimAuthorizer(table: dynamodb.ITable): {
+  private scimAuthorizer(
+    table: dynamodb.ITable,
+    capacity: { memorySize: number; reservedConcurrency?: number },
+  ): {
     authorizer: apigw.RequestAuthorizer;
     handlerFunction: HandlerFunction;
   } {
@@ -367,6 +453,7 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(5),
       // The calls it refuses go to the request log as one stdout line each.
       environment: { REQUEST_LOG_SINK: 'stdout' },
+      ...capacity,
     });
     const requestAuthorizer = new apigw.RequestAuthorizer(this, 'ScimAuthorizer', {
       handler: authorizer.function,
@@ -385,13 +472,6 @@ export class ApiStack extends Stack {
           'so that a bad request gets a SCIM invalidSyntax/invalidValue error (RFC 7644 §3.12) instead of ' +
           "API Gateway's generic 400.",
       });
-      Validations.of(api).acknowledge({
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'AWS WAF is an operator choice (cost, managed rule sets, IdP egress allow-lists): associate a web ACL ' +
-          'with the stage as described in docs/operations-deploy.md. Every route requires authentication and ' +
-          'the stage is throttled.',
-      });
     }
     Validations.of(this.scimApi).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -409,7 +489,12 @@ export class ApiStack extends Stack {
    * replay. The logical ids (InvitesHandler, InviteFailures) are those of the invite consumer it grew
    * from, so an upgrade updates the function and its mapping in place (docs/decisions.md).
    */
-  private streamConsumer(table: dynamodb.ITable, config: DeploymentConfig, entry: string): void {
+  private streamConsumer(
+    table: dynamodb.ITable,
+    config: DeploymentConfig,
+    entry: string,
+    capacity: { memorySize: number; reservedConcurrency?: number },
+  ): { consumer: HandlerFunction; failures: sqs.Queue } {
     const consumer = new HandlerFunction(this, 'InvitesHandler', {
       entry,
       serviceName: 'scim-stream',
@@ -418,10 +503,12 @@ export class ApiStack extends Stack {
       table,
       tableAccess: 'readWrite',
       timeout: Duration.seconds(60),
+      ...capacity,
     });
     consumer.function.addEnvironment('EVENT_BUS_NAME', this.changeEvents.bus.eventBusName);
     this.changeEvents.grantPublish(consumer.function);
     this.allowInvites(consumer, config);
+    this.inviteLinkKeys.grantUse(consumer, config.inviteLinkTtlHours);
 
     const failures = failureQueue(this, 'InviteFailures', 'the stream consumer (its on-failure destination)');
 
@@ -441,49 +528,47 @@ export class ApiStack extends Stack {
         filters: CONSUMED_RECORD_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
       }),
     );
+    return { consumer, failures };
   }
 
-  /** Invitation settings and SES permission, scoped to the configured sender identity. */
+  /** Invitation settings, and SES send permission through the identity and the configuration set. */
   private allowInvites(handler: HandlerFunction, config: DeploymentConfig): void {
     handler.function.addEnvironment('INVITE_FROM_ADDRESS', config.inviteFromAddress);
     handler.function.addEnvironment('INVITE_URL_TEMPLATE', config.inviteUrlTemplate);
-    // SES authorises SendEmail against the identity (address or its domain) that is verified.
-    const domain = config.inviteFromAddress.split('@')[1];
-    handler.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [config.inviteFromAddress, domain].map((identity) =>
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
-        conditions: { StringEquals: { 'ses:FromAddress': config.inviteFromAddress } },
-      }),
+    this.mail.allowSend(handler);
+  }
+
+  /** A development stage says which local defaults it deploys with (a production stage refused them). */
+  private announceConfiguration(config: DeploymentConfig): void {
+    const notes = developmentDefaults(config);
+    if (notes.length === 0) return;
+    const kind = isProductionStage(config.stage) ? 'Production' : 'Development';
+    Annotations.of(this).addWarningV2(
+      'scim:developmentDefaults',
+      `${kind} stage ${config.stage} deploys with local defaults: ${notes.join('; ')}. ` +
+        'Set them with -c key=value before a real deployment (docs/deploy.md).',
     );
   }
-}
 
-/** Access log line: JSON, one per request; no headers, no bodies, no query strings. */
-function accessLogFormat(): apigw.AccessLogFormat {
-  const f = apigw.AccessLogField;
-  return apigw.AccessLogFormat.custom(
-    JSON.stringify({
-      requestId: f.contextRequestId(),
-      requestTime: f.contextRequestTime(),
-      ip: f.contextIdentitySourceIp(),
-      userAgent: f.contextIdentityUserAgent(),
-      httpMethod: f.contextHttpMethod(),
-      resourcePath: f.contextResourcePath(),
-      path: f.contextPath(),
-      status: f.contextStatus(),
-      responseLength: f.contextResponseLength(),
-      responseLatency: f.contextResponseLatency(),
-      integrationLatency: f.contextIntegrationLatency(),
-      principalId: f.contextAuthorizerPrincipalId(),
-      adminUser: f.contextAuthorizerClaims('sub'),
-      // Response type only: free-text error messages may contain quotes and break the JSON line.
-      errorType: f.contextErrorResponseType(),
-      authorizerError: f.contextAuthorizerError(),
-    }),
-  );
+  /** The reserved total must leave Lambda's 100 unreserved in a default (1000) account. */
+  private warnOnReservedTotal(config: DeploymentConfig): void {
+    if (config.reservedConcurrency === false) return;
+    const total = (Object.keys(FUNCTION_CAPACITY) as FunctionKey[])
+      .map((key) => reservedConcurrencyOf(key, config.reservedConcurrency) ?? 0)
+      .reduce((a, b) => a + b, 0);
+    if (total > DEFAULT_ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM) {
+      Annotations.of(this).addWarningV2(
+        'scim:reservedConcurrency',
+        `The functions reserve ${total} concurrent executions: a default account (${DEFAULT_ACCOUNT_CONCURRENCY}) ` +
+          `must keep ${UNRESERVED_MINIMUM} unreserved; raise the account limit or lower reservedConcurrency.`,
+      );
+    }
+  }
+
+  /** The request-log writer's on-failure queue (created by addRequestLog). */
+  private get requestLogFailures(): sqs.IQueue {
+    return this.node.findChild('RequestLogFailures') as sqs.Queue;
+  }
 }
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

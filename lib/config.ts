@@ -50,6 +50,33 @@ export interface DeploymentConfig {
    * server) as callback and sign-out URL. Off by default; never on for a production stage.
    */
   consoleDevOrigin: boolean;
+  /** Per-tenant WAF limit on the SCIM API: requests per `wafEvaluationWindowSec`, per Authorization header. */
+  wafTenantRateLimit: number;
+  /** Per-source-IP WAF limit on the SCIM API (looser: IdPs share egress addresses between their customers). */
+  wafIpRateLimit: number;
+  /** Per-source-IP WAF limit on the admin API (console, public invite links). */
+  wafAdminRateLimit: number;
+  /** The window WAF counts the three limits over: 60, 120, 300 or 600 seconds. */
+  wafEvaluationWindowSec: number;
+  /** When set, the alarms notify this address through an encrypted SNS topic. */
+  alarmEmail?: string;
+  /** SES identity the stack creates: a domain (DKIM) or an address. Default: inviteFromAddress's domain. */
+  sesIdentity: string;
+  /** Whether the stack creates the SES identity (false when it already exists in the account). */
+  sesCreateIdentity: boolean;
+  /** Hours a signed invitation link stays valid (INVITE_LINK_TTL_HOURS), 1 to 8760. */
+  inviteLinkTtlHours: number;
+  /** Reserved concurrency per function (FUNCTION_CAPACITY names); `false`: none (accounts with a low limit). */
+  reservedConcurrency: Record<string, number> | false;
+  /** Optional custom domain of the SCIM API. */
+  scimDomain?: ScimDomainConfig;
+}
+
+/** The SCIM API's custom domain: an existing certificate, or a hosted zone to create and validate one in. */
+export interface ScimDomainConfig {
+  domainName: string;
+  certificateArn?: string;
+  hostedZone?: { id: string; name: string };
 }
 
 /** The console's dev origin that `consoleDevOrigin=true` adds to the Cognito app client. */
@@ -86,7 +113,7 @@ export function adminDomainPrefixFor(config: DeploymentConfig, account: string):
 export const DEFAULT_CONFIG: DeploymentConfig = {
   stage: 'dev',
   inviteFromAddress: 'no-reply@example.com',
-  inviteUrlTemplate: 'https://example.com/invite?tenant={tenantId}&user={userId}',
+  inviteUrlTemplate: 'https://example.com/invite?token={token}',
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   apiGatewayAccountRole: true,
@@ -94,7 +121,84 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   requestLogRetentionDays: 30,
   consoleAssetDir: 'web/dist',
   consoleDevOrigin: false,
+  // Okta sends about 10-25 requests/s per app and Entra at most 25/s per tenant: 1500 a minute is
+  // their ceiling, so a well-behaved IdP is never blocked and one tenant cannot take the whole stage.
+  wafTenantRateLimit: 1500,
+  // Several tenants' Okta orgs reach us from the same Okta egress addresses: twice the tenant limit.
+  wafIpRateLimit: 3000,
+  // The console and invitation links: 10 requests/s per address.
+  wafAdminRateLimit: 600,
+  wafEvaluationWindowSec: 60,
+  sesIdentity: 'example.com',
+  sesCreateIdentity: true,
+  inviteLinkTtlHours: 168,
+  reservedConcurrency: {},
 };
+
+/**
+ * Every context key the app reads, with the value `cdk.json` carries for it (its default; `""` for an
+ * optional key that is unset). test/cdk/config.test.ts checks cdk.json and docs/deploy.md against it.
+ */
+export const CONTEXT_DEFAULTS: Record<string, string | number | boolean | Record<string, number>> = {
+  stage: DEFAULT_CONFIG.stage,
+  publicBaseUrl: '',
+  inviteFromAddress: DEFAULT_CONFIG.inviteFromAddress,
+  inviteUrlTemplate: DEFAULT_CONFIG.inviteUrlTemplate,
+  inviteLinkTtlHours: DEFAULT_CONFIG.inviteLinkTtlHours,
+  sesIdentity: '',
+  sesCreateIdentity: true,
+  alarmEmail: '',
+  throttleRateLimit: DEFAULT_CONFIG.throttleRateLimit,
+  throttleBurstLimit: DEFAULT_CONFIG.throttleBurstLimit,
+  wafTenantRateLimit: DEFAULT_CONFIG.wafTenantRateLimit,
+  wafIpRateLimit: DEFAULT_CONFIG.wafIpRateLimit,
+  wafAdminRateLimit: DEFAULT_CONFIG.wafAdminRateLimit,
+  wafEvaluationWindowSec: DEFAULT_CONFIG.wafEvaluationWindowSec,
+  reservedConcurrency: {},
+  scimDomainName: '',
+  scimCertificateArn: '',
+  scimHostedZoneId: '',
+  scimHostedZoneName: '',
+  apiGatewayAccountRole: true,
+  auditRetentionDays: DEFAULT_CONFIG.auditRetentionDays,
+  requestLogRetentionDays: DEFAULT_CONFIG.requestLogRetentionDays,
+  eventsWebhookUrl: '',
+  eventsWebhookSecretArn: '',
+  adminDomainPrefix: '',
+  consoleAssetDir: DEFAULT_CONFIG.consoleAssetDir,
+  consoleDevOrigin: false,
+};
+
+/** `prod` and `production`, in any case: stages that refuse placeholder settings. */
+export const isProductionStage = (stage: string) => /^(prod|production)$/i.test(stage);
+
+/** Reserved example domains (RFC 2606 / RFC 6761): a setting that uses one is a placeholder. */
+const PLACEHOLDER_HOST = /(^|\.)example\.(com|net|org)$|\.(example|invalid|localhost|test)$|^localhost$/i;
+const hostOf = (value: string): string | undefined => {
+  const at = value.match(/^[^\s@]+@([^\s@/]+)$/);
+  if (at) return at[1];
+  const url = value.match(/^[a-z]+:\/\/([^/?#:]+)/i);
+  if (url) return url[1];
+  return /^[a-z0-9.-]+$/i.test(value) ? value : undefined;
+};
+export const isPlaceholder = (value: string | undefined) => {
+  if (!value) return true;
+  const host = hostOf(value);
+  return host === undefined || PLACEHOLDER_HOST.test(host);
+};
+
+/**
+ * What a stage runs on that is only fit for development: the local defaults still in place. A
+ * production stage refuses these (readDeploymentConfig throws), another stage says so at synth.
+ */
+export function developmentDefaults(config: DeploymentConfig): string[] {
+  const notes: string[] = [];
+  if (isPlaceholder(config.inviteFromAddress)) notes.push(`inviteFromAddress is ${config.inviteFromAddress}`);
+  if (isPlaceholder(config.inviteUrlTemplate)) notes.push(`inviteUrlTemplate is ${config.inviteUrlTemplate}`);
+  if (isPlaceholder(config.sesIdentity)) notes.push(`sesIdentity is ${config.sesIdentity}`);
+  if (!config.alarmEmail) notes.push('alarmEmail is unset (the alarms notify nobody)');
+  return notes;
+}
 
 /** Reads and validates the deployment settings; a bad value fails the synth with its key named. */
 export function readDeploymentConfig(node: Node): DeploymentConfig {
@@ -121,11 +225,6 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
       throw new Error('Context publicBaseUrl must be an https URL, e.g. https://scim.example.com');
     }
     publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
-  }
-
-  const inviteFromAddress = text('inviteFromAddress') ?? DEFAULT_CONFIG.inviteFromAddress;
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(inviteFromAddress)) {
-    throw new Error('Context inviteFromAddress must be an email address');
   }
 
   // The same bound as the functions' own check (lambdas/config/runtime-config.ts), so a bad value fails the synth.
@@ -162,12 +261,59 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     );
   }
 
+  const inviteFromAddress = text('inviteFromAddress') ?? DEFAULT_CONFIG.inviteFromAddress;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(inviteFromAddress)) {
+    throw new Error('Context inviteFromAddress must be an email address');
+  }
+  const inviteUrlTemplate = text('inviteUrlTemplate') ?? DEFAULT_CONFIG.inviteUrlTemplate;
+  if (!/^https?:\/\/[^\s/]+/.test(inviteUrlTemplate)) {
+    throw new Error(
+      'Context inviteUrlTemplate must be an http(s) URL, e.g. https://app.example.com/invite?token={token}',
+    );
+  }
+
+  const sesIdentity = text('sesIdentity') ?? inviteFromAddress.split('@')[1];
+  if (!/^([^\s@]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sesIdentity)) {
+    throw new Error('Context sesIdentity must be a domain (mail.example.com) or an email address');
+  }
+  // SES may send from the address only when the identity is that address or its domain.
+  const fromDomain = inviteFromAddress.split('@')[1].toLowerCase();
+  const identity = sesIdentity.toLowerCase();
+  if (identity !== inviteFromAddress.toLowerCase() && identity !== fromDomain) {
+    throw new Error(
+      `Context sesIdentity must be inviteFromAddress (${inviteFromAddress}) or its domain (${fromDomain})`,
+    );
+  }
+
+  const inviteLinkTtlHours = positiveInteger('inviteLinkTtlHours', DEFAULT_CONFIG.inviteLinkTtlHours);
+  if (inviteLinkTtlHours > 8760) throw new Error('Context inviteLinkTtlHours must be at most 8760 (a year)');
+
+  const window = positiveInteger('wafEvaluationWindowSec', DEFAULT_CONFIG.wafEvaluationWindowSec);
+  if (![60, 120, 300, 600].includes(window)) {
+    throw new Error(
+      'Context wafEvaluationWindowSec must be 60, 120, 300 or 600 (the windows WAF rate rules offer)',
+    );
+  }
+  // WAF rate-based rules take a limit of 10 to 2,000,000,000 requests per window.
+  const wafLimit = (key: 'wafTenantRateLimit' | 'wafIpRateLimit' | 'wafAdminRateLimit') => {
+    const limit = positiveInteger(key, DEFAULT_CONFIG[key]);
+    if (limit < 10 || limit > 2_000_000_000)
+      throw new Error(`Context ${key} must be between 10 and 2000000000`);
+    return limit;
+  };
+
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    throw new Error('Context alarmEmail must be an email address');
+  }
+
   const apiGatewayAccountRole = text('apiGatewayAccountRole');
-  return {
+  const sesCreateIdentity = text('sesCreateIdentity');
+  const config: DeploymentConfig = {
     stage,
     publicBaseUrl,
     inviteFromAddress,
-    inviteUrlTemplate: text('inviteUrlTemplate') ?? DEFAULT_CONFIG.inviteUrlTemplate,
+    inviteUrlTemplate,
     throttleRateLimit: positiveInteger('throttleRateLimit', DEFAULT_CONFIG.throttleRateLimit),
     throttleBurstLimit: positiveInteger('throttleBurstLimit', DEFAULT_CONFIG.throttleBurstLimit),
     apiGatewayAccountRole: apiGatewayAccountRole === undefined ? true : apiGatewayAccountRole !== 'false',
@@ -179,5 +325,123 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     ...(adminDomainPrefix ? { adminDomainPrefix } : {}),
     consoleAssetDir: text('consoleAssetDir') ?? DEFAULT_CONFIG.consoleAssetDir,
     consoleDevOrigin: text('consoleDevOrigin') === 'true',
+    wafTenantRateLimit: wafLimit('wafTenantRateLimit'),
+    wafIpRateLimit: wafLimit('wafIpRateLimit'),
+    wafAdminRateLimit: wafLimit('wafAdminRateLimit'),
+    wafEvaluationWindowSec: window,
+    ...(alarmEmail ? { alarmEmail } : {}),
+    sesIdentity,
+    sesCreateIdentity: sesCreateIdentity === undefined ? true : sesCreateIdentity !== 'false',
+    inviteLinkTtlHours,
+    reservedConcurrency: readReservedConcurrency(node.tryGetContext('reservedConcurrency')),
+    ...readScimDomain(text),
+  };
+  if (config.scimDomain && config.publicBaseUrl === undefined) {
+    config.publicBaseUrl = `https://${config.scimDomain.domainName}`;
+  }
+  if (isProductionStage(stage)) refusePlaceholders(config, text);
+  return config;
+}
+
+/**
+ * A production stage names every setting that is missing or still a placeholder, in one error, so
+ * that one `cdk synth` tells the operator everything to set.
+ */
+function refusePlaceholders(config: DeploymentConfig, text: (key: string) => string | undefined): void {
+  const problems: string[] = [];
+  const required = (key: string, value: string | undefined, shown = value) => {
+    if (text(key) === undefined) problems.push(`${key} (unset; the default ${shown} is a placeholder)`);
+    else if (isPlaceholder(value)) problems.push(`${key} (${value} is a placeholder domain)`);
+  };
+  required('inviteFromAddress', config.inviteFromAddress);
+  required('inviteUrlTemplate', config.inviteUrlTemplate);
+  if (text('inviteUrlTemplate') !== undefined && !config.inviteUrlTemplate.includes('{token}')) {
+    problems.push(
+      'inviteUrlTemplate (it must contain {token}: the signed link token the invite page verifies)',
+    );
+  }
+  // Optional keys: when set, they must not point at an example domain either.
+  for (const key of ['sesIdentity', 'alarmEmail', 'publicBaseUrl', 'scimDomainName', 'eventsWebhookUrl']) {
+    const value = text(key);
+    if (value !== undefined && isPlaceholder(value))
+      problems.push(`${key} (${value} is a placeholder domain)`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `Stage ${config.stage} is a production stage and refuses to synthesize with missing or placeholder ` +
+        `settings. Set these context keys (-c key=value or cdk.json; docs/deploy.md): ${problems.join('; ')}`,
+    );
+  }
+}
+
+/** FUNCTION_CAPACITY overrides: an object (cdk.json) or its JSON (-c), or `false`/`off` for none. */
+function readReservedConcurrency(raw: unknown): Record<string, number> | false {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (raw === false || raw === 'false' || raw === 'off') return false;
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error('Context reservedConcurrency must be a JSON object such as {"users":40}, or off');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('Context reservedConcurrency must be a JSON object such as {"users":40}, or off');
+  }
+  const result: Record<string, number> = {};
+  for (const [name, limit] of Object.entries(value)) {
+    if (!Number.isInteger(limit) || (limit as number) < 0) {
+      throw new Error(`Context reservedConcurrency.${name} must be a non-negative integer`);
+    }
+    result[name] = limit as number;
+  }
+  return result;
+}
+
+function readScimDomain(text: (key: string) => string | undefined): { scimDomain?: ScimDomainConfig } {
+  const domainName = text('scimDomainName');
+  const certificateArn = text('scimCertificateArn');
+  const zoneId = text('scimHostedZoneId');
+  const zoneName = text('scimHostedZoneName');
+  if (domainName === undefined) {
+    if (certificateArn || zoneId || zoneName) {
+      throw new Error(
+        'Context scimCertificateArn / scimHostedZoneId / scimHostedZoneName need scimDomainName',
+      );
+    }
+    return {};
+  }
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domainName)) {
+    throw new Error('Context scimDomainName must be a host name, e.g. scim.example.com');
+  }
+  if ((zoneId === undefined) !== (zoneName === undefined)) {
+    throw new Error('Context scimHostedZoneId and scimHostedZoneName must be set together');
+  }
+  if (certificateArn === undefined && zoneId === undefined) {
+    throw new Error(
+      'Context scimDomainName needs scimCertificateArn (an ACM certificate in this region) or ' +
+        'scimHostedZoneId + scimHostedZoneName (the stack then creates a DNS-validated certificate)',
+    );
+  }
+  if (
+    certificateArn !== undefined &&
+    !/^arn:aws[a-z-]*:acm:[^:]+:\d{12}:certificate\/.+$/.test(certificateArn)
+  ) {
+    throw new Error('Context scimCertificateArn must be the ARN of an ACM certificate');
+  }
+  if (zoneName !== undefined) {
+    const zone = zoneName.replace(/\.$/, '').toLowerCase();
+    const host = domainName.toLowerCase();
+    if (host !== zone && !host.endsWith(`.${zone}`)) {
+      throw new Error(`Context scimDomainName (${domainName}) must be in the hosted zone ${zoneName}`);
+    }
+  }
+  return {
+    scimDomain: {
+      domainName,
+      ...(certificateArn ? { certificateArn } : {}),
+      ...(zoneId && zoneName ? { hostedZone: { id: zoneId, name: zoneName.replace(/\.$/, '') } } : {}),
+    },
   };
 }

@@ -242,7 +242,12 @@ export class ConsoleHosting extends Construct {
       'AwsSolutions-CFR1',
       'Tenant admins sign in from anywhere; the console is static and every API call needs a Cognito ID token.',
     );
-    ack('AwsSolutions-CFR2', 'No web ACL yet: AWS WAF in front of the console and the APIs is issue 12.');
+    ack(
+      'AwsSolutions-CFR2',
+      'The distribution serves the static console build only (public files, GET/HEAD); a CLOUDFRONT web ACL ' +
+        'must be created in us-east-1, i.e. in another stack. The admin API that the console calls has its own ' +
+        'REGIONAL web ACL (rate limit per source address).',
+    );
     ack(
       'AwsSolutions-CFR3',
       'The distribution serves the static console only; API access is logged by the admin API stage.',

@@ -3,6 +3,7 @@ import {
   ADMIN_GATEWAY_RESPONSES,
   COMMON_RESPONSE_HEADERS,
   GATEWAY_RESPONSES,
+  RATE_LIMIT_RETRY_AFTER_SECONDS,
   RETRY_AFTER_SECONDS,
   SCIM_CONTENT_TYPE,
   scimGatewayBody,
@@ -20,6 +21,12 @@ export const ADMIN_SERVER_ERROR = {
   error: 'internal_error',
   message: 'Internal error; request id $context.requestId',
 };
+
+/**
+ * Seconds to wait after the stage's own throttle (THROTTLED): its token bucket refills every second.
+ * An integer, as Okta requires; WAF's per-tenant blocks say RATE_LIMIT_RETRY_AFTER_SECONDS.
+ */
+export const THROTTLED_RETRY_AFTER_SECONDS = 1;
 
 /**
  * The SCIM API's own answers as SCIM Error bodies (RFC 7644 §3.12).
@@ -45,7 +52,11 @@ export function addScimGatewayResponses(api: apigw.RestApi): void {
   scim('NotFound', apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, r.notFound.statusCode, r.notFound.detail);
   // Okta waits exactly Retry-After seconds when it is an integer.
   scim('Throttled', apigw.ResponseType.THROTTLED, r.throttled.statusCode, r.throttled.detail, {
-    'Retry-After': "'1'",
+    'Retry-After': `'${THROTTLED_RETRY_AFTER_SECONDS}'`,
+  });
+  // A usage plan's quota (none is configured today): the same 429, a longer wait.
+  scim('QuotaExceeded', apigw.ResponseType.QUOTA_EXCEEDED, r.throttled.statusCode, r.throttled.detail, {
+    'Retry-After': `'${RATE_LIMIT_RETRY_AFTER_SECONDS}'`,
   });
   scim('TooLarge', apigw.ResponseType.REQUEST_TOO_LARGE, r.tooLarge.statusCode, r.tooLarge.detail);
   // The authorizer threw something other than 'Unauthorized' (the token table is unreachable):
@@ -71,7 +82,14 @@ export function addScimGatewayResponses(api: apigw.RestApi): void {
  * (Access-Control-Allow-Origin: the console's; a browser hides a cross-origin error body otherwise).
  */
 export function addAdminGatewayResponses(api: apigw.RestApi, consoleOrigin: string): void {
-  const admin = (id: string, type: apigw.ResponseType, statusCode: number, error: string, message: string) =>
+  const admin = (
+    id: string,
+    type: apigw.ResponseType,
+    statusCode: number,
+    error: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) =>
     api.addGatewayResponse(id, {
       type,
       statusCode: String(statusCode),
@@ -81,6 +99,7 @@ export function addAdminGatewayResponses(api: apigw.RestApi, consoleOrigin: stri
         // The console (another origin) can read API Gateway's own errors (401, 403, 429, 5xx).
         'Access-Control-Allow-Origin': `'${consoleOrigin}'`,
         Vary: "'Origin'",
+        ...headers,
       },
       templates: { 'application/json': JSON.stringify({ error, message }) },
     });
@@ -113,6 +132,15 @@ export function addAdminGatewayResponses(api: apigw.RestApi, consoleOrigin: stri
     r.throttled.statusCode,
     r.throttled.error,
     r.throttled.message,
+    { 'Retry-After': `'${THROTTLED_RETRY_AFTER_SECONDS}'` },
+  );
+  admin(
+    'QuotaExceeded',
+    apigw.ResponseType.QUOTA_EXCEEDED,
+    r.throttled.statusCode,
+    r.throttled.error,
+    r.throttled.message,
+    { 'Retry-After': `'${RATE_LIMIT_RETRY_AFTER_SECONDS}'` },
   );
   admin(
     'TooLarge',

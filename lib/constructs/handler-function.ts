@@ -8,6 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 
+/** The service's own EMF metrics (Powertools): POWERTOOLS_METRICS_NAMESPACE of every function. */
+export const METRICS_NAMESPACE = 'ScimProvisioning';
+
 /** Repository root: entries are given relative to it (`lambdas/tokens/handler.ts`). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -27,6 +30,8 @@ export interface HandlerFunctionProps {
   timeout?: Duration;
   /** @default 512 MB (more memory is more CPU: faster cold starts for the bundled SDK). */
   memorySize?: number;
+  /** Reserved concurrency (lib/capacity.ts); none when undefined. */
+  reservedConcurrency?: number;
   /** @default three months */
   logRetention?: logs.RetentionDays;
 }
@@ -62,6 +67,7 @@ export class HandlerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       description: props.description,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -69,6 +75,8 @@ export class HandlerFunction extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
+        // The EMF metrics' namespace (lambdas/config/observability.ts); the dashboard reads it.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

@@ -25,7 +25,13 @@ export const REQUEST_LOG_FILTER_PATTERN = logs.FilterPattern.exists('$.requestLo
  */
 export function addRequestLog(
   scope: Construct,
-  props: { table: dynamodb.ITable; retentionDays: number; sources: HandlerFunction[] },
+  props: {
+    table: dynamodb.ITable;
+    retentionDays: number;
+    sources: HandlerFunction[];
+    memorySize?: number;
+    reservedConcurrency?: number;
+  },
 ): HandlerFunction {
   const writer = new HandlerFunction(scope, 'RequestLogWriterHandler', {
     entry: REQUEST_LOG_ENTRY,
@@ -35,6 +41,8 @@ export function addRequestLog(
     tableAccess: 'write',
     timeout: Duration.seconds(60),
     environment: { REQUEST_LOG_RETENTION_DAYS: String(props.retentionDays) },
+    memorySize: props.memorySize,
+    reservedConcurrency: props.reservedConcurrency,
   });
   // Asynchronous invocation by CloudWatch Logs: a failed batch is retried twice (items are idempotent),
   // then the whole invocation (the encoded log lines) is kept in RequestLogFailures for a replay.
