@@ -142,7 +142,7 @@ async function handle(options: HandleOptions, req: IncomingMessage, res: ServerR
     const allowed = result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
     if (!allowed) return scimGateway(res, GATEWAY_RESPONSES.accessDenied);
     event.requestContext.authorizer = { ...result.context, principalId: result.principalId };
-  } else {
+  } else if (match.route.auth !== 'public') {
     const authorization = event.headers.Authorization ?? event.headers.authorization ?? '';
     const key = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     if (key !== options.adminApiKey) return adminGateway(res, ADMIN_GATEWAY_RESPONSES.unauthorized);
