@@ -32,7 +32,10 @@ export function readInviteConfig(
     'INVITE_URL_TEMPLATE',
     'the invitation link, e.g. https://console.example.com/invite?token={token}',
   );
-  const sample = urlTemplate.replaceAll('{tenantId}', 't').replaceAll('{userId}', 'u').replaceAll('{token}', 'x');
+  const sample = urlTemplate
+    .replaceAll('{tenantId}', 't')
+    .replaceAll('{userId}', 'u')
+    .replaceAll('{token}', 'x');
   if (!isHttpUrl(sample)) {
     throw new Error(`INVITE_URL_TEMPLATE must be an http(s) URL, not '${urlTemplate}'`);
   }

@@ -59,7 +59,8 @@ export function parseLinkKeys(json: string, source: string): LinkKey[] {
     }
     return { id, secret };
   });
-  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new Error(`${source}: key ids must be unique`);
+  if (new Set(keys.map((k) => k.id)).size !== keys.length)
+    throw new Error(`${source}: key ids must be unique`);
   return keys;
 }
 
@@ -168,7 +169,7 @@ export interface AcceptedLink {
 export class InviteLinks {
   constructor(
     private readonly keys: LinkKeySource,
-    private readonly invites: Pick<InviteRepository, 'get' | 'useLink'>,
+    private readonly invites: Pick<InviteRepository, 'get' | 'consumeLink'>,
     private readonly users: Pick<UserRepository, 'get'>,
     private readonly now: () => number = Date.now,
   ) {}
@@ -186,7 +187,12 @@ export class InviteLinks {
 
   async accept(token: string): Promise<AcceptedLink> {
     const { payload, userName } = await this.current(token);
-    const used = await this.invites.useLink(payload.t, payload.u, payload.n, new Date(this.now()).toISOString());
+    const used = await this.invites.consumeLink(
+      payload.t,
+      payload.u,
+      payload.n,
+      new Date(this.now()).toISOString(),
+    );
     if (!used) {
       // Someone else used it (or a re-send replaced it) between the read and the write.
       const record = await this.invites.get(payload.t, payload.u);

@@ -5,8 +5,8 @@ import type {
   InviteRecord,
   InviteRepository,
   InviteState,
-  Mailer,
   MailEventChange,
+  Mailer,
   MailMessage,
   MailOutcome,
   SettingsRepository,
@@ -133,7 +133,10 @@ export class InviteService {
    * The variables only an invitation has (`${inviteLink}`, `${tenantId}`), as this user's would hold
    * them. Without a token (the preview) the link carries PREVIEW_LINK_TOKEN: never a usable link.
    */
-  inviteValues(user: UserRecord, token: string = PREVIEW_LINK_TOKEN): { inviteLink: string; tenantId: string } {
+  inviteValues(
+    user: UserRecord,
+    token: string = PREVIEW_LINK_TOKEN,
+  ): { inviteLink: string; tenantId: string } {
     const inviteLink = this.config.urlTemplate
       .replaceAll('{tenantId}', encodeURIComponent(user.tenantId))
       .replaceAll('{userId}', encodeURIComponent(user.id))
@@ -255,7 +258,8 @@ export class InviteService {
 
 /** The outcome of an SES event and what it writes on the invite. */
 function mailChangeOf(event: MailEvent): { outcome: MailOutcome | 'transient'; change: MailEventChange } {
-  if (event.kind === 'delivery') return { outcome: 'delivered', change: { state: 'delivered', at: event.at } };
+  if (event.kind === 'delivery')
+    return { outcome: 'delivered', change: { state: 'delivered', at: event.at } };
   if (event.kind === 'complaint') {
     const feedback = event.feedbackType ? ` (${clip(event.feedbackType, 40)})` : '';
     return {

@@ -251,7 +251,7 @@ export interface InviteRepository {
     change: MailEventChange,
   ): Promise<boolean>;
   /** Uses the link with this nonce once (conditional): false when it is not current or already used. */
-  useLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean>;
+  consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean>;
 }
 
 /** Tokens under the tenant (listing, at most 2) and under the secret's hash (authorizer). */

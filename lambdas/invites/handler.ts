@@ -34,7 +34,10 @@ async function answer(event: APIGatewayProxyEvent): Promise<HttpResult> {
     return {
       status: 405,
       headers: { Allow: 'GET, POST' },
-      body: { error: 'method_not_allowed', message: 'Use GET (check) or POST (accept) on an invitation link' },
+      body: {
+        error: 'method_not_allowed',
+        message: 'Use GET (check) or POST (accept) on an invitation link',
+      },
     };
   } catch (error) {
     if (error instanceof InviteLinkRefusedError) {
@@ -49,5 +52,9 @@ async function answer(event: APIGatewayProxyEvent): Promise<HttpResult> {
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const result = await answer(event);
-  return toApiGatewayResult({ ...result, headers: { ...result.headers, ...NO_STORE } }, ADMIN_JSON, undefined);
+  return toApiGatewayResult(
+    { ...result, headers: { ...result.headers, ...NO_STORE } },
+    ADMIN_JSON,
+    undefined,
+  );
 }

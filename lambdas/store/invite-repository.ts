@@ -86,18 +86,19 @@ export class DynamoInviteRepository implements InviteRepository {
    * message id and link nonce, the previous link's use and mail event forgotten.
    */
   async markSent(tenantId: string, userId: string, leaseId: string, sent: SentInvite): Promise<void> {
-    if (sent.messageId) await this.db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.mailMessage(sent.messageId),
-          type: 'mailMessage',
-          tenantId,
-          userId,
-          expiresAt: Math.floor(Date.now() / 1000) + MAIL_MESSAGE_TTL_SECONDS,
-        },
-      }),
-    );
+    if (sent.messageId)
+      await this.db.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...keys.mailMessage(sent.messageId),
+            type: 'mailMessage',
+            tenantId,
+            userId,
+            expiresAt: Math.floor(Date.now() / 1000) + MAIL_MESSAGE_TTL_SECONDS,
+          },
+        }),
+      );
     await this.finish(
       tenantId,
       userId,
@@ -164,7 +165,7 @@ export class DynamoInviteRepository implements InviteRepository {
   }
 
   /** Exactly one caller wins: the nonce must still be the invite's, and the link unused. */
-  async useLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
+  async consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({

@@ -6,8 +6,8 @@ import type {
   InviteRecord,
   InviteRepository,
   InviteState,
-  Mailer,
   MailEventChange,
+  Mailer,
   MailMessage,
   SentInvite,
   SettingsRepository,
@@ -166,7 +166,7 @@ export class InMemoryInviteRepository implements InviteRepository {
     return true;
   }
 
-  async useLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
+  async consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
     const record = this.records.get(keyOf(tenantId, userId));
     if (!record || record.linkNonce !== linkNonce || record.linkUsedAt) return false;
     this.records.set(keyOf(tenantId, userId), { ...record, linkUsedAt: at, updatedAt: at });

@@ -161,7 +161,9 @@ describe('DirectoryService.resendInvite', () => {
         to: 'ada@example.com',
         subject: 'You are invited to acme',
         text: expect.stringMatching(
-          new RegExp(`https://console\\.example\\.com/invite\\?tenant=acme&user=${ada.id}&token=[\\w-]+\\.[\\w-]+`),
+          new RegExp(
+            `https://console\\.example\\.com/invite\\?tenant=acme&user=${ada.id}&token=[\\w-]+\\.[\\w-]+`,
+          ),
         ),
       }),
     ]);
