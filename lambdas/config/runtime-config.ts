@@ -66,11 +66,12 @@ export function readLinkKeySource(
     const keys = Promise.resolve(parseLinkKeys(inline, 'INVITE_LINK_KEYS'));
     return () => keys;
   }
-  const secretId = getStringFromEnv({
-    key: 'INVITE_LINK_KEYS_SECRET_ARN',
-    errorMessage:
+  const secretId = env.INVITE_LINK_KEYS_SECRET_ARN;
+  if (!secretId) {
+    throw new Error(
       'INVITE_LINK_KEYS_SECRET_ARN (the Secrets Manager secret of the invitation link keys) or INVITE_LINK_KEYS must be set',
-  });
+    );
+  }
   let cached: { keys: Promise<LinkKey[]>; until: number } | undefined;
   return () => {
     if (!cached || cached.until <= now()) {
