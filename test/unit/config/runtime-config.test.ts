@@ -1,6 +1,6 @@
 import { readInviteConfig } from '../../../lambdas/config/runtime-config';
 
-const KEYS = ['INVITE_FROM_ADDRESS', 'INVITE_URL_TEMPLATE'] as const;
+const KEYS = ['INVITE_FROM_ADDRESS', 'INVITE_URL_TEMPLATE', 'INVITE_LINK_KEYS'] as const;
 
 describe('invitation configuration, read at cold start', () => {
   const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
@@ -14,20 +14,41 @@ describe('invitation configuration, read at cold start', () => {
 
   const valid = {
     INVITE_FROM_ADDRESS: 'invites@mail.example.org',
-    INVITE_URL_TEMPLATE: 'https://console.example.org/invite?tenant={tenantId}&user={userId}',
+    INVITE_URL_TEMPLATE: 'https://console.example.org/invite?token={token}',
+    INVITE_LINK_KEYS: JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    }),
   };
 
-  test('both values set: read as they are', () => {
+  test('every value set: read as they are', async () => {
     set(valid);
-    expect(readInviteConfig()).toEqual({
+    const config = readInviteConfig();
+    expect(config).toEqual({
       fromAddress: valid.INVITE_FROM_ADDRESS,
       urlTemplate: valid.INVITE_URL_TEMPLATE,
+      linkKeys: expect.any(Function),
+      linkTtlHours: 168,
     });
+    expect(await config.linkKeys()).toEqual([
+      { id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' },
+    ]);
+  });
+
+  test('INVITE_LINK_TTL_HOURS: whole hours from 1 to 720', () => {
+    set(valid);
+    process.env.INVITE_LINK_TTL_HOURS = '24';
+    try {
+      expect(readInviteConfig().linkTtlHours).toBe(24);
+      process.env.INVITE_LINK_TTL_HOURS = '0.5';
+      expect(() => readInviteConfig()).toThrow(/INVITE_LINK_TTL_HOURS must be a whole number/);
+    } finally {
+      delete process.env.INVITE_LINK_TTL_HOURS;
+    }
   });
 
   test.each(KEYS)('%s missing: refused with its name, no example.com fallback', (key) => {
     set({ ...valid, [key]: undefined });
-    expect(() => readInviteConfig()).toThrow(new RegExp(`^${key} must be set`));
+    expect(() => readInviteConfig()).toThrow(new RegExp(`${key} must be set`));
   });
 
   test('a sender that is not an address is refused', () => {
@@ -43,6 +64,7 @@ describe('invitation configuration, read at cold start', () => {
   test.each([
     ['the stream consumer', '../../../lambdas/stream/handler'],
     ['the directory (re-send)', '../../../lambdas/directory/handler'],
+    ['the mail events', '../../../lambdas/mail-events/handler'],
   ])('%s does not start without it', (_what, module) => {
     process.env.CURSOR_HMAC_KEY ??= 'a-cursor-key-for-the-unit-tests-0123456789';
     process.env.EVENT_BUS_NAME ??= 'unit-test-bus';
@@ -67,6 +89,9 @@ describe('the stream consumer does not start without its event bus', () => {
   test('EVENT_BUS_NAME missing: refused with its name', () => {
     process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
     process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    process.env.INVITE_LINK_KEYS ??= JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
     delete process.env.EVENT_BUS_NAME;
     jest.isolateModules(() => {
       expect(() => require('../../../lambdas/stream/handler')).toThrow(/EVENT_BUS_NAME must be set/);
@@ -92,6 +117,9 @@ describe('the paging handlers do not start without a cursor key', () => {
   ])('%s', (module) => {
     process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
     process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    process.env.INVITE_LINK_KEYS ??= JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
     delete process.env.CURSOR_HMAC_KEY;
     delete process.env.CURSOR_HMAC_SECRET_ARN;
     jest.isolateModules(() => {
