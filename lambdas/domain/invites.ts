@@ -144,23 +144,9 @@ export class InviteService {
     return { inviteLink, tenantId: user.tenantId };
   }
 
-  /**
-   * Applies one SES event to the invitation whose message it is (the pointer item): events of a
-   * message that is not the invite's latest are stale, and a move the state does not allow is a
-   * duplicate or out of order; both change nothing.
-   */
-  async onMailEvent(event: MailEvent): Promise<MailEventOutcome> {
-    const owner = await this.invites.messageOwner(event.messageId);
-    if (!owner) return 'unknown-message';
-    const { outcome, change } = mailChangeOf(event);
-    const applied = await this.invites.recordMailEvent(
-      owner.tenantId,
-      owner.userId,
-      event.messageId,
-      MAIL_TRANSITIONS[outcome],
-      change,
-    );
-    return applied ? outcome : 'stale';
+  /** Applies one SES event (see MailEvents). */
+  onMailEvent(event: MailEvent): Promise<MailEventOutcome> {
+    return new MailEvents(this.invites).onMailEvent(event);
   }
 
   async compose(
@@ -253,6 +239,30 @@ export class InviteService {
     }
     await this.invites.markSent(user.tenantId, user.id, leaseId, { messageId, linkNonce });
     return 'sent';
+  }
+}
+
+/**
+ * The mail-events use case alone (lambdas/mail-events/ needs no mailer, template or link keys):
+ * applies one SES event to the invitation whose message it is (the pointer item). Events of a message
+ * that is not the invite's latest are stale, and a move the state does not allow is a duplicate or
+ * out of order; both change nothing.
+ */
+export class MailEvents {
+  constructor(private readonly invites: InviteRepository) {}
+
+  async onMailEvent(event: MailEvent): Promise<MailEventOutcome> {
+    const owner = await this.invites.messageOwner(event.messageId);
+    if (!owner) return 'unknown-message';
+    const { outcome, change } = mailChangeOf(event);
+    const applied = await this.invites.recordMailEvent(
+      owner.tenantId,
+      owner.userId,
+      event.messageId,
+      MAIL_TRANSITIONS[outcome],
+      change,
+    );
+    return applied ? outcome : 'stale';
   }
 }
 

@@ -1,5 +1,4 @@
-import type { CursorConfig } from '../config/runtime-config';
-import { readInviteConfig } from '../config/runtime-config';
+import { type CursorConfig, readLinkKeySource } from '../config/runtime-config';
 import { InviteLinks } from '../domain/invite-links';
 import { DynamoInviteRepository } from '../store/invite-repository';
 import { DynamoUserRepository } from '../store/user-repository';
@@ -14,10 +13,13 @@ const NO_PAGING: CursorConfig = {
   nowSeconds: () => Date.now() / 1000,
 };
 
-/** The public invitation link's wiring: the link keys (checked at cold start), invites, users. */
+/**
+ * The public invitation link's wiring: the link keys (INVITE_LINK_KEYS_SECRET_ARN, or INVITE_LINK_KEYS
+ * locally; checked at cold start), invites, users. No sender or template: this function sends nothing.
+ */
 export function inviteLinks(): InviteLinks {
   return new InviteLinks(
-    readInviteConfig().linkKeys,
+    readLinkKeySource(process.env),
     new DynamoInviteRepository(),
     new DynamoUserRepository(NO_PAGING),
   );

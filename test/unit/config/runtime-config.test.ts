@@ -64,7 +64,6 @@ describe('invitation configuration, read at cold start', () => {
   test.each([
     ['the stream consumer', '../../../lambdas/stream/handler'],
     ['the directory (re-send)', '../../../lambdas/directory/handler'],
-    ['the mail events', '../../../lambdas/mail-events/handler'],
   ])('%s does not start without it', (_what, module) => {
     process.env.CURSOR_HMAC_KEY ??= 'a-cursor-key-for-the-unit-tests-0123456789';
     process.env.EVENT_BUS_NAME ??= 'unit-test-bus';
@@ -128,6 +127,42 @@ describe('the paging handlers do not start without a cursor key', () => {
     process.env.CURSOR_HMAC_KEY = 'a-cursor-key-for-the-unit-tests-0123456789';
     jest.isolateModules(() => {
       expect(() => require(module)).not.toThrow();
+    });
+  });
+});
+
+describe('the invitation link and mail-events functions need only their own configuration', () => {
+  const names = [
+    'INVITE_FROM_ADDRESS',
+    'INVITE_URL_TEMPLATE',
+    'INVITE_LINK_KEYS',
+    'INVITE_LINK_KEYS_SECRET_ARN',
+  ];
+  const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
+  afterAll(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  test('mail events: no sender, template or link keys needed', () => {
+    for (const name of names) delete process.env[name];
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/mail-events/handler')).not.toThrow();
+    });
+  });
+
+  test('invites: the link keys only, refused without them', () => {
+    for (const name of names) delete process.env[name];
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/invites/handler')).toThrow(/INVITE_LINK_KEYS must be set/);
+    });
+    process.env.INVITE_LINK_KEYS = JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/invites/handler')).not.toThrow();
     });
   });
 });
