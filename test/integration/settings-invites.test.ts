@@ -259,17 +259,22 @@ describe('auto-invite', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Welcome Ann');
     expect(mails[0].text).toContain('Hi Ann Lee, join at http');
-    // The signed link: it names this user (GET /invite/{token} reads, never uses it).
-    const token = /\/local\/invite\?token=([\w.-]+)/.exec(mails[0].text)?.[1] ?? '';
-    const verified = await service.request('GET', `/invite/${token}`);
-    expect(verified.body).toEqual(expect.objectContaining({ state: 'valid', userId: user.body.id }));
-    const admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    // Local SES shows the mail a moment before the invite records the send (and the link's nonce).
+    let admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    for (let i = 0; i < 50 && admin.body.invite.state === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    }
     expect(admin.body).toEqual(
       expect.objectContaining({
         source: 'SCIM Okta',
         invite: expect.objectContaining({ state: 'sent', attempts: 1 }),
       }),
     );
+    // The signed link: it names this user (GET /invite/{token} reads, never uses it).
+    const token = /\/local\/invite\?token=([\w.-]+)/.exec(mails[0].text)?.[1] ?? '';
+    const verified = await service.request('GET', `/invite/${token}`);
+    expect(verified.body).toEqual(expect.objectContaining({ state: 'valid', userId: user.body.id }));
   });
 
   test('updates and redelivered stream records send no second invitation', async () => {
