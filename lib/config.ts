@@ -64,7 +64,7 @@ export interface DeploymentConfig {
   sesIdentity: string;
   /** Whether the stack creates the SES identity (false when it already exists in the account). */
   sesCreateIdentity: boolean;
-  /** Hours a signed invitation link stays valid (INVITE_LINK_TTL_HOURS), 1 to 8760. */
+  /** Hours a signed invitation link stays valid (INVITE_LINK_TTL_HOURS), 1 to 720 (30 days, the functions' own bound). */
   inviteLinkTtlHours: number;
   /** Reserved concurrency per function (FUNCTION_CAPACITY names); `false`: none (accounts with a low limit). */
   reservedConcurrency: Record<string, number> | false;
@@ -286,7 +286,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
   }
 
   const inviteLinkTtlHours = positiveInteger('inviteLinkTtlHours', DEFAULT_CONFIG.inviteLinkTtlHours);
-  if (inviteLinkTtlHours > 8760) throw new Error('Context inviteLinkTtlHours must be at most 8760 (a year)');
+  if (inviteLinkTtlHours > 720) throw new Error('Context inviteLinkTtlHours must be at most 720 (30 days)');
 
   const window = positiveInteger('wafEvaluationWindowSec', DEFAULT_CONFIG.wafEvaluationWindowSec);
   if (![60, 120, 300, 600].includes(window)) {

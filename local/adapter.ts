@@ -26,8 +26,13 @@ export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,
 ) => Promise<APIGatewayAuthorizerResult>;
 
-/** A local-only route (health, outbox): plain handler on the node request. */
-export type LocalRoute = (request: IncomingMessage) => Promise<{ status: number; body: unknown }>;
+/**
+ * A local-only route (health, outbox): plain handler on the node request. Its body is sent as JSON,
+ * unless it answers `html` (the local invitation page): that page as text/html, with its `headers`.
+ */
+export type LocalRoute = (
+  request: IncomingMessage,
+) => Promise<{ status: number; body?: unknown; html?: string; headers?: Record<string, string> }>;
 
 export interface AdapterOptions {
   handlers: Partial<Record<HandlerName, ProxyHandler>>;
@@ -92,6 +97,14 @@ async function handle(options: HandleOptions, req: IncomingMessage, res: ServerR
   const local = options.localRoutes?.[`${req.method} ${url.pathname}`];
   if (local) {
     const result = await local(req);
+    if (result.html !== undefined) {
+      return send(
+        res,
+        result.status,
+        { ...result.headers, 'Content-Type': 'text/html; charset=utf-8' },
+        result.html,
+      );
+    }
     return send(res, result.status, { 'Content-Type': 'application/json' }, JSON.stringify(result.body));
   }
   if (options.console && (await options.console(req, res, url.pathname))) return;

@@ -35,8 +35,14 @@ export function configureLocalEnvironment(options: {
     REQUEST_LOG_SINK: process.env.REQUEST_LOG_SINK ?? 'direct',
     // Local invitation settings (the handlers refuse to start without them; the CDK stack sets its own).
     INVITE_FROM_ADDRESS: process.env.INVITE_FROM_ADDRESS ?? 'invitations@scim.local',
+    // The link opens the page npm start serves (local/invite-page.ts), which verifies it like a vendor's page.
     INVITE_URL_TEMPLATE:
-      process.env.INVITE_URL_TEMPLATE ?? `${options.publicBaseUrl}/invite?tenant={tenantId}&user={userId}`,
+      process.env.INVITE_URL_TEMPLATE ?? `${options.publicBaseUrl}/local/invite?token={token}`,
+    // A fixed development key, NOT a secret (in AWS: INVITE_LINK_KEYS_SECRET_ARN, a generated secret);
+    // fixed so links of a persisted local run still verify after a restart.
+    INVITE_LINK_KEYS:
+      process.env.INVITE_LINK_KEYS ??
+      JSON.stringify({ keys: [{ id: 'local-1', secret: 'local-invite-link-key-not-a-secret-0123456789' }] }),
   });
   if (options.configuredBaseUrl) process.env.PUBLIC_BASE_URL = options.configuredBaseUrl;
   else delete process.env.PUBLIC_BASE_URL;

@@ -17,6 +17,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       directory: require('../lambdas/directory/handler').handler,
       audit: require('../lambdas/audit/handler').handler,
       activity: require('../lambdas/activity/handler').handler,
+      invites: require('../lambdas/invites/handler').handler,
     },
   };
 }

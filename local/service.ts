@@ -6,6 +6,7 @@ import { configureLocalEnvironment } from './environment';
 import { type EventBridgeLocal, queryLocalEvents, startEventBridgeLocal } from './eventbridge-local';
 import { loadHandlers } from './handlers';
 import type { LocalRateLimit } from './rate-limit';
+import { startLocalMail } from './ses-events';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
@@ -114,6 +115,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // The fake SES events feed (local/ses-events.ts) and the `/local/invite` page (local/invite-page.ts)
   // start here: the environment is configured and the table exists. Add their routes with
   // `Object.assign(localRoutes, {...})` and push what must stop onto `stopsFirst`.
+  const mail = startLocalMail({ sesEndpoint: options.sesEndpoint });
+  Object.assign(localRoutes, mail.routes);
+  stopsFirst.push(mail.stop);
   // ── end of mail helper wiring ──────────────────────────────────────────────────────────────
   ready = true;
   return {

@@ -1,4 +1,10 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import {
+  DEFAULT_LINK_TTL_HOURS,
+  type LinkKey,
+  type LinkKeySource,
+  parseLinkKeys,
+} from '../domain/invite-links';
 import type { InviteConfig } from '../domain/invites';
 import { DEFAULT_REQUEST_LOG_RETENTION_DAYS } from '../domain/request-log';
 import { SCIM_LIMITS } from '../scim/limits';
@@ -10,7 +16,9 @@ import { getSecretString } from './secret-value';
  * invitations from a placeholder address. The CDK stack always sets these; `npm start` and the tests
  * set their own local values before the handlers load.
  */
-export function readInviteConfig(): InviteConfig {
+export function readInviteConfig(
+  fetchSecret: (secretId: string) => Promise<string> = getSecretString,
+): InviteConfig {
   const read = (key: string, what: string) =>
     getStringFromEnv({ key, errorMessage: `${key} must be set: ${what}` });
   const fromAddress = read(
@@ -22,12 +30,73 @@ export function readInviteConfig(): InviteConfig {
   }
   const urlTemplate = read(
     'INVITE_URL_TEMPLATE',
-    'the invitation link, e.g. https://console.example.com/invite?tenant={tenantId}&user={userId}',
+    'the invitation link, e.g. https://console.example.com/invite?token={token}',
   );
-  if (!isHttpUrl(urlTemplate.replaceAll('{tenantId}', 't').replaceAll('{userId}', 'u'))) {
+  const sample = urlTemplate
+    .replaceAll('{tenantId}', 't')
+    .replaceAll('{userId}', 'u')
+    .replaceAll('{token}', 'x');
+  if (!isHttpUrl(sample)) {
     throw new Error(`INVITE_URL_TEMPLATE must be an http(s) URL, not '${urlTemplate}'`);
   }
-  return { fromAddress, urlTemplate };
+  return {
+    fromAddress,
+    urlTemplate,
+    linkKeys: readLinkKeySource(process.env, fetchSecret),
+    linkTtlHours: linkTtlHoursOf(process.env),
+  };
+}
+
+/** How long a warm function keeps the link keys read from Secrets Manager (a rotation shows within it). */
+export const LINK_KEYS_CACHE_MS = 5 * 60_000;
+
+/**
+ * The invitation link keys: `INVITE_LINK_KEYS` itself (local runs and tests), or in AWS the Secrets
+ * Manager secret `INVITE_LINK_KEYS_SECRET_ARN`, both JSON `{"keys":[{"id","secret"}, ...]}` (the first
+ * key signs, all verify). Neither set, or an inline value that is not valid, stops the cold start. The
+ * secret is read on first use and kept for LINK_KEYS_CACHE_MS; a failed read is retried by the next call.
+ */
+export function readLinkKeySource(
+  env: NodeJS.ProcessEnv,
+  fetchSecret: (secretId: string) => Promise<string> = getSecretString,
+  now: () => number = Date.now,
+): LinkKeySource {
+  const inline = env.INVITE_LINK_KEYS;
+  if (inline) {
+    const keys = Promise.resolve(parseLinkKeys(inline, 'INVITE_LINK_KEYS'));
+    return () => keys;
+  }
+  const secretId = env.INVITE_LINK_KEYS_SECRET_ARN;
+  if (!secretId) {
+    throw new Error(
+      'INVITE_LINK_KEYS_SECRET_ARN (the Secrets Manager secret of the invitation link keys) or INVITE_LINK_KEYS must be set',
+    );
+  }
+  let cached: { keys: Promise<LinkKey[]>; until: number } | undefined;
+  return () => {
+    if (!cached || cached.until <= now()) {
+      const entry = {
+        until: now() + LINK_KEYS_CACHE_MS,
+        keys: fetchSecret(secretId).then((value) => parseLinkKeys(value, `The secret ${secretId}`)),
+      };
+      entry.keys.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+      cached = entry;
+    }
+    return cached.keys;
+  };
+}
+
+/** INVITE_LINK_TTL_HOURS: a whole number of hours from 1 to 720 (30 days), 168 when not set. */
+export function linkTtlHoursOf(env: NodeJS.ProcessEnv): number {
+  const raw = env.INVITE_LINK_TTL_HOURS;
+  if (raw === undefined || raw === '') return DEFAULT_LINK_TTL_HOURS;
+  const hours = Number(raw);
+  if (!Number.isInteger(hours) || hours < 1 || hours > 720) {
+    throw new Error(`INVITE_LINK_TTL_HOURS must be a whole number of hours from 1 to 720, not '${raw}'`);
+  }
+  return hours;
 }
 
 /** The name of the bus the stream consumer puts change events on (the stack's bus; locally a stand-in). */

@@ -78,11 +78,21 @@ export type SettingsInput = Partial<{
 
 // ---- directory: users and groups as the console shows them ----
 
-export type InviteState = 'none' | 'pending' | 'sent' | 'failed';
+/**
+ * none: never invited; pending: being sent; sent: SES accepted it; failed: not sent (lastError says
+ * why). Then SES's mail events: delivered (the recipient's server accepted it), bounced (a permanent
+ * bounce: the address does not take mail; SES suppresses it), complained (the recipient marked it as
+ * spam; a re-send is refused with 409 invite_complained). A transient bounce keeps `sent` and sets
+ * lastError. Clients must accept states they do not know yet (shown as the raw value).
+ */
+export type InviteState = 'none' | 'pending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained';
 export interface InviteView {
   state: InviteState;
   sentAt: string | null;
+  /** A failed send's error, a bounce's diagnostic (clipped), or a complaint's note. */
   lastError: string | null;
+  /** When the latest delivery, bounce or complaint of the current invitation happened (SES's time). */
+  mailEventAt?: string | null;
   attempts?: number;
   email?: string;
   updatedAt?: string;

@@ -9,6 +9,7 @@ import type {
   UserRow,
 } from '../contract/admin-api';
 import { displayNameOf, type UserRowRecord } from '../domain/directory';
+import { InviteComplainedError } from '../domain/invites';
 import type { InviteRecord } from '../domain/ports';
 import { assertTenantId } from '../domain/tokens';
 import { primaryEmailOf } from '../domain/user-record';
@@ -42,6 +43,7 @@ const inviteView = (invite: InviteRecord | undefined): InviteView =>
         email: invite.email,
         sentAt: invite.sentAt ?? null,
         lastError: invite.lastError ?? null,
+        mailEventAt: invite.mailEventAt ?? null,
         updatedAt: invite.updatedAt,
       }
     : { state: 'none', sentAt: null, lastError: null };
@@ -116,8 +118,16 @@ export const handler = createHttpHandler('admin', {
   },
   [`${ADMIN_BASE}/users/{userId}/invite`]: {
     POST: async (request) => {
-      const invite = await directory.resendInvite(tenantOf(request), request.pathParameters.userId);
-      return { status: 200, body: { invite: inviteView(invite) } satisfies ResendResult };
+      try {
+        const invite = await directory.resendInvite(tenantOf(request), request.pathParameters.userId);
+        return { status: 200, body: { invite: inviteView(invite) } satisfies ResendResult };
+      } catch (error) {
+        // Its own code, so the console can say why (any other conflict is the mapper's 409 conflict).
+        if (error instanceof InviteComplainedError) {
+          return { status: 409, body: { error: 'invite_complained', message: error.message } };
+        }
+        throw error;
+      }
     },
   },
 });

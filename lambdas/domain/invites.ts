@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryFailedError, InvalidInputError, WriteConflictError } from './errors';
-import type { InviteRecord, InviteRepository, Mailer, MailMessage, SettingsRepository } from './ports';
+import { type LinkKeySource, newLinkNonce, signInviteLink } from './invite-links';
+import type {
+  InviteRecord,
+  InviteRepository,
+  InviteState,
+  MailEventChange,
+  Mailer,
+  MailMessage,
+  MailOutcome,
+  SettingsRepository,
+} from './ports';
 import type { TenantSettings } from './settings';
 import { escapeHtml, resolveTemplate } from './templates';
 import type { TenantSchemas } from './tenant-schemas';
@@ -14,9 +24,54 @@ export const SEND_LEASE_MS = 10_000;
 
 export interface InviteConfig {
   fromAddress: string;
-  /** e.g. https://console.example.com/invite?tenant={tenantId}&user={userId} */
+  /** e.g. https://console.example.com/invite?token={token} ({tenantId} and {userId} are filled in too) */
   urlTemplate: string;
+  /** The keys that sign (the first) and verify (all) the links' tokens. */
+  linkKeys: LinkKeySource;
+  /** How long a link stays valid after it was sent. */
+  linkTtlHours: number;
 }
+
+/**
+ * What `{token}` reads in the `${inviteLink}` preview (Edit Settings, POST /users/{id}/resolve): a
+ * preview never mints a usable link, and GET /invite/preview-only answers invalid_token.
+ */
+export const PREVIEW_LINK_TOKEN = 'preview-only';
+
+/** The recipient marked the invitation as spam: it is not sent again (409 invite_complained). */
+export class InviteComplainedError extends WriteConflictError {}
+
+/** One SES event of a message (lambdas/mail-events/ parses SES's event record into this). */
+export type MailEvent =
+  | { kind: 'delivery'; messageId: string; at: string }
+  | { kind: 'complaint'; messageId: string; at: string; feedbackType?: string }
+  | {
+      kind: 'bounce';
+      messageId: string;
+      at: string;
+      /** SES's bounceType: Permanent, Transient or Undetermined. */
+      bounceType: string;
+      bounceSubType: string;
+      diagnostic?: string;
+    };
+
+export type MailEventOutcome = MailOutcome | 'transient' | 'unknown-message' | 'stale';
+
+/**
+ * The states each mail outcome may be reached from: a state only ever moves up
+ * sent < delivered < bounced < complained, so duplicates and out-of-order events settle on the
+ * strongest signal (a late bounce after a delivery is a bounce; a bounce never reads delivered again).
+ */
+export const MAIL_TRANSITIONS: Record<MailOutcome | 'transient', readonly InviteState[]> = {
+  delivered: ['sent'],
+  bounced: ['sent', 'delivered'],
+  complained: ['sent', 'delivered', 'bounced'],
+  // A transient (or undetermined) bounce: SES gave up for now; the invite stays sent, lastError says why.
+  transient: ['sent'],
+};
+
+/** The longest diagnostic kept in lastError. */
+export const MAX_DIAGNOSTIC_LENGTH = 300;
 
 /** An attempt failed and should be retried by redelivering the stream record. */
 export class RetryableInviteError extends DeliveryFailedError {}
@@ -57,6 +112,12 @@ export class InviteService {
     if (!email) throw new InvalidInputError('The user has no email address to invite');
     const problem = recipientProblem(email);
     if (problem) throw new InvalidInputError(`The invitation cannot be sent: ${problem}`);
+    const current = await this.invites.get(user.tenantId, user.id);
+    if (current?.state === 'complained') {
+      throw new InviteComplainedError(
+        'The recipient marked the invitation as spam (an SES complaint); it is not sent again. Ask the person to contact you another way',
+      );
+    }
     const settings = await this.settings.get(user.tenantId);
     const outcome = await this.send(user, email, settings, true);
     if (outcome === 'already-handled')
@@ -68,17 +129,37 @@ export class InviteService {
     return this.invites.get(tenantId, userId);
   }
 
-  /** The variables only an invitation has (`${inviteLink}`, `${tenantId}`), as this user's would hold them. */
-  inviteValues(user: UserRecord): { inviteLink: string; tenantId: string } {
+  /**
+   * The variables only an invitation has (`${inviteLink}`, `${tenantId}`), as this user's would hold
+   * them. Without a token (the preview) the link carries PREVIEW_LINK_TOKEN: never a usable link.
+   */
+  inviteValues(
+    user: UserRecord,
+    token: string = PREVIEW_LINK_TOKEN,
+  ): { inviteLink: string; tenantId: string } {
     const inviteLink = this.config.urlTemplate
       .replaceAll('{tenantId}', encodeURIComponent(user.tenantId))
-      .replaceAll('{userId}', encodeURIComponent(user.id));
+      .replaceAll('{userId}', encodeURIComponent(user.id))
+      .replaceAll('{token}', encodeURIComponent(token));
     return { inviteLink, tenantId: user.tenantId };
   }
 
-  async compose(user: UserRecord, email: string, settings: TenantSettings): Promise<MailMessage> {
+  /** Applies one SES event (see MailEvents). */
+  onMailEvent(event: MailEvent): Promise<MailEventOutcome> {
+    return new MailEvents(this.invites).onMailEvent(event);
+  }
+
+  async compose(
+    user: UserRecord,
+    email: string,
+    settings: TenantSettings,
+    token: string = PREVIEW_LINK_TOKEN,
+  ): Promise<MailMessage> {
     const schema = await this.schemas.userSchema(user.tenantId);
-    const values = { ...userVariables(user, settings.customAttributes, schema), ...this.inviteValues(user) };
+    const values = {
+      ...userVariables(user, settings.customAttributes, schema),
+      ...this.inviteValues(user, token),
+    };
     const subject = resolveTemplate(settings.inviteEmail.subject, values).result.replace(/[\r\n]+/g, ' ');
     const text = resolveTemplate(settings.inviteEmail.body, values).result;
     const escaped = Object.fromEntries(
@@ -122,11 +203,25 @@ export class InviteService {
     settings: TenantSettings,
     resend: boolean,
   ): Promise<InviteOutcome> {
+    // The keys first: a key source that fails (Secrets Manager) leaves the invite untouched for a retry.
+    const keys = await this.config.linkKeys();
     const leaseId = randomUUID();
     if (!(await this.acquire(user, email, leaseId, resend))) return 'already-handled';
-    const message = await this.compose(user, email, settings);
+    // A new nonce per send: the link of an earlier invitation of this user reads superseded.
+    const linkNonce = newLinkNonce();
+    const token = signInviteLink(
+      {
+        tenantId: user.tenantId,
+        userId: user.id,
+        nonce: linkNonce,
+        expiresAt: Math.floor(Date.now() / 1000) + Math.round(this.config.linkTtlHours * 3600),
+      },
+      keys,
+    );
+    const message = await this.compose(user, email, settings, token);
+    let messageId: string;
     try {
-      await this.mailer(message);
+      ({ messageId } = await this.mailer(message));
     } catch (error) {
       const record = await this.invites.get(user.tenantId, user.id);
       const giveUp = (record?.attempts ?? 0) + 1 >= MAX_SEND_ATTEMPTS;
@@ -142,9 +237,62 @@ export class InviteService {
         cause: error,
       });
     }
-    await this.invites.markSent(user.tenantId, user.id, leaseId);
+    await this.invites.markSent(user.tenantId, user.id, leaseId, { messageId, linkNonce });
     return 'sent';
   }
+}
+
+/**
+ * The mail-events use case alone (lambdas/mail-events/ needs no mailer, template or link keys):
+ * applies one SES event to the invitation whose message it is (the pointer item). Events of a message
+ * that is not the invite's latest are stale, and a move the state does not allow is a duplicate or
+ * out of order; both change nothing.
+ */
+export class MailEvents {
+  constructor(private readonly invites: InviteRepository) {}
+
+  async onMailEvent(event: MailEvent): Promise<MailEventOutcome> {
+    const owner = await this.invites.messageOwner(event.messageId);
+    if (!owner) return 'unknown-message';
+    const { outcome, change } = mailChangeOf(event);
+    const applied = await this.invites.recordMailEvent(
+      owner.tenantId,
+      owner.userId,
+      event.messageId,
+      MAIL_TRANSITIONS[outcome],
+      change,
+    );
+    return applied ? outcome : 'stale';
+  }
+}
+
+/** The outcome of an SES event and what it writes on the invite. */
+function mailChangeOf(event: MailEvent): { outcome: MailOutcome | 'transient'; change: MailEventChange } {
+  if (event.kind === 'delivery')
+    return { outcome: 'delivered', change: { state: 'delivered', at: event.at } };
+  if (event.kind === 'complaint') {
+    const feedback = event.feedbackType ? ` (${clip(event.feedbackType, 40)})` : '';
+    return {
+      outcome: 'complained',
+      change: {
+        state: 'complained',
+        at: event.at,
+        error: `Complaint${feedback}: the recipient marked the invitation as spam`,
+      },
+    };
+  }
+  const permanent = event.bounceType === 'Permanent';
+  const what = `${permanent ? 'Permanent' : clip(event.bounceType, 20) || 'Undetermined'} bounce (${clip(event.bounceSubType, 40) || 'General'})`;
+  const error = event.diagnostic ? `${what}: ${clip(event.diagnostic, MAX_DIAGNOSTIC_LENGTH)}` : what;
+  return permanent
+    ? { outcome: 'bounced', change: { state: 'bounced', at: event.at, error } }
+    : { outcome: 'transient', change: { state: undefined, at: event.at, error } };
+}
+
+/** One line of at most `max` characters, without control characters. */
+function clip(text: string | undefined, max: number): string {
+  const line = (text ?? '').replace(/\p{Cc}+/gu, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** Created active, or first becoming active (inactive -> active); other updates never invite. */

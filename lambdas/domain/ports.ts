@@ -166,7 +166,10 @@ export interface AuditRepository {
   list(tenantId: string, limit: number, cursor: string | undefined): Promise<CursorPage<AuditEntry>>;
 }
 
-export type InviteState = 'pending' | 'sent' | 'failed';
+export type InviteState = 'pending' | 'sent' | 'failed' | 'delivered' | 'bounced' | 'complained';
+
+/** The states a mail event (SES event publishing) moves a sent invitation to. */
+export type MailOutcome = 'delivered' | 'bounced' | 'complained';
 
 /** The invite record of a user: the exactly-once guard of the invitation email. */
 export interface InviteRecord {
@@ -181,6 +184,30 @@ export interface InviteRecord {
   leaseUntil: number;
   /** Who holds the lease (conditional takeover). */
   leaseId: string;
+  /** SES's MessageId of the latest send: mail events of any other message are stale. */
+  messageId?: string;
+  /** The nonce of the latest link (a re-send issues a new one: older links read superseded). */
+  linkNonce?: string;
+  /** When the latest link was used (POST /invite/{token}); absent while it is unused. */
+  linkUsedAt?: string;
+  /** When the latest mail event (delivery, bounce, complaint) of the current message was recorded. */
+  mailEventAt?: string;
+}
+
+/** What a successful send leaves on the invite: the message (for mail events) and the link's nonce. */
+export interface SentInvite {
+  messageId: string;
+  linkNonce: string;
+}
+
+/** One mail event of a message, as the invite records it. */
+export interface MailEventChange {
+  /** The state it moves to; undefined: the state stays (a transient bounce), only lastError is set. */
+  state: MailOutcome | undefined;
+  /** The diagnostic (bounces); clipped by the store. */
+  error?: string;
+  /** The event's time (ISO 8601). */
+  at: string;
 }
 
 export interface InviteRepository {
@@ -197,7 +224,11 @@ export interface InviteRepository {
     leaseMs: number,
     resend?: boolean,
   ): Promise<boolean>;
-  markSent(tenantId: string, userId: string, leaseId: string): Promise<void>;
+  /**
+   * The send succeeded: records the message id and the link's nonce (conditioned on the lease), and
+   * the pointer item messageId -> (tenant, user) the mail events are correlated by.
+   */
+  markSent(tenantId: string, userId: string, leaseId: string, sent: SentInvite): Promise<void>;
   /** A failed attempt: released for a retry (pending) or given up (failed). */
   markAttemptFailed(
     tenantId: string,
@@ -206,6 +237,21 @@ export interface InviteRepository {
     error: string,
     giveUp: boolean,
   ): Promise<void>;
+  /** Whose invitation a message is (the pointer item); undefined when unknown or expired. */
+  messageOwner(messageId: string): Promise<{ tenantId: string; userId: string } | undefined>;
+  /**
+   * Applies a mail event, provided `messageId` is still the invite's message and the move is allowed
+   * from its current state (`from`). False when not applied (stale, duplicate, out of order).
+   */
+  recordMailEvent(
+    tenantId: string,
+    userId: string,
+    messageId: string,
+    from: readonly InviteState[],
+    change: MailEventChange,
+  ): Promise<boolean>;
+  /** Uses the link with this nonce once (conditional): false when it is not current or already used. */
+  consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean>;
 }
 
 /** Tokens under the tenant (listing, at most 2) and under the secret's hash (authorizer). */
@@ -233,8 +279,11 @@ export interface MailMessage {
   html: string;
 }
 
-/** Sends one message; a refusal is a DeliveryFailedError (the SDK already retried throttling). */
-export type Mailer = (message: MailMessage) => Promise<void>;
+/**
+ * Sends one message and answers the provider's message id (SES MessageId, what its mail events carry);
+ * a refusal is a DeliveryFailedError (the SDK already retried throttling).
+ */
+export type Mailer = (message: MailMessage) => Promise<{ messageId: string }>;
 
 /**
  * Puts change events on the event bus, in the order given. Throws when some could not be put after

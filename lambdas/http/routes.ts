@@ -44,6 +44,8 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/audit`, handler: 'audit', auth: 'admin' },
   { path: `${ADMIN_BASE}/requests`, handler: 'activity', auth: 'admin' },
   { path: `${ADMIN_BASE}/health`, handler: 'activity', auth: 'admin' },
+  // The invitation link (its signed token is the credential): check (GET) and use once (POST).
+  { path: '/invite/{token}', handler: 'invites', auth: 'public' },
   { path: `${SCIM_BASE}/Users`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/.search`, handler: 'users', auth: 'scim' },
   { path: `${SCIM_BASE}/Users/{id}`, handler: 'users', auth: 'scim' },

@@ -1,10 +1,43 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from '../http/logger';
+import { mailEventService } from './compose';
+import { mailEventOf, NotAMailEventError } from './ses-event';
 
 /**
- * PLACEHOLDER so that the CDK app synthesizes on the cdk branch; the mail change owns and replaces
- * this file (SES events -> invitation states). Until then every record is reported failed, so SQS
- * keeps it and, after its retries, moves it to the dead-letter queue: no event is dropped silently.
+ * The invitations' mail events (docs/events.md, "Mail events"): each SQS record is one SES event
+ * (through EventBridge) of a message; a delivery, a bounce or a complaint moves the invite whose
+ * message it is to delivered / bounced / complained. Stale events (an older send), duplicates and
+ * out-of-order events change nothing (conditional updates). A record that fails (the table) is
+ * reported as a batch item failure and retried by SQS, then dead-lettered; one that is not an SES
+ * event at all is dropped with a warning (retrying it cannot help).
  */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => ({
-  batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })),
-});
+const invites = mailEventService();
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  let event: ReturnType<typeof mailEventOf>;
+  try {
+    event = mailEventOf(record.body);
+  } catch (error) {
+    if (error instanceof NotAMailEventError || error instanceof SyntaxError) {
+      logger.warn('Dropped a record that is not an SES mail event', {
+        messageId: record.messageId,
+        reason: (error as Error).message,
+      });
+      return;
+    }
+    throw error;
+  }
+  if (!event) return;
+  const outcome = await invites.onMailEvent(event);
+  // The SES message id only: the address and the diagnostic stay on the invite.
+  logger.info('Mail event', { sesMessageId: event.messageId, kind: event.kind, outcome });
+}
+
+export async function handler(event: SQSEvent, context?: unknown): Promise<SQSBatchResponse> {
+  return processPartialResponse(event, recordHandler, processor, {
+    context: context as never,
+    throwOnFullBatchFailure: false,
+  });
+}

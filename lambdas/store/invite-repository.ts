@@ -1,9 +1,18 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { InviteRecord, InviteRepository } from '../domain/ports';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  InviteRecord,
+  InviteRepository,
+  InviteState,
+  MailEventChange,
+  SentInvite,
+} from '../domain/ports';
 import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
+
+/** How long the pointer messageId -> invite is kept: SES reports bounces and complaints within days. */
+export const MAIL_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * The invite record of a user: the exactly-once guard of the invitation email. Acquiring is a
@@ -71,16 +80,107 @@ export class DynamoInviteRepository implements InviteRepository {
     }
   }
 
-  async markSent(tenantId: string, userId: string, leaseId: string): Promise<void> {
+  /**
+   * The pointer first (an event can only come after the send, and a pointer whose invite then lost its
+   * lease is harmless: its events read stale), then the invite, conditioned on the lease: the new
+   * message id and link nonce, the previous link's use and mail event forgotten.
+   */
+  async markSent(tenantId: string, userId: string, leaseId: string, sent: SentInvite): Promise<void> {
+    if (sent.messageId)
+      await this.db.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...keys.mailMessage(sent.messageId),
+            type: 'mailMessage',
+            tenantId,
+            userId,
+            expiresAt: Math.floor(Date.now() / 1000) + MAIL_MESSAGE_TTL_SECONDS,
+          },
+        }),
+      );
     await this.finish(
       tenantId,
       userId,
       leaseId,
-      'SET #state = :sent, sentAt = :iso, updatedAt = :iso, leaseUntil = :zero ADD attempts :one REMOVE lastError',
+      'SET #state = :sent, sentAt = :iso, updatedAt = :iso, leaseUntil = :zero, messageId = :messageId, linkNonce = :nonce ADD attempts :one REMOVE lastError, linkUsedAt, mailEventAt',
       {
         ':sent': 'sent',
+        ':messageId': sent.messageId,
+        ':nonce': sent.linkNonce,
       },
     );
+  }
+
+  async messageOwner(messageId: string): Promise<{ tenantId: string; userId: string } | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.mailMessage(messageId), ConsistentRead: true }),
+    );
+    const item = result.Item;
+    if (!item || typeof item.tenantId !== 'string' || typeof item.userId !== 'string') return undefined;
+    return { tenantId: item.tenantId, userId: item.userId };
+  }
+
+  /** One conditional update: still this message, and a state the move is allowed from. */
+  async recordMailEvent(
+    tenantId: string,
+    userId: string,
+    messageId: string,
+    from: readonly InviteState[],
+    change: MailEventChange,
+  ): Promise<boolean> {
+    const fromValues = Object.fromEntries(from.map((state, i) => [`:from${i}`, state]));
+    const sets = ['updatedAt = :iso', 'mailEventAt = :at'];
+    const values: Record<string, unknown> = {
+      ...fromValues,
+      ':messageId': messageId,
+      ':iso': new Date().toISOString(),
+      ':at': change.at,
+    };
+    if (change.state) {
+      sets.push('#state = :state');
+      values[':state'] = change.state;
+    }
+    if (change.error) {
+      sets.push('lastError = :error');
+      values[':error'] = change.error.slice(0, 500);
+    }
+    const remove = change.state === 'delivered' && !change.error ? ' REMOVE lastError' : '';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.invite(tenantId, userId),
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+          ConditionExpression: `messageId = :messageId AND #state IN (${Object.keys(fromValues).join(', ')})`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Exactly one caller wins: the nonce must still be the invite's, and the link unused. */
+  async consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.invite(tenantId, userId),
+          UpdateExpression: 'SET linkUsedAt = :at, updatedAt = :at',
+          ConditionExpression: 'linkNonce = :nonce AND attribute_not_exists(linkUsedAt)',
+          ExpressionAttributeValues: { ':nonce': linkNonce, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   /** A failed attempt: released for a retry (pending, lease expired) or given up (failed). */

@@ -90,6 +90,11 @@ export const keys = {
   }),
   /** Invite record of a user (exactly-once guard of the invitation email). */
   invite: (t: string, userId: string): Key => ({ pk: `${tenant(t)}#U#${userId}`, sk: 'INVITE' }),
+  /**
+   * Whose invitation an SES message is: the mail events (delivery, bounce, complaint) carry only the
+   * MessageId. Outside any tenant's partition, like the token hash; removed by the TTL after 30 days.
+   */
+  mailMessage: (messageId: string): Key => ({ pk: `MAILMSG#${messageId}`, sk: 'MAIL' }),
 
   /** A group; the same partition holds its member edges. */
   group: (t: string, groupId: string): Key => ({ pk: `${tenant(t)}#G#${groupId}`, sk: 'GROUP' }),

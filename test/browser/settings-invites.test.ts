@@ -90,12 +90,13 @@ test('"Automatically invite users imported from Okta", saved, invites a user Okt
   expect(created.status).toBe(201);
   const mails = await mailTo('grace.hopper@example.com');
   expect(mails).toHaveLength(1);
-  await inviteState(created.body.id, 'sent');
+  // npm start's fake SES events report the delivery (local/ses-events.ts).
+  await inviteState(created.body.id, 'delivered');
 
   await openPage(page, 'Users');
   const row = rowWith(page, 'Users', 'grace.hopper@example.com');
   await row.waitFor();
-  expect(await (await cellUnder(page, 'Users', row, 'Invitation')).textContent()).toMatch(/^sent/);
+  expect(await (await cellUnder(page, 'Users', row, 'Invitation')).textContent()).toMatch(/^delivered/);
   await row.getByRole('button', { name: 'Resend invitation to grace.hopper@example.com' }).click();
   await page.getByText(/^Invitation to grace\.hopper@example\.com: /).waitFor();
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {

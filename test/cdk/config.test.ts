@@ -126,7 +126,7 @@ describe('validation of the new keys', () => {
     [{ wafEvaluationWindowSec: '90' }, /wafEvaluationWindowSec must be 60, 120, 300 or 600/],
     [{ wafTenantRateLimit: '5' }, /wafTenantRateLimit must be between 10/],
     [{ inviteLinkTtlHours: '0' }, /inviteLinkTtlHours must be a positive integer/],
-    [{ inviteLinkTtlHours: '9000' }, /inviteLinkTtlHours must be at most 8760/],
+    [{ inviteLinkTtlHours: '721' }, /inviteLinkTtlHours must be at most 720/],
     [{ alarmEmail: 'ops' }, /alarmEmail must be an email address/],
     [{ sesIdentity: 'other.io' }, /sesIdentity must be inviteFromAddress .* or its domain/],
     [{ reservedConcurrency: '{users:1}' }, /reservedConcurrency must be a JSON object/],

@@ -12,6 +12,8 @@ let proxy: DynamoDbProxy;
 let service: TestService;
 beforeAll(async () => {
   ses = await startSesLocal();
+  // This suite counts DynamoDB requests and asserts the `sent` state: no fake SES events.
+  process.env.LOCAL_SES_EVENTS = 'off';
   proxy = await startDynamoDbProxy(process.env.TEST_DYNAMODB_ENDPOINT as string);
   service = await startTestService({
     sesEndpoint: ses.endpoint,
@@ -49,6 +51,7 @@ test('after auto-invite the row shows the invitation sent, in the listing and th
     state: 'sent',
     sentAt: expect.any(String),
     lastError: null,
+    mailEventAt: null,
     attempts: 1,
     email: 'grace@example.com',
     updatedAt: expect.any(String),

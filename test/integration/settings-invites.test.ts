@@ -40,6 +40,8 @@ let proxy: Awaited<ReturnType<typeof faultySes>>;
 let service: TestService;
 
 beforeAll(async () => {
+  // This suite asserts the `sent` state itself: no fake SES events (test/integration/invite-mail-events.test.ts).
+  process.env.LOCAL_SES_EVENTS = 'off';
   ses = await startSesLocal();
   proxy = await faultySes(ses.endpoint);
   service = await startTestService({ sesEndpoint: proxy.endpoint, streams: true });
@@ -212,9 +214,11 @@ describe('custom attributes', () => {
     expect(resolved.body.missing).toEqual([]);
     const [tenant, link] = resolved.body.result.split(': ');
     expect(tenant).toBe('resolve-invite');
-    expect(link).toMatch(/^https?:\/\//);
-    expect(link).toContain(user.body.id);
-    expect(link).toContain('resolve-invite');
+    // A preview never mints a usable link: the template with the preview-only token.
+    expect(link).toBe(`${service.baseUrl}/local/invite?token=preview-only`);
+    const verify = await service.request('GET', '/invite/preview-only');
+    expect(verify.status).toBe(400);
+    expect(verify.body.error).toBe('invalid_token');
   });
 
   test('resolve refuses unknown variables and unknown users', async () => {
@@ -255,14 +259,22 @@ describe('auto-invite', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Welcome Ann');
     expect(mails[0].text).toContain('Hi Ann Lee, join at http');
-    expect(mails[0].text).toContain(`user=${user.body.id}`);
-    const admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    // Local SES shows the mail a moment before the invite records the send (and the link's nonce).
+    let admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    for (let i = 0; i < 50 && admin.body.invite.state === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      admin = await service.admin('GET', `/invite-on/users/${user.body.id}`);
+    }
     expect(admin.body).toEqual(
       expect.objectContaining({
         source: 'SCIM Okta',
         invite: expect.objectContaining({ state: 'sent', attempts: 1 }),
       }),
     );
+    // The signed link: it names this user (GET /invite/{token} reads, never uses it).
+    const token = /\/local\/invite\?token=([\w.-]+)/.exec(mails[0].text)?.[1] ?? '';
+    const verified = await service.request('GET', `/invite/${token}`);
+    expect(verified.body).toEqual(expect.objectContaining({ state: 'valid', userId: user.body.id }));
   });
 
   test('updates and redelivered stream records send no second invitation', async () => {

@@ -5,8 +5,11 @@ import type {
   CursorPage,
   InviteRecord,
   InviteRepository,
+  InviteState,
+  MailEventChange,
   Mailer,
   MailMessage,
+  SentInvite,
   SettingsRepository,
   TokenRepository,
 } from '../../../lambdas/domain/ports';
@@ -127,11 +130,47 @@ export class InMemoryInviteRepository implements InviteRepository {
     return true;
   }
 
-  async markSent(tenantId: string, userId: string, leaseId: string): Promise<void> {
+  /** messageId -> owner, as the store's pointer items keep them. */
+  readonly messages = new Map<string, { tenantId: string; userId: string }>();
+
+  async markSent(tenantId: string, userId: string, leaseId: string, sent: SentInvite): Promise<void> {
+    if (sent.messageId) this.messages.set(sent.messageId, { tenantId, userId });
     this.finish(tenantId, userId, leaseId, (record, iso) => {
-      const { lastError: _dropped, ...rest } = record;
-      return { ...rest, state: 'sent', sentAt: iso };
+      const { lastError: _e, linkUsedAt: _u, mailEventAt: _m, ...rest } = record;
+      return { ...rest, state: 'sent', sentAt: iso, messageId: sent.messageId, linkNonce: sent.linkNonce };
     });
+  }
+
+  async messageOwner(messageId: string): Promise<{ tenantId: string; userId: string } | undefined> {
+    return copy(this.messages.get(messageId));
+  }
+
+  async recordMailEvent(
+    tenantId: string,
+    userId: string,
+    messageId: string,
+    from: readonly InviteState[],
+    change: MailEventChange,
+  ): Promise<boolean> {
+    const record = this.records.get(keyOf(tenantId, userId));
+    if (!record || record.messageId !== messageId || !from.includes(record.state)) return false;
+    const next: InviteRecord = {
+      ...record,
+      updatedAt: new Date(this.now()).toISOString(),
+      mailEventAt: change.at,
+      ...(change.state ? { state: change.state } : {}),
+      ...(change.error ? { lastError: change.error.slice(0, 500) } : {}),
+    };
+    if (change.state === 'delivered' && !change.error) delete next.lastError;
+    this.records.set(keyOf(tenantId, userId), next);
+    return true;
+  }
+
+  async consumeLink(tenantId: string, userId: string, linkNonce: string, at: string): Promise<boolean> {
+    const record = this.records.get(keyOf(tenantId, userId));
+    if (!record || record.linkNonce !== linkNonce || record.linkUsedAt) return false;
+    this.records.set(keyOf(tenantId, userId), { ...record, linkUsedAt: at, updatedAt: at });
+    return true;
   }
 
   async markAttemptFailed(
@@ -277,6 +316,7 @@ export function recordingMailer(): RecordingMailer {
     const failure = failures.shift();
     if (failure) throw failure;
     sent.push(copy(message));
+    return { messageId: `message-${sent.length}` };
   };
   return Object.assign(send, { sent, failNext: (error: Error) => void failures.push(error) });
 }

@@ -1,6 +1,6 @@
 import { readInviteConfig } from '../../../lambdas/config/runtime-config';
 
-const KEYS = ['INVITE_FROM_ADDRESS', 'INVITE_URL_TEMPLATE'] as const;
+const KEYS = ['INVITE_FROM_ADDRESS', 'INVITE_URL_TEMPLATE', 'INVITE_LINK_KEYS'] as const;
 
 describe('invitation configuration, read at cold start', () => {
   const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
@@ -14,20 +14,41 @@ describe('invitation configuration, read at cold start', () => {
 
   const valid = {
     INVITE_FROM_ADDRESS: 'invites@mail.example.org',
-    INVITE_URL_TEMPLATE: 'https://console.example.org/invite?tenant={tenantId}&user={userId}',
+    INVITE_URL_TEMPLATE: 'https://console.example.org/invite?token={token}',
+    INVITE_LINK_KEYS: JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    }),
   };
 
-  test('both values set: read as they are', () => {
+  test('every value set: read as they are', async () => {
     set(valid);
-    expect(readInviteConfig()).toEqual({
+    const config = readInviteConfig();
+    expect(config).toEqual({
       fromAddress: valid.INVITE_FROM_ADDRESS,
       urlTemplate: valid.INVITE_URL_TEMPLATE,
+      linkKeys: expect.any(Function),
+      linkTtlHours: 168,
     });
+    expect(await config.linkKeys()).toEqual([
+      { id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' },
+    ]);
+  });
+
+  test('INVITE_LINK_TTL_HOURS: whole hours from 1 to 720', () => {
+    set(valid);
+    process.env.INVITE_LINK_TTL_HOURS = '24';
+    try {
+      expect(readInviteConfig().linkTtlHours).toBe(24);
+      process.env.INVITE_LINK_TTL_HOURS = '0.5';
+      expect(() => readInviteConfig()).toThrow(/INVITE_LINK_TTL_HOURS must be a whole number/);
+    } finally {
+      delete process.env.INVITE_LINK_TTL_HOURS;
+    }
   });
 
   test.each(KEYS)('%s missing: refused with its name, no example.com fallback', (key) => {
     set({ ...valid, [key]: undefined });
-    expect(() => readInviteConfig()).toThrow(new RegExp(`^${key} must be set`));
+    expect(() => readInviteConfig()).toThrow(new RegExp(`${key} must be set`));
   });
 
   test('a sender that is not an address is refused', () => {
@@ -67,6 +88,9 @@ describe('the stream consumer does not start without its event bus', () => {
   test('EVENT_BUS_NAME missing: refused with its name', () => {
     process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
     process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    process.env.INVITE_LINK_KEYS ??= JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
     delete process.env.EVENT_BUS_NAME;
     jest.isolateModules(() => {
       expect(() => require('../../../lambdas/stream/handler')).toThrow(/EVENT_BUS_NAME must be set/);
@@ -92,6 +116,9 @@ describe('the paging handlers do not start without a cursor key', () => {
   ])('%s', (module) => {
     process.env.INVITE_FROM_ADDRESS ??= 'invites@mail.example.org';
     process.env.INVITE_URL_TEMPLATE ??= 'https://console.example.org/invite?tenant={tenantId}&user={userId}';
+    process.env.INVITE_LINK_KEYS ??= JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
     delete process.env.CURSOR_HMAC_KEY;
     delete process.env.CURSOR_HMAC_SECRET_ARN;
     jest.isolateModules(() => {
@@ -100,6 +127,42 @@ describe('the paging handlers do not start without a cursor key', () => {
     process.env.CURSOR_HMAC_KEY = 'a-cursor-key-for-the-unit-tests-0123456789';
     jest.isolateModules(() => {
       expect(() => require(module)).not.toThrow();
+    });
+  });
+});
+
+describe('the invitation link and mail-events functions need only their own configuration', () => {
+  const names = [
+    'INVITE_FROM_ADDRESS',
+    'INVITE_URL_TEMPLATE',
+    'INVITE_LINK_KEYS',
+    'INVITE_LINK_KEYS_SECRET_ARN',
+  ];
+  const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
+  afterAll(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  test('mail events: no sender, template or link keys needed', () => {
+    for (const name of names) delete process.env[name];
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/mail-events/handler')).not.toThrow();
+    });
+  });
+
+  test('invites: the link keys only, refused without them', () => {
+    for (const name of names) delete process.env[name];
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/invites/handler')).toThrow(/INVITE_LINK_KEYS must be set/);
+    });
+    process.env.INVITE_LINK_KEYS = JSON.stringify({
+      keys: [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+    });
+    jest.isolateModules(() => {
+      expect(() => require('../../../lambdas/invites/handler')).not.toThrow();
     });
   });
 });

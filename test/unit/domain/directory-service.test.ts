@@ -9,9 +9,12 @@ import { USER_SCHEMA_URN } from '../../../lambdas/scim/schemas';
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
+const LINK_KEYS = [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }];
 const CONFIG = {
   fromAddress: 'no-reply@example.com',
-  urlTemplate: 'https://console.example.com/invite?tenant={tenantId}&user={userId}',
+  urlTemplate: 'https://console.example.com/invite?tenant={tenantId}&user={userId}&token={token}',
+  linkKeys: async () => LINK_KEYS,
+  linkTtlHours: 168,
 };
 
 function setup() {
@@ -157,7 +160,11 @@ describe('DirectoryService.resendInvite', () => {
         from: 'no-reply@example.com',
         to: 'ada@example.com',
         subject: 'You are invited to acme',
-        text: expect.stringContaining(`https://console.example.com/invite?tenant=acme&user=${ada.id}`),
+        text: expect.stringMatching(
+          new RegExp(
+            `https://console\\.example\\.com/invite\\?tenant=acme&user=${ada.id}&token=[\\w-]+\\.[\\w-]+`,
+          ),
+        ),
       }),
     ]);
   });

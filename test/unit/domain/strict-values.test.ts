@@ -13,7 +13,12 @@ const TENANT = 'acme';
 const BASE_URL = 'https://scim.example.com/scim/v2/acme';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const OKTA = sourceOf('okta', 'Okta SCIM Client 1.0.0');
-const CONFIG = { fromAddress: 'no-reply@example.com', urlTemplate: 'https://console.example.com/{userId}' };
+const CONFIG = {
+  fromAddress: 'no-reply@example.com',
+  urlTemplate: 'https://console.example.com/{userId}',
+  linkKeys: async () => [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }],
+  linkTtlHours: 168,
+};
 
 function setup() {
   const ports = inMemoryPorts();

@@ -12,7 +12,7 @@ import type { UserDetailView } from '../../../lambdas/contract/admin-api';
 import { errorMessage } from '../api';
 import type { PageProps } from '../app';
 import { ConsoleLink } from '../components/navigation-parts';
-import { InviteCell, StatusCell } from '../components/user-cells';
+import { InviteCell, resendRefusal, StatusCell } from '../components/user-cells';
 import { dateTime } from '../format';
 import { HREF } from '../routing';
 
@@ -65,7 +65,12 @@ export default function UserDetail({ api, navigate, id }: PageProps & { id: stri
           variant="h1"
           description={user.displayName ?? undefined}
           actions={
-            <Button loading={busy} onClick={() => void resend()}>
+            <Button
+              loading={busy}
+              disabled={resendRefusal(user.invite) !== undefined}
+              disabledReason={resendRefusal(user.invite)}
+              onClick={() => void resend()}
+            >
               Resend invitation
             </Button>
           }

@@ -9,7 +9,7 @@ import type { UserRow } from '../../../lambdas/contract/admin-api';
 import { errorMessage } from '../api';
 import type { PageProps } from '../app';
 import { ConsoleLink, CursorPagination } from '../components/navigation-parts';
-import { InviteCell, StatusCell } from '../components/user-cells';
+import { InviteCell, resendRefusal, StatusCell } from '../components/user-cells';
 import { useCursorPages } from '../paging';
 import { HREF } from '../routing';
 
@@ -127,6 +127,8 @@ export default function Users({ api, navigate }: PageProps) {
             <Button
               variant="inline-link"
               loading={resending === u.id}
+              disabled={resendRefusal(u.invite) !== undefined}
+              disabledReason={resendRefusal(u.invite)}
               ariaLabel={`Resend invitation to ${u.userName}`}
               onClick={() => void resend(u)}
             >
