@@ -392,7 +392,7 @@ export class ApiStack extends Stack {
       deployOptions: {
         stageName: config.stage,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: accessLogFormat(),
+        accessLogFormat: accessLogFormat({ withPath: id !== 'AdminApi' }),
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,

@@ -1,7 +1,11 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 
-/** Access log line: JSON, one per request; no headers, no bodies, no query strings. */
-export function accessLogFormat(): apigw.AccessLogFormat {
+/**
+ * Access log line: JSON, one per request; no headers, no bodies, no query strings. The admin API's
+ * lines carry no concrete path (`withPath: false`): `/invite/{token}` would put a usable invitation
+ * link into the log; its resource path and the admin's tenant claim say what was called.
+ */
+export function accessLogFormat(options: { withPath: boolean }): apigw.AccessLogFormat {
   const f = apigw.AccessLogField;
   return apigw.AccessLogFormat.custom(
     JSON.stringify({
@@ -11,7 +15,9 @@ export function accessLogFormat(): apigw.AccessLogFormat {
       userAgent: f.contextIdentityUserAgent(),
       httpMethod: f.contextHttpMethod(),
       resourcePath: f.contextResourcePath(),
-      path: f.contextPath(),
+      ...(options.withPath
+        ? { path: f.contextPath() }
+        : { adminTenant: f.contextAuthorizerClaims('custom:tenantId') }),
       status: f.contextStatus(),
       responseLength: f.contextResponseLength(),
       responseLatency: f.contextResponseLatency(),

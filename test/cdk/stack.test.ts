@@ -469,6 +469,18 @@ describe('routes', () => {
   });
 });
 
+test("the admin API's access log names no concrete path (a /invite/{token} path is a usable link)", () => {
+  const formatOf = (apiId: string) => {
+    const stage = ofType('AWS::ApiGateway::Stage').find(([, r]) => r.Properties.RestApiId.Ref === apiId)?.[1];
+    return JSON.parse(stage?.Properties.AccessLogSetting.Format) as Record<string, string>;
+  };
+  const admin = formatOf(ADMIN_API);
+  expect(admin.resourcePath).toBe('$context.resourcePath');
+  expect(Object.values(admin)).not.toContain('$context.path');
+  expect(admin.adminTenant).toBe('$context.authorizer.claims.custom:tenantId');
+  expect(formatOf(SCIM_API).path).toBe('$context.path');
+});
+
 describe('gateway responses', () => {
   const gatewayResponse = (apiId: string, type: string) =>
     ofType('AWS::ApiGateway::GatewayResponse').find(
