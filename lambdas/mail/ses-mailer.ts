@@ -1,4 +1,5 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { captureAwsClient } from '../config/observability';
 import { DeliveryFailedError } from '../domain/errors';
 import type { Mailer } from '../domain/ports';
 
@@ -9,7 +10,7 @@ let client: SESClient | undefined;
  * retries throttling itself; a refusal after that is a DeliveryFailedError with SES's error as cause.
  */
 export const sesMailer: Mailer = async (message) => {
-  client ??= new SESClient({ maxAttempts: 3 });
+  client ??= captureAwsClient(new SESClient({ maxAttempts: 3 }));
   try {
     await client.send(
       new SendEmailCommand({
