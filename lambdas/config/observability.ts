@@ -71,29 +71,32 @@ const metricsWritten =
   Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) || process.env.POWERTOOLS_METRICS_DISABLED === 'false';
 
 /**
- * Adds the counts of one invocation and writes them as ONE EMF line with the default dimension set
- * (`service`) and, when given, a second set (`service` + the extra dimensions, e.g. tenantId). Counts
- * of zero are written too when `keepZeros` (a rate is the average of 0/1 samples). Nothing to write,
- * no line (and no "no metrics" warning).
+ * Writes the counts of one invocation as EMF: one blob with the default dimension (`service`) and,
+ * when `dimensions` are given (e.g. tenantId), a second blob with `service` + those dimensions (EMF
+ * puts every metric of a blob under each of its dimension sets, and Powertools drops the default-only
+ * set once another is added, so the by-tenant counts are a blob of their own). Counts of zero are
+ * written too when `keepZeros` (a rate is the average of 0/1 samples). Nothing to write, no blob (and
+ * no "no metrics" warning).
  */
 export function publishCounts(
   counts: Partial<Record<MetricName, number>>,
   options: { dimensions?: Record<string, string>; keepZeros?: boolean } = {},
 ): void {
   const entries = Object.entries(counts).filter(
-    ([, value]) => value !== undefined && (options.keepZeros || value > 0),
+    (entry): entry is [string, number] => entry[1] !== undefined && (options.keepZeros || entry[1] > 0),
   );
-  if (entries.length === 0) return;
-  try {
-    for (const [name, value] of entries) metrics.addMetric(name, MetricUnit.Count, value as number);
-    if (options.dimensions) metrics.addDimensions(options.dimensions);
-    // publishStoredMetrics itself honours POWERTOOLS_METRICS_DISABLED (and POWERTOOLS_DEV).
-    if (metricsWritten) metrics.publishStoredMetrics();
-  } catch (error) {
-    // A metric must never fail the request or record it describes.
-    logger.warn('Metrics not written', { error: error as Error });
-  } finally {
-    metrics.clearMetrics();
-    metrics.clearDimensions();
+  if (entries.length === 0 || !metricsWritten) return;
+  for (const dimensions of options.dimensions ? [undefined, options.dimensions] : [undefined]) {
+    try {
+      for (const [name, value] of entries) metrics.addMetric(name, MetricUnit.Count, value);
+      if (dimensions) metrics.addDimensions(dimensions);
+      // publishStoredMetrics itself honours POWERTOOLS_METRICS_DISABLED (and POWERTOOLS_DEV).
+      metrics.publishStoredMetrics();
+    } catch (error) {
+      // A metric must never fail the request or record it describes.
+      logger.warn('Metrics not written', { error: error as Error });
+      metrics.clearMetrics();
+      metrics.clearDimensions();
+    }
   }
 }

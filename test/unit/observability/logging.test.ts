@@ -1,0 +1,162 @@
+import { createHttpHandler } from '../../../lambdas/http/handler';
+import { apiEvent, captureStdout, lambdaContext, logLines } from './capture';
+
+/**
+ * The log lines of an invocation carry the Lambda context (request id, function name, cold start) and
+ * the tenant, and never a secret: neither the caller's bearer token nor a token the answer creates.
+ */
+const records: unknown[] = [];
+const tokenStore = new Map<string, { tenantId: string; tokenId: string; status: string; idp: string }>();
+jest.mock('../../../lambdas/store/token-repository', () => ({
+  DynamoTokenRepository: class {
+    findByHash = async (hash: string) => tokenStore.get(hash);
+    touch = async () => undefined;
+  },
+}));
+jest.mock('../../../lambdas/store/request-log-sink', () => ({
+  requestLogSink: () => ({ record: (entry: unknown) => records.push(entry), flush: async () => undefined }),
+}));
+
+import { handler as authorizer } from '../../../lambdas/authorizer/handler';
+import { hashSecret } from '../../../lambdas/domain/tokens';
+
+const CALLER_TOKEN = 'scim_caller_secret_0123456789abcdefghijklmnopqrstuv';
+const CREATED_TOKEN = 'scim_created_secret_zyxwvutsrqponmlkjihgfedcba9876';
+const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLW9mLXRoZS1hZG1pbg';
+
+const tokensRoute = '/admin/v1/tenants/{tenantId}/tokens';
+const adminHandler = createHttpHandler('admin', {
+  [tokensRoute]: {
+    // The tokens handler's answer: the new secret is shown once, in the body.
+    POST: async () => ({ status: 201, body: { tokenId: 'tok-9', token: CREATED_TOKEN } }),
+    GET: async () => {
+      throw new Error('the table is on fire');
+    },
+  },
+});
+const adminEvent = (method: string, requestId: string) =>
+  apiEvent({
+    resource: tokensRoute,
+    path: '/admin/v1/tenants/acme/tokens',
+    method,
+    tenantId: 'acme',
+    authorizer: { claims: { 'custom:tenantId': 'acme', sub: 'admin-1' } },
+    headers: { Authorization: `Bearer ${ID_TOKEN}`, 'Content-Type': 'application/json' },
+    requestId,
+  });
+
+test('the answer of a token-creating request leaves neither the caller credential nor the new token in the log', async () => {
+  const { result, output } = await captureStdout(() =>
+    adminHandler(adminEvent('POST', 'apigw-1'), lambdaContext('lambda-req-1')),
+  );
+
+  expect(JSON.parse(result.body).token).toBe(CREATED_TOKEN);
+  expect(logLines(output).length).toBeGreaterThan(0);
+  expect(output).not.toContain(CREATED_TOKEN);
+  expect(output).not.toContain(ID_TOKEN);
+});
+
+test('a log line carries the Lambda request id, the function name, cold_start and the tenant', async () => {
+  const { output } = await captureStdout(() =>
+    adminHandler(adminEvent('POST', 'apigw-2'), lambdaContext('lambda-req-2')),
+  );
+
+  const line = logLines(output).find((l) => l.message === 'Request answered');
+  expect(line).toMatchObject({
+    level: 'INFO',
+    function_request_id: 'lambda-req-2',
+    function_name: 'scim-tokens',
+    tenantId: 'acme',
+    method: 'POST',
+    resource: tokensRoute,
+    status: 201,
+  });
+  expect(typeof line?.cold_start).toBe('boolean');
+});
+
+test('only the first invocation of a process is a cold start', async () => {
+  const first = await captureStdout(() => adminHandler(adminEvent('POST', 'a'), lambdaContext('cold-a')));
+  const second = await captureStdout(() => adminHandler(adminEvent('POST', 'b'), lambdaContext('cold-b')));
+  const coldOf = (output: string) =>
+    logLines(output).find((l) => l.message === 'Request answered')?.cold_start;
+  // Earlier tests of this file may have taken the cold start; the second call is warm in any case.
+  expect([true, false]).toContain(coldOf(first.output));
+  expect(coldOf(second.output)).toBe(false);
+});
+
+test('an unexpected error is logged with the invocation context, without the Authorization header', async () => {
+  const { result, output } = await captureStdout(() =>
+    adminHandler(adminEvent('GET', 'apigw-3'), lambdaContext('lambda-req-3')),
+  );
+
+  expect(result.statusCode).toBe(500);
+  const error = logLines(output).find((l) => l.level === 'ERROR');
+  expect(error).toMatchObject({ function_request_id: 'lambda-req-3', tenantId: 'acme' });
+  expect(output).not.toContain(ID_TOKEN);
+});
+
+test('a tenant of an earlier invocation is not carried into the next one', async () => {
+  await captureStdout(() => adminHandler(adminEvent('POST', 'x'), lambdaContext('lambda-req-4')));
+  const unauthenticated = apiEvent({
+    resource: tokensRoute,
+    path: '/admin/v1/tenants/acme/tokens',
+    tenantId: 'acme',
+    authorizer: {},
+  });
+
+  const { result, output } = await captureStdout(() =>
+    adminHandler(unauthenticated, lambdaContext('lambda-req-5')),
+  );
+
+  expect(result.statusCode).toBe(401);
+  const line = logLines(output).find((l) => l.message === 'Request answered');
+  expect(line?.function_request_id).toBe('lambda-req-5');
+  expect(line).not.toHaveProperty('tenantId');
+});
+
+describe('the SCIM authorizer', () => {
+  const authorizerEvent = (token: string) =>
+    ({
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:api/prod/GET/scim/v2/acme/Users',
+      resource: '/scim/v2/{tenantId}/Users',
+      path: '/scim/v2/acme/Users',
+      httpMethod: 'GET',
+      headers: { Authorization: `Bearer ${token}` },
+      pathParameters: { tenantId: 'acme' },
+      requestContext: { requestId: 'apigw-auth-1' },
+    }) as never;
+
+  test('a refused token is logged with the reason, the tenant and the request id, never the token', async () => {
+    const { output } = await captureStdout(async () => {
+      await expect(
+        authorizer(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-1', 'scim-authorizer')),
+      ).rejects.toThrow('Unauthorized');
+    });
+
+    const line = logLines(output).find((l) => l.message === 'SCIM request refused');
+    expect(line).toMatchObject({
+      reason: 'unknown token',
+      tenantId: 'acme',
+      function_request_id: 'auth-req-1',
+      function_name: 'scim-authorizer',
+    });
+    expect(output).not.toContain(CALLER_TOKEN);
+  });
+
+  test('an accepted token logs nothing that holds it', async () => {
+    tokenStore.set(hashSecret(CALLER_TOKEN), {
+      tenantId: 'acme',
+      tokenId: 'tok-1',
+      status: 'active',
+      idp: 'okta',
+    });
+
+    const { result, output } = await captureStdout(() =>
+      authorizer(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-2', 'scim-authorizer')),
+    );
+
+    expect(result.context).toMatchObject({ tenantId: 'acme', tokenId: 'tok-1' });
+    expect(output).not.toContain(CALLER_TOKEN);
+  });
+});
