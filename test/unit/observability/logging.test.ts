@@ -1,4 +1,3 @@
-import { createHttpHandler } from '../../../lambdas/http/handler';
 import { apiEvent, captureStdout, lambdaContext, logLines } from './capture';
 
 /**
@@ -17,23 +16,40 @@ jest.mock('../../../lambdas/store/request-log-sink', () => ({
   requestLogSink: () => ({ record: (entry: unknown) => records.push(entry), flush: async () => undefined }),
 }));
 
-import { handler as authorizer } from '../../../lambdas/authorizer/handler';
-import { hashSecret } from '../../../lambdas/domain/tokens';
+type Modules = {
+  http: typeof import('../../../lambdas/http/handler');
+  authorizer: typeof import('../../../lambdas/authorizer/handler');
+  tokens: typeof import('../../../lambdas/domain/tokens');
+};
+let m: Modules;
+let adminHandler: ReturnType<Modules['http']['createHttpHandler']>;
+
+beforeAll(async () => {
+  // Lambda's own: Powertools counts a cold start only for on-demand initialization.
+  process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+  m = {
+    http: await import('../../../lambdas/http/handler'),
+    authorizer: await import('../../../lambdas/authorizer/handler'),
+    tokens: await import('../../../lambdas/domain/tokens'),
+  };
+  adminHandler = m.http.createHttpHandler('admin', {
+    [tokensRoute]: { POST: createToken, GET: failing },
+  });
+});
+afterAll(() => {
+  delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+});
 
 const CALLER_TOKEN = 'scim_caller_secret_0123456789abcdefghijklmnopqrstuv';
 const CREATED_TOKEN = 'scim_created_secret_zyxwvutsrqponmlkjihgfedcba9876';
 const ID_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLW9mLXRoZS1hZG1pbg';
 
 const tokensRoute = '/admin/v1/tenants/{tenantId}/tokens';
-const adminHandler = createHttpHandler('admin', {
-  [tokensRoute]: {
-    // The tokens handler's answer: the new secret is shown once, in the body.
-    POST: async () => ({ status: 201, body: { tokenId: 'tok-9', token: CREATED_TOKEN } }),
-    GET: async () => {
-      throw new Error('the table is on fire');
-    },
-  },
-});
+// The tokens handler's answer: the new secret is shown once, in the body.
+const createToken = async () => ({ status: 201, body: { tokenId: 'tok-9', token: CREATED_TOKEN } });
+const failing = async () => {
+  throw new Error('the table is on fire');
+};
 const adminEvent = (method: string, requestId: string) =>
   apiEvent({
     resource: tokensRoute,
@@ -44,6 +60,16 @@ const adminEvent = (method: string, requestId: string) =>
     headers: { Authorization: `Bearer ${ID_TOKEN}`, 'Content-Type': 'application/json' },
     requestId,
   });
+
+// First: the process's first invocation is its cold start.
+test('only the first invocation of a process is a cold start', async () => {
+  const first = await captureStdout(() => adminHandler(adminEvent('POST', 'a'), lambdaContext('cold-a')));
+  const second = await captureStdout(() => adminHandler(adminEvent('POST', 'b'), lambdaContext('cold-b')));
+  const coldOf = (output: string) =>
+    logLines(output).find((l) => l.message === 'Request answered')?.cold_start;
+  expect(coldOf(first.output)).toBe(true);
+  expect(coldOf(second.output)).toBe(false);
+});
 
 test('the answer of a token-creating request leaves neither the caller credential nor the new token in the log', async () => {
   const { result, output } = await captureStdout(() =>
@@ -72,16 +98,6 @@ test('a log line carries the Lambda request id, the function name, cold_start an
     status: 201,
   });
   expect(typeof line?.cold_start).toBe('boolean');
-});
-
-test('only the first invocation of a process is a cold start', async () => {
-  const first = await captureStdout(() => adminHandler(adminEvent('POST', 'a'), lambdaContext('cold-a')));
-  const second = await captureStdout(() => adminHandler(adminEvent('POST', 'b'), lambdaContext('cold-b')));
-  const coldOf = (output: string) =>
-    logLines(output).find((l) => l.message === 'Request answered')?.cold_start;
-  // Earlier tests of this file may have taken the cold start; the second call is warm in any case.
-  expect([true, false]).toContain(coldOf(first.output));
-  expect(coldOf(second.output)).toBe(false);
 });
 
 test('an unexpected error is logged with the invocation context, without the Authorization header', async () => {
@@ -130,7 +146,7 @@ describe('the SCIM authorizer', () => {
   test('a refused token is logged with the reason, the tenant and the request id, never the token', async () => {
     const { output } = await captureStdout(async () => {
       await expect(
-        authorizer(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-1', 'scim-authorizer')),
+        m.authorizer.handler(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-1', 'scim-authorizer')),
       ).rejects.toThrow('Unauthorized');
     });
 
@@ -145,7 +161,7 @@ describe('the SCIM authorizer', () => {
   });
 
   test('an accepted token logs nothing that holds it', async () => {
-    tokenStore.set(hashSecret(CALLER_TOKEN), {
+    tokenStore.set(m.tokens.hashSecret(CALLER_TOKEN), {
       tenantId: 'acme',
       tokenId: 'tok-1',
       status: 'active',
@@ -153,7 +169,7 @@ describe('the SCIM authorizer', () => {
     });
 
     const { result, output } = await captureStdout(() =>
-      authorizer(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-2', 'scim-authorizer')),
+      m.authorizer.handler(authorizerEvent(CALLER_TOKEN), lambdaContext('auth-req-2', 'scim-authorizer')),
     );
 
     expect(result.context).toMatchObject({ tenantId: 'acme', tokenId: 'tok-1' });
