@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { functionBuildOptions, functionEntries } from '../lib/bundling';
@@ -93,6 +93,7 @@ const MB = 1024 * 1024;
 
 export async function coldStartBenchmark(log: (message: string) => void = console.log) {
   const outDir = mkdtempSync(join(tmpdir(), 'cold-start-'));
+  const loadAtStart = round(loadavg()[0], 2);
   try {
     const baselineRuns = Array.from({ length: RUNS }, () => probe(undefined, lambdaEnvironment('baseline')));
     const baseline = {
@@ -144,6 +145,7 @@ export async function coldStartBenchmark(log: (message: string) => void = consol
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      loadAverage: { start: loadAtStart, end: round(loadavg()[0], 2) },
       baseline,
       results,
     };
@@ -164,6 +166,7 @@ export function writeColdStartReport(report: ColdStartReport): void {
     START,
     `Run ${report.date.slice(0, 10)}: ${report.runs} fresh processes per function, node ${report.node} on ${report.cores} × ${report.cpu}`,
     `(Lambda runs node 24 on arm64 with a CPU share that grows with memory: read these relative to each other).`,
+    `Load average (1 min) at start / end: ${report.loadAverage.start} / ${report.loadAverage.end} (other work on the cores stretches init times).`,
     `A bare node process: RSS ${report.baseline.rssMb} MB, heap used ${report.baseline.heapUsedMb} MB.`,
     '',
     '| function | bundle KB (minified) | init ms (median) | init ms (min–max) | RSS MB after init | heap used MB after init |',
