@@ -87,7 +87,7 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
     const started = performance.now();
     const { request, result, response, tenantId } = await answer(event);
     const latencyMs = performance.now() - started;
-    observe(request, response.statusCode, latencyMs, tenantId);
+    observe(kind, request, response.statusCode, latencyMs, tenantId);
     // The request log (docs/architecture.md): one entry once the answer is known, handed to the sink
     // without waiting for any write.
     if (requestLog) {
@@ -99,23 +99,27 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
 }
 
 /**
- * One log line and the response metrics of each answered request (docs/operations.md). The line names
- * the route's resource template, never the path: `/invite/{token}` would put a link token in the log.
+ * The response metrics of each answered request and, for the admin API (the SCIM API's access log is
+ * its request-log line), one log line (docs/operations.md). The line names the route's resource
+ * template, never the path: `/invite/{token}` would put a link token in the log.
  * Responses4xx/Responses5xx are 0 or 1 per request (their average is the rate), written with the
  * `service` dimension and, once the tenant is known, with `service` + `tenantId`.
  */
 function observe(
+  kind: Kind,
   request: HttpRequest,
   status: number,
   latencyMs: number,
   tenantId: string | undefined,
 ): void {
-  logger.info('Request answered', {
-    method: request.method,
-    resource: request.resource,
-    status,
-    latencyMs: Math.round(latencyMs),
-  });
+  if (kind === 'admin') {
+    logger.info('Request answered', {
+      method: request.method,
+      resource: request.resource,
+      status,
+      latencyMs: Math.round(latencyMs),
+    });
+  }
   publishCounts(
     { Responses4xx: status >= 400 && status < 500 ? 1 : 0, Responses5xx: status >= 500 ? 1 : 0 },
     { dimensions: tenantId ? { tenantId } : undefined, keepZeros: true },
