@@ -99,8 +99,8 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
 }
 
 /**
- * The response metrics of each answered request and, for the admin API (the SCIM API's access log is
- * its request-log line), one log line (docs/operations.md). The line names the route's resource
+ * The response metrics of each answered request and, outside the SCIM API (whose access log is its
+ * request-log line), one log line (docs/operations.md). The line names the route's resource
  * template, never the path: `/invite/{token}` would put a link token in the log.
  * Responses4xx/Responses5xx are 0 or 1 per request (their average is the rate), written with the
  * `service` dimension and, once the tenant is known, with `service` + `tenantId`.
@@ -112,7 +112,7 @@ function observe(
   latencyMs: number,
   tenantId: string | undefined,
 ): void {
-  if (kind === 'admin') {
+  if (kind !== 'scim') {
     logger.info('Request answered', {
       method: request.method,
       resource: request.resource,
