@@ -130,6 +130,31 @@ test('a tenant of an earlier invocation is not carried into the next one', async
   expect(line).not.toHaveProperty('tenantId');
 });
 
+test('a SCIM request with a bearer token: its error line has the context and tenant, the token nowhere', async () => {
+  const scim = m.http.createHttpHandler('scim', { '/scim/v2/{tenantId}/Users': { GET: failing } });
+  const event = apiEvent({
+    resource: '/scim/v2/{tenantId}/Users',
+    path: '/scim/v2/acme/Users',
+    tenantId: 'acme',
+    authorizer: { tenantId: 'acme', tokenId: 'tok-1', idp: 'okta' },
+    headers: { Authorization: `Bearer ${CALLER_TOKEN}` },
+  });
+
+  const { result, output } = await captureStdout(() =>
+    scim(event, lambdaContext('scim-req-1', 'scim-users')),
+  );
+
+  expect(result.statusCode).toBe(500);
+  const error = logLines(output).find((l) => l.level === 'ERROR');
+  expect(error).toMatchObject({
+    function_request_id: 'scim-req-1',
+    function_name: 'scim-users',
+    tenantId: 'acme',
+    cold_start: false,
+  });
+  expect(output).not.toContain(CALLER_TOKEN);
+});
+
 describe('the SCIM authorizer', () => {
   const authorizerEvent = (token: string) =>
     ({
