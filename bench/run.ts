@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { startLocalService } from '../local/service';
+import { coldStartBenchmark, writeColdStartReport } from './cold-start';
 import { type BenchContext, SCALE, SIZES, TENANTS } from './context';
 import { DbCounter } from './db-counter';
 import { groupsBenchmark } from './groups-bench';
@@ -35,6 +36,13 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- --cold-start`: only the functions' cold start and memory (bench/cold-start.ts).
+  if (process.argv.includes('--cold-start')) {
+    log('cold start: bundling each function like the deploy, loading each in fresh processes');
+    writeColdStartReport(await coldStartBenchmark(log));
+    log('cold start: docs/benchmarks.md and bench/results/cold-start.json written');
+    return;
+  }
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async () => {
     while (cleanups.length > 0) await Promise.resolve(cleanups.pop()?.()).catch(() => undefined);

@@ -1,7 +1,7 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { logger, logTenant, startInvocation } from '../config/observability';
 import { type AuthorizationDecision, authorizeBearer } from '../domain/authorize-token';
 import { StorageFailureError } from '../domain/errors';
-import { logger } from '../http/logger';
 import { refusalLogEntry } from '../http/request-log-entry';
 import { GATEWAY_RESPONSES } from '../http/routes';
 import { requestLogSink } from '../store/request-log-sink';
@@ -19,11 +19,17 @@ const requestLog = requestLogSink();
  * When the token table cannot be read the token is not bad: any other error makes API Gateway answer
  * AUTHORIZER_FAILURE, configured as a SCIM 503 with Retry-After (the local adapter does the same).
  */
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export async function handler(
+  event: APIGatewayRequestAuthorizerEvent,
+  context?: Context,
+): Promise<APIGatewayAuthorizerResult> {
+  startInvocation(context);
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
   const tenantId = event.pathParameters?.tenantId;
+  // The path's tenant, on the log lines of this call: the token's tenant is checked against it.
+  logTenant(tenantId);
   const at = new Date();
   const started = performance.now();
   // A refused call never reaches a handler: the authorizer records it for the path's tenant.

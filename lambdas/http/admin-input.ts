@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REQUEST_LOG_PAGE, REQUEST_LOG_RESOURCES } from '../domain/activity';
 import { AUDIT_PAGE } from '../domain/audit';
 import { CONSOLE_PAGE, MAX_SEARCH_LENGTH } from '../domain/directory';

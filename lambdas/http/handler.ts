@@ -1,4 +1,5 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { logger, logTenant, publishCounts, startInvocation } from '../config/observability';
 import { readConsoleOrigin } from '../config/runtime-config';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import { idpOrDefault } from '../domain/idp';
@@ -38,12 +39,16 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
   const requestLog = kind === 'scim' ? options.requestLog : undefined;
   const consoleOrigin = kind === 'admin' ? (options.consoleOrigin ?? readConsoleOrigin()) : undefined;
   const answer = async (event: APIGatewayProxyEvent) => {
+    let tenantId: string | undefined;
     const request = toHttpRequest(event);
     const context = { requestId: request.requestId, path: request.resource };
     const withCors = (result: HttpResult): HttpResult => corsFor(result, request, consoleOrigin);
     let result: HttpResult;
     try {
       authorize(kind, request);
+      // Checked by the authorizer and again above: a tenant that exists and the caller may act for.
+      tenantId = request.pathParameters.tenantId;
+      logTenant(tenantId);
       const methods = routes[request.resource];
       if (!methods) throw new NotFoundError(`No route for ${excerpt(request.path)}`);
       const handle = methods[request.method];
@@ -62,25 +67,63 @@ export function createHttpHandler(kind: Kind, routes: RouteTable, options: HttpH
       return {
         request,
         result,
+        tenantId,
         response: await toApiGatewayResult(result, contentType, request.headers['accept-encoding']),
       };
     } catch (error) {
       // A streamed body failed midway (e.g. DynamoDB): answer a clean error, never half a document.
       result = withCors(mapError(error, context));
-      return { request, result, response: await toApiGatewayResult(result, contentType, undefined) };
+      return {
+        request,
+        result,
+        tenantId,
+        response: await toApiGatewayResult(result, contentType, undefined),
+      };
     }
   };
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    if (!requestLog) return (await answer(event)).response;
-    // The request log (docs/architecture.md): one entry once the answer is known, handed to the sink
-    // without waiting for any write.
+  return async (event: APIGatewayProxyEvent, lambdaContext?: Context): Promise<APIGatewayProxyResult> => {
+    startInvocation(lambdaContext);
     const at = new Date();
     const started = performance.now();
-    const { request, result, response } = await answer(event);
-    const entry = requestLogEntryOf(request, result, response, at, performance.now() - started);
-    if (entry) requestLog.record(entry);
+    const { request, result, response, tenantId } = await answer(event);
+    const latencyMs = performance.now() - started;
+    observe(kind, request, response.statusCode, latencyMs, tenantId);
+    // The request log (docs/architecture.md): one entry once the answer is known, handed to the sink
+    // without waiting for any write.
+    if (requestLog) {
+      const entry = requestLogEntryOf(request, result, response, at, latencyMs);
+      if (entry) requestLog.record(entry);
+    }
     return response;
   };
+}
+
+/**
+ * The response metrics of each answered request and, outside the SCIM API (whose access log is its
+ * request-log line), one log line (docs/operations.md). The line names the route's resource
+ * template, never the path: `/invite/{token}` would put a link token in the log.
+ * Responses4xx/Responses5xx are 0 or 1 per request (their average is the rate), written with the
+ * `service` dimension and, once the tenant is known, with `service` + `tenantId`.
+ */
+function observe(
+  kind: Kind,
+  request: HttpRequest,
+  status: number,
+  latencyMs: number,
+  tenantId: string | undefined,
+): void {
+  if (kind !== 'scim') {
+    logger.info('Request answered', {
+      method: request.method,
+      resource: request.resource,
+      status,
+      latencyMs: Math.round(latencyMs),
+    });
+  }
+  publishCounts(
+    { Responses4xx: status >= 400 && status < 500 ? 1 : 0, Responses5xx: status >= 500 ? 1 : 0 },
+    { dimensions: tenantId ? { tenantId } : undefined, keepZeros: true },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-
-/** One logger per process. Never log the Authorization header or request bodies (secrets, PII). */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'scim-provisioning' });
+/**
+ * The process's one logger (lambdas/config/observability.ts), kept under its old name for the files
+ * that import it from here. Never log the Authorization header or request bodies (secrets, PII).
+ */
+export { logger } from '../config/observability';

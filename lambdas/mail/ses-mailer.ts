@@ -1,4 +1,5 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { captureAwsClient } from '../config/observability';
 import { DeliveryFailedError } from '../domain/errors';
 import type { Mailer } from '../domain/ports';
 
@@ -13,7 +14,7 @@ let client: SESClient | undefined;
  * nothing here overrides it (SendEmail v1 has no such option, on purpose).
  */
 export const sesMailer: Mailer = async (message) => {
-  client ??= new SESClient({ maxAttempts: 3 });
+  client ??= captureAwsClient(new SESClient({ maxAttempts: 3 }));
   const configurationSet = process.env.SES_CONFIGURATION_SET || undefined;
   let messageId: string | undefined;
   try {

@@ -1,16 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { captureAwsClient } from '../config/observability';
 
 /**
  * One DocumentClient per process. The endpoint comes from the SDK's own environment variables
- * (AWS_ENDPOINT_URL_DYNAMODB locally), so handlers carry no endpoint code.
+ * (AWS_ENDPOINT_URL_DYNAMODB locally), so handlers carry no endpoint code. Its calls are X-Ray
+ * subsegments in AWS (lambdas/config/observability.ts; tracing is off locally).
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 const middlewares: ((client: DynamoDBClient) => void)[] = [];
 
 export function getDocumentClient(): DynamoDBDocumentClient {
   if (!documentClient) {
-    const client = new DynamoDBClient({ maxAttempts: 5 });
+    const client = captureAwsClient(new DynamoDBClient({ maxAttempts: 5 }));
     for (const add of middlewares) add(client);
     documentClient = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -1,6 +1,6 @@
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger, logTenant, publishCounts, startInvocation } from '../config/observability';
 import { type ChangeEvent, changeEventsOf, type StoredChange } from '../domain/change-events';
-import { logger } from '../http/logger';
 import { decodeStreamRecord } from '../store/stream-decoding';
 import { changeEvents, inviteService, memberCounts } from './compose';
 
@@ -22,11 +22,31 @@ const invites = inviteService();
 const counts = memberCounts();
 const events = changeEvents();
 
-/** What the records of one batch share: a group's fold, and its externalId (read once per batch). */
+/** What the records of one batch share: a group's fold, its externalId (read once per batch), the counts. */
 interface BatchShared {
   folds: Map<string, Promise<void>>;
   externalIds: Map<string, Promise<string | null>>;
+  counts: BatchCounts;
 }
+
+/** The batch's metrics (docs/operations.md), written once when the batch is done. */
+type BatchCounts = Record<
+  | 'UsersCreated'
+  | 'UsersUpdated'
+  | 'UsersDeactivated'
+  | 'GroupMemberChanges'
+  | 'InvitesSent'
+  | 'InvitesFailed',
+  number
+>;
+
+const EVENT_METRICS: Partial<Record<ChangeEvent['type'], keyof BatchCounts>> = {
+  'user.created': 'UsersCreated',
+  'user.updated': 'UsersUpdated',
+  'user.deactivated': 'UsersDeactivated',
+  'group.member_added': 'GroupMemberChanges',
+  'group.member_removed': 'GroupMemberChanges',
+};
 
 /** One promise per key of `map`, started by the first record that needs it. */
 function once<T>(map: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
@@ -53,18 +73,29 @@ async function eventsOf(change: StoredChange, shared: BatchShared): Promise<Chan
  * fold settles them all) and its externalId, read when the batch publishes it (docs/events.md).
  */
 async function consume(change: StoredChange, shared: BatchShared): Promise<void> {
+  const tally = shared.counts;
+  let published: ChangeEvent[] = [];
   const tasks: Promise<unknown>[] = [
-    eventsOf(change, shared).then((found) =>
-      found.length > 0 ? events.publisher.publish(found) : undefined,
-    ),
+    eventsOf(change, shared).then(async (found) => {
+      if (found.length > 0) await events.publisher.publish(found);
+      published = found;
+    }),
   ];
   if (change.kind === 'user' && change.after) {
     const current = change.after;
     tasks.push(
-      invites.onUserChange(change.before, current).then((outcome) => {
-        if (outcome === 'sent')
-          logger.info('Invitation sent', { tenantId: current.tenantId, userId: current.id });
-      }),
+      invites.onUserChange(change.before, current).then(
+        (outcome) => {
+          if (outcome === 'sent') {
+            tally.InvitesSent++;
+            logger.info('Invitation sent', { tenantId: current.tenantId, userId: current.id });
+          } else if (outcome === 'undeliverable') tally.InvitesFailed++;
+        },
+        (error: unknown) => {
+          tally.InvitesFailed++;
+          throw error;
+        },
+      ),
     );
   }
   if (change.kind === 'membership') {
@@ -73,18 +104,47 @@ async function consume(change: StoredChange, shared: BatchShared): Promise<void>
   }
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
+  // Counted once the record is done (a failed record is counted on the delivery that succeeds).
+  for (const event of published) {
+    const metric = EVENT_METRICS[event.type];
+    if (metric) tally[metric]++;
+  }
 }
 
-export async function handler(
-  event: DynamoDBStreamEvent,
-  _context?: unknown,
-): Promise<DynamoDBBatchResponse> {
-  const shared: BatchShared = { folds: new Map(), externalIds: new Map() };
-  const records = event.Records;
+const tenantOf = (change: StoredChange): string | undefined =>
+  change.kind === 'user' || change.kind === 'group'
+    ? (change.after ?? change.before)?.tenantId
+    : change.tenantId;
+
+export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+  startInvocation(context);
+  const shared: BatchShared = {
+    folds: new Map(),
+    externalIds: new Map(),
+    counts: {
+      UsersCreated: 0,
+      UsersUpdated: 0,
+      UsersDeactivated: 0,
+      GroupMemberChanges: 0,
+      InvitesSent: 0,
+      InvitesFailed: 0,
+    },
+  };
+  try {
+    return await consumeBatch(event.Records, shared);
+  } finally {
+    // One EMF line per batch, only for what happened (a batch of count deltas writes none).
+    publishCounts(shared.counts);
+  }
+}
+
+async function consumeBatch(records: DynamoDBRecord[], shared: BatchShared): Promise<DynamoDBBatchResponse> {
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     try {
       const change = decodeStreamRecord(record);
+      // The record's tenant on the log lines it causes (records of a batch may be of many tenants).
+      logTenant(change ? tenantOf(change) : undefined);
       if (change) await consume(change, shared);
     } catch (error) {
       logger.error('Stream record failed; it and the records after it will be retried', {

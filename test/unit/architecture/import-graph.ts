@@ -8,7 +8,8 @@ import { preProcessFile } from 'typescript';
  *   contract lambdas/contract/ the admin API's JSON types: imports nothing at all; every room may import it
  *   scim    lambdas/scim/     pure SCIM: only itself and node: builtins
  *   domain  lambdas/domain/   only scim, itself and node: builtins
- *   adapter store/ mail/ events/ http/ config/: scim, domain, own folder, npm packages; store and http may import config
+ *   adapter store/ mail/ events/ http/ config/: scim, domain, own folder, npm packages; store, http and mail
+ *           may import config (runtime configuration, the process's logger, metrics and tracer)
  *   handler every other folder under lambdas/: anything above, never another handler folder
  * Nothing under lambdas/ imports from outside it (local/, lib/, bin/, bench/, test/).
  * The console (web/) imports only web/ files, npm packages (and node: builtins, for its build
@@ -17,7 +18,11 @@ import { preProcessFile } from 'typescript';
 export type Room = 'contract' | 'scim' | 'domain' | 'adapter' | 'handler';
 
 const ADAPTERS = ['store', 'mail', 'events', 'http', 'config'];
-const ADAPTER_MAY_ALSO_IMPORT: Record<string, string[]> = { store: ['config'], http: ['config'] };
+const ADAPTER_MAY_ALSO_IMPORT: Record<string, string[]> = {
+  store: ['config'],
+  http: ['config'],
+  mail: ['config'],
+};
 
 /** The folder directly under lambdas/ that holds the file, or undefined when the file is outside lambdas/. */
 export function folderOf(file: string): string | undefined {
