@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
+import { FUNCTION_BUNDLING } from '../bundling';
 
 /** The service's own EMF metrics (Powertools): POWERTOOLS_METRICS_NAMESPACE of every function. */
 export const METRICS_NAMESPACE = 'ScimProvisioning';
@@ -82,6 +83,8 @@ export class HandlerFunction extends Construct {
         ...props.environment,
       },
       bundling: {
+        // ESM builds first and Lambda's credential chain (lib/bundling.ts): every bundle under 500 KB.
+        ...FUNCTION_BUNDLING,
         format: OutputFormat.CJS,
         minify: true,
         sourceMap: true,
