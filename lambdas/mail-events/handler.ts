@@ -1,5 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type MetricName, publishCounts, startInvocation } from '../config/observability';
+import type { MailEventOutcome } from '../domain/invites';
 import { logger } from '../http/logger';
 import { mailEventService } from './compose';
 import { mailEventOf, NotAMailEventError } from './ses-event';
@@ -14,6 +16,15 @@ import { mailEventOf, NotAMailEventError } from './ses-event';
  */
 const invites = mailEventService();
 const processor = new BatchProcessor(EventType.SQS);
+
+/** The outcomes that move an invite, as the metric that counts them (stale and unknown ones count nothing). */
+const METRIC_OF: Partial<Record<MailEventOutcome, MetricName>> = {
+  delivered: 'InvitesDelivered',
+  bounced: 'InvitesBounced',
+  complained: 'InvitesComplained',
+};
+/** The counts of the batch being handled (one EMF blob per invocation). */
+let counts: Partial<Record<MetricName, number>> = {};
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   let event: ReturnType<typeof mailEventOf>;
@@ -31,13 +42,22 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
   if (!event) return;
   const outcome = await invites.onMailEvent(event);
+  const metric = METRIC_OF[outcome];
+  if (metric) counts[metric] = (counts[metric] ?? 0) + 1;
   // The SES message id only: the address and the diagnostic stay on the invite.
   logger.info('Mail event', { sesMessageId: event.messageId, kind: event.kind, outcome });
 }
 
 export async function handler(event: SQSEvent, context?: unknown): Promise<SQSBatchResponse> {
-  return processPartialResponse(event, recordHandler, processor, {
-    context: context as never,
-    throwOnFullBatchFailure: false,
-  });
+  startInvocation(context as never);
+  counts = {};
+  try {
+    return await processPartialResponse(event, recordHandler, processor, {
+      context: context as never,
+      throwOnFullBatchFailure: false,
+    });
+  } finally {
+    // InvitesDelivered / InvitesBounced / InvitesComplained: the invites this batch moved.
+    publishCounts(counts);
+  }
 }
