@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { REQUEST_LOG_PAGE, REQUEST_LOG_RESOURCES } from '../domain/activity';
 import { AUDIT_PAGE } from '../domain/audit';
 import { CONSOLE_PAGE, MAX_SEARCH_LENGTH } from '../domain/directory';
@@ -22,6 +22,9 @@ import { excerpt } from '../scim/excerpt';
  * them at once: `{error: 'bad_request', message, fields: [{path, message}]}`. The rules beyond the
  * shape (unique names, known `${variables}`, valid scimPaths) stay in the domain, which reports paths
  * the same way.
+ *
+ * zod/mini (the functional API, a fifth of full zod's bundle) ships no locale: every message a refusal
+ * carries is written here, the few that full zod took from its English locale too (`wrongType`).
  */
 
 /** `a.b[0].c` of a zod issue path. */
@@ -35,7 +38,7 @@ export function pathString(path: readonly PropertyKey[]): string {
 }
 
 /** The field errors of a zod failure; an unknown key is named by its own path. `root` names the body itself. */
-function fieldErrorsOf(error: z.ZodError, root: string): FieldError[] {
+function fieldErrorsOf(error: z.core.$ZodError, root: string): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       // The path repeats at most a clean excerpt of a key (an error never echoes raw input at length).
@@ -49,7 +52,7 @@ function fieldErrorsOf(error: z.ZodError, root: string): FieldError[] {
 }
 
 /** Parses `input` with `schema`, or throws the InvalidInputError that names every problem. */
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string, root = ''): T {
+function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, what: string, root = ''): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = fieldErrorsOf(result.error, root);
@@ -61,12 +64,34 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string, root =
 /** A problem of the body as a whole (not an object) names no field: it is in the message only. */
 const namedOnly = (fields: FieldError[]) => fields.filter((f) => f.path !== '');
 
+/**
+ * A value of the wrong type where no message of our own is written (a query that is not an object, a
+ * parameter that is not a string: what a typed caller cannot pass), in the words of zod's English
+ * locale: `Invalid input: expected string, received number`. The received type is named as zod names
+ * it (z.util.parsedType, written out: reaching it through `z.util` bundles all of zod's util).
+ */
+function wrongType(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  return `Invalid input: expected ${issue.expected}, received ${typeName(issue.input)}`;
+}
+function typeName(input: unknown): string {
+  if (typeof input === 'number') return Number.isFinite(input) ? 'number' : String(input); // NaN, Infinity
+  if (typeof input !== 'object') return typeof input;
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  const prototype = Object.getPrototypeOf(input);
+  return prototype !== Object.prototype && 'constructor' in input && input.constructor
+    ? (input.constructor as { name: string }).name
+    : 'object';
+}
+const queryString = () => z.string({ error: wrongType });
+
 const IDP_CHOICES = `must be one of ${IDPS.map((idp) => `"${idp}"`).join(', ')}`;
 const idp = z.enum(IDPS, { error: IDP_CHOICES });
 
 /** POST /tokens: none, `{}` or `{"idp": …}`; okta when not given. A body that is not that names `idp`. */
 const tokenCreation = z.strictObject(
-  { idp: idp.optional() },
+  { idp: z.optional(idp) },
   { error: `the body must be {"idp": "<identity provider>"}: idp ${IDP_CHOICES}` },
 );
 export function tokenCreationOf(body: unknown): Idp {
@@ -97,36 +122,45 @@ export const statusChangeOf = (body: unknown): TokenStatus =>
 /** PUT /settings: the shape; parseSettings (domain) applies the rules beyond it. */
 const customAttribute = z.strictObject(
   {
-    name: z.string({ error: 'must be a string' }).regex(CUSTOM_ATTRIBUTE_NAME, {
-      error: (issue) =>
-        `'${excerpt(issue.input)}' must start with a letter and hold letters, digits or _ (at most 64)`,
-    }),
-    scimPath: z.string({ error: 'must be a string' }).optional(),
-    description: z
-      .string({ error: 'must be a string' })
-      .max(SETTINGS_LIMITS.description, `must be at most ${SETTINGS_LIMITS.description} characters`)
-      .optional(),
+    name: z.string({ error: 'must be a string' }).check(
+      z.regex(CUSTOM_ATTRIBUTE_NAME, {
+        error: (issue) =>
+          `'${excerpt(issue.input)}' must start with a letter and hold letters, digits or _ (at most 64)`,
+      }),
+    ),
+    scimPath: z.optional(z.string({ error: 'must be a string' })),
+    description: z.optional(
+      z
+        .string({ error: 'must be a string' })
+        .check(
+          z.maxLength(
+            SETTINGS_LIMITS.description,
+            `must be at most ${SETTINGS_LIMITS.description} characters`,
+          ),
+        ),
+    ),
   },
   { error: 'must be an object {name, scimPath?, description?}' },
 );
 const text = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .refine((v) => v.trim() !== '', 'must not be empty')
-    .refine((v) => v.length <= max, `must be at most ${max} characters`);
+  z.string({ error: 'must be a string' }).check(
+    z.refine((v) => v.trim() !== '', 'must not be empty'),
+    z.refine((v) => v.length <= max, `must be at most ${max} characters`),
+  );
 const settingsBody = z.strictObject(
   {
-    autoInviteUsers: z.boolean({ error: 'must be a boolean' }).optional(),
-    customAttributes: z
-      .array(customAttribute, { error: 'must be an array' })
-      .max(MAX_CUSTOM_ATTRIBUTES, `at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`)
-      .optional(),
-    inviteEmail: z
-      .strictObject(
+    autoInviteUsers: z.optional(z.boolean({ error: 'must be a boolean' })),
+    customAttributes: z.optional(
+      z
+        .array(customAttribute, { error: 'must be an array' })
+        .check(z.maxLength(MAX_CUSTOM_ATTRIBUTES, `at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`)),
+    ),
+    inviteEmail: z.optional(
+      z.strictObject(
         { subject: text(SETTINGS_LIMITS.subject), body: text(SETTINGS_LIMITS.body) },
         { error: 'must be an object {subject, body}' },
-      )
-      .optional(),
+      ),
+    ),
   },
   { error: 'Settings must be a JSON object' },
 );
@@ -171,7 +205,9 @@ function salvageSettings(body: unknown): SettingsInput | undefined {
 
 /** POST /users/{id}/resolve: `{template}`. */
 const resolveBody = z.object(
-  { template: z.string({ error: 'must be a string' }).max(SETTINGS_LIMITS.body, 'is too long') },
+  {
+    template: z.string({ error: 'must be a string' }).check(z.maxLength(SETTINGS_LIMITS.body, 'is too long')),
+  },
   { error: 'the body must be {"template": "<text with ${variables}>"}' },
 );
 export const resolveInputOf = (body: unknown): { template: string } =>
@@ -180,15 +216,16 @@ export const resolveInputOf = (body: unknown): { template: string } =>
 /** `limit` as a query parameter: digits only (Number('') is 0 and Number(' 5') is 5). */
 const limitParam = (max: number) =>
   z
-    .string()
-    .regex(/^\d{1,6}$/, `must be an integer from 1 to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= max, `must be an integer from 1 to ${max}`);
+    .pipe(
+      queryString().check(z.regex(/^\d{1,6}$/, `must be an integer from 1 to ${max}`)),
+      z.transform(Number),
+    )
+    .check(z.refine((n) => n >= 1 && n <= max, `must be an integer from 1 to ${max}`));
 /** An empty cursor is no cursor (the first page); a long one is refused before any work. */
-const cursorParam = z
-  .string()
-  .max(2048, 'is not a cursor of this listing')
-  .transform((v) => v || undefined);
+const cursorParam = z.pipe(
+  queryString().check(z.maxLength(2048, 'is not a cursor of this listing')),
+  z.transform((v: string) => v || undefined),
+);
 
 /** A console listing's query: `limit` (1-200, 50), `cursor`, and for users `search` (1-256 characters). */
 export interface ListingParams {
@@ -196,22 +233,31 @@ export interface ListingParams {
   cursor: string | undefined;
   search: string | undefined;
 }
-const listingQuery = z.object({
-  limit: limitParam(CONSOLE_PAGE.max).optional(),
-  cursor: cursorParam.optional(),
-  search: z
-    .string()
-    .max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`)
-    .transform((v) => v || undefined)
-    .optional(),
-});
+const listingQuery = z.object(
+  {
+    limit: z.optional(limitParam(CONSOLE_PAGE.max)),
+    cursor: z.optional(cursorParam),
+    search: z.optional(
+      z.pipe(
+        queryString().check(
+          z.maxLength(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
+        ),
+        z.transform((v: string) => v || undefined),
+      ),
+    ),
+  },
+  { error: wrongType },
+);
 export function listingParamsOf(query: Record<string, string>): ListingParams {
   const parsed = parseWith(listingQuery, query, 'query');
   return { limit: parsed.limit ?? CONSOLE_PAGE.default, cursor: parsed.cursor, search: parsed.search };
 }
 
 /** GET /audit: `limit` (1-100, 50) and `cursor`. */
-const auditQuery = z.object({ limit: limitParam(AUDIT_PAGE.max).optional(), cursor: cursorParam.optional() });
+const auditQuery = z.object(
+  { limit: z.optional(limitParam(AUDIT_PAGE.max)), cursor: z.optional(cursorParam) },
+  { error: wrongType },
+);
 export function auditParamsOf(query: Record<string, string>): { limit: number; cursor: string | undefined } {
   const parsed = parseWith(auditQuery, query, 'query');
   return { limit: parsed.limit ?? AUDIT_PAGE.default, cursor: parsed.cursor };
@@ -219,35 +265,43 @@ export function auditParamsOf(query: Record<string, string>): { limit: number; c
 
 /** A date and time with a zone (Z or ±hh:mm): a bare date or local time would be ambiguous. */
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const time = z
-  .string()
-  .refine((v) => TIME.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: 'must be an ISO 8601 time with a zone, e.g. 2026-12-01T13:00:00Z',
-  })
-  .transform((v) => new Date(Date.parse(v)).toISOString());
+const time = z.pipe(
+  queryString().check(
+    z.refine((v) => TIME.test(v) && !Number.isNaN(Date.parse(v)), {
+      message: 'must be an ISO 8601 time with a zone, e.g. 2026-12-01T13:00:00Z',
+    }),
+  ),
+  z.transform((v: string) => new Date(Date.parse(v)).toISOString()),
+);
 
 /**
  * GET /requests: `status` (2xx, 4xx, 5xx or a code such as 409), `resource`, `since`, `until`,
  * `cursor`, `limit`; an unknown parameter is refused too, so a typo is not silently ignored.
  */
 const requestLogQuery = z
-  .strictObject({
-    status: z
-      .string()
-      .regex(/^([245]xx|[1-5]\d\d)$/, 'must be 2xx, 4xx, 5xx or a status code such as 409')
-      .optional(),
-    resource: z
-      .enum(REQUEST_LOG_RESOURCES, { error: `must be one of ${REQUEST_LOG_RESOURCES.join(', ')}` })
-      .optional(),
-    since: time.optional(),
-    until: time.optional(),
-    cursor: cursorParam.optional(),
-    limit: limitParam(REQUEST_LOG_PAGE.max).optional(),
-  })
-  .refine((q) => !q.since || !q.until || q.since <= q.until, {
-    path: ['until'],
-    message: 'must not be before since',
-  });
+  .strictObject(
+    {
+      status: z.optional(
+        queryString().check(
+          z.regex(/^([245]xx|[1-5]\d\d)$/, 'must be 2xx, 4xx, 5xx or a status code such as 409'),
+        ),
+      ),
+      resource: z.optional(
+        z.enum(REQUEST_LOG_RESOURCES, { error: `must be one of ${REQUEST_LOG_RESOURCES.join(', ')}` }),
+      ),
+      since: z.optional(time),
+      until: z.optional(time),
+      cursor: z.optional(cursorParam),
+      limit: z.optional(limitParam(REQUEST_LOG_PAGE.max)),
+    },
+    { error: wrongType },
+  )
+  .check(
+    z.refine((q) => !q.since || !q.until || q.since <= q.until, {
+      path: ['until'],
+      message: 'must not be before since',
+    }),
+  );
 export function requestLogQueryOf(query: Record<string, string>): RequestLogQuery {
   const parsed = parseWith(requestLogQuery, query, 'query');
   const result: RequestLogQuery = { limit: parsed.limit ?? REQUEST_LOG_PAGE.default };
