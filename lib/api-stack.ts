@@ -271,9 +271,10 @@ export class ApiStack extends Stack {
         scimAuthorizer.handlerFunction,
       ],
     });
-    // The console's "re-send invitation" sends through SES from the directory handler.
-    const directory = this.functions.directory;
-    if (directory) this.allowInvites(directory, config);
+    // The console's "re-send invitation" sends through SES from the invitations handler (only: the
+    // directory's listings hold no mail rights).
+    const invitations = this.functions.invitations;
+    if (invitations) this.allowInvites(invitations, config);
     for (const name of INVITE_LINK_HANDLERS) {
       const handler = this.functions[name];
       if (handler) this.inviteLinkKeys.grantUse(handler, config.inviteLinkTtlHours);

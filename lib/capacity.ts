@@ -21,7 +21,7 @@ export interface FunctionCapacity {
  * Concurrency is sized from the stage ceiling (throttleRateLimit 50 requests/s) times the time a
  * request takes: the SCIM data functions answer in 50-300 ms, so 50 requests/s need about 15
  * instances; 30 leaves room for slow filtered walks and Bulk. The authorizer caches its decisions
- * for 5 s per token, so it is called far less than the API. The sum (200) stays far below the 900
+ * for 5 s per token, so it is called far less than the API. The sum (205) stays far below the 900
  * a default account (1000 concurrent executions) may reserve while keeping the 100 unreserved
  * that Lambda requires; an account with a lower limit deploys with `-c reservedConcurrency=off`.
  */
@@ -36,6 +36,8 @@ export const FUNCTION_CAPACITY: Record<FunctionKey, FunctionCapacity> = {
   tokens: { memoryMb: 512, reservedConcurrency: 10 },
   settings: { memoryMb: 512, reservedConcurrency: 10 },
   directory: { memoryMb: 512, reservedConcurrency: 15 },
+  // The invitation preview and re-send: one click at a time per admin.
+  invitations: { memoryMb: 256, reservedConcurrency: 5 },
   audit: { memoryMb: 512, reservedConcurrency: 10 },
   activity: { memoryMb: 512, reservedConcurrency: 10 },
   // The public invitation link: one verify per invited user.

@@ -21,7 +21,10 @@ export const HANDLERS: Record<
   // Bulk runs up to 100 operations one after the other: up to API Gateway's 29 s (docs/decisions.md).
   bulk: { dir: 'bulk', tableAccess: 'readWrite', timeoutSeconds: 28 },
   settings: { dir: 'settings', tableAccess: 'readWrite' },
+  // The console's listings and user detail: no mailer, no invitation link keys.
   directory: { dir: 'directory', tableAccess: 'readWrite' },
+  // The console's invitation preview and re-send: writes the invite record, sends through SES.
+  invitations: { dir: 'invitations', tableAccess: 'readWrite' },
   // Reads the audit trail only; the entries are written by the tokens and settings functions.
   audit: { dir: 'audit', tableAccess: 'read' },
   // The request log and the health view: reads only.
@@ -47,8 +50,8 @@ export const PAGING_HANDLERS: readonly HandlerName[] = [
 export const handlerEntry = (name: HandlerName) => `lambdas/${HANDLERS[name].dir}/handler.ts`;
 /** API Gateway gives up on an integration after 29 s: every function behind a route must stop before. */
 export const API_INTEGRATION_LIMIT_SECONDS = 29;
-/** The handlers that need the invite-link keys: they sign (stream consumer, directory) or verify (invites) links. */
-export const INVITE_LINK_HANDLERS: readonly HandlerName[] = ['directory', 'invites'];
+/** The handlers that need the invite-link keys: they sign (stream consumer, invitations) or verify (invites) links. */
+export const INVITE_LINK_HANDLERS: readonly HandlerName[] = ['invitations', 'invites'];
 export const AUTHORIZER_ENTRY = 'lambdas/authorizer/handler.ts';
 /** The table's stream consumer (invitations, member-count folds, change events). */
 export const STREAM_ENTRY = 'lambdas/stream/handler.ts';

@@ -15,6 +15,7 @@ export function loadHandlers(): Pick<AdapterOptions, 'handlers' | 'authorizer'> 
       bulk: require('../lambdas/bulk/handler').handler,
       settings: require('../lambdas/settings/handler').handler,
       directory: require('../lambdas/directory/handler').handler,
+      invitations: require('../lambdas/invitations/handler').handler,
       audit: require('../lambdas/audit/handler').handler,
       activity: require('../lambdas/activity/handler').handler,
       invites: require('../lambdas/invites/handler').handler,

@@ -1,22 +1,12 @@
-import type {
-  GroupList,
-  InviteView,
-  MemberList,
-  ResendResult,
-  ResolveResult,
-  UserDetailView,
-  UserList,
-  UserRow,
-} from '../contract/admin-api';
+import type { GroupList, MemberList, UserDetailView, UserList, UserRow } from '../contract/admin-api';
 import { displayNameOf, type UserRowRecord } from '../domain/directory';
-import { InviteComplainedError } from '../domain/invites';
-import type { InviteRecord } from '../domain/ports';
 import { assertTenantId } from '../domain/tokens';
 import { primaryEmailOf } from '../domain/user-record';
 import { renderUser } from '../domain/users';
-import { listingParamsOf, resolveInputOf } from '../http/admin-input';
+import { listingParamsOf } from '../http/admin-input';
+import { inviteView } from '../http/admin-views';
 import { scimBaseUrl } from '../http/base-url';
-import { createHttpHandler, parseJsonBody } from '../http/handler';
+import { createHttpHandler } from '../http/handler';
 import type { HttpRequest } from '../http/request';
 import { ADMIN_BASE } from '../http/routes';
 import { projectionFromQuery } from '../scim/list-request';
@@ -26,7 +16,8 @@ import { directoryService } from './compose';
 /**
  * The console's view of the directory (admin API): users with their source, invitation and groups
  * (searchable by userName or email prefix), a user's SCIM representation, groups with member counts
- * and their members, the `${variables}` preview for one user, the invitation re-send.
+ * and their members. Reads only: the invitation preview and re-send are lambdas/invitations/'s (this
+ * function holds neither the mailer nor the invitation link keys).
  */
 const directory = directoryService();
 
@@ -34,19 +25,6 @@ const tenantOf = (request: HttpRequest) => request.pathParameters.tenantId;
 
 /** A listing checks its tenant before its paging parameters. */
 const listingTenantOf = (request: HttpRequest) => assertTenantId(tenantOf(request));
-
-const inviteView = (invite: InviteRecord | undefined): InviteView =>
-  invite
-    ? {
-        state: invite.state,
-        attempts: invite.attempts,
-        email: invite.email,
-        sentAt: invite.sentAt ?? null,
-        lastError: invite.lastError ?? null,
-        mailEventAt: invite.mailEventAt ?? null,
-        updatedAt: invite.updatedAt,
-      }
-    : { state: 'none', sentAt: null, lastError: null };
 
 const userRow = ({ user, invite, groups, moreGroups }: UserRowRecord): UserRow => ({
   id: user.id,
@@ -107,27 +85,6 @@ export const handler = createHttpHandler('admin', {
       const scim = project(renderUser(user, scimBaseUrl(request), groups), schema, projectionFromQuery({}));
       const body = { ...userRow(detail), scim } satisfies UserDetailView;
       return { status: 200, body };
-    },
-  },
-  [`${ADMIN_BASE}/users/{userId}/resolve`]: {
-    POST: async (request) => {
-      const { template } = resolveInputOf(parseJsonBody(request));
-      const resolved = await directory.resolve(tenantOf(request), request.pathParameters.userId, template);
-      return { status: 200, body: resolved satisfies ResolveResult };
-    },
-  },
-  [`${ADMIN_BASE}/users/{userId}/invite`]: {
-    POST: async (request) => {
-      try {
-        const invite = await directory.resendInvite(tenantOf(request), request.pathParameters.userId);
-        return { status: 200, body: { invite: inviteView(invite) } satisfies ResendResult };
-      } catch (error) {
-        // Its own code, so the console can say why (any other conflict is the mapper's 409 conflict).
-        if (error instanceof InviteComplainedError) {
-          return { status: 409, body: { error: 'invite_complained', message: error.message } };
-        }
-        throw error;
-      }
     },
   },
 });

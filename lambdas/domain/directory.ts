@@ -1,21 +1,10 @@
-import { excerpt, excerptList } from '../scim/excerpt';
-import { InvalidInputError, NotFoundError } from './errors';
+import { excerpt } from '../scim/excerpt';
+import { NotFoundError } from './errors';
 import type { GroupRecord } from './group-record';
-import type { InviteService } from './invites';
-import type {
-  ConsoleReads,
-  CursorPage,
-  GroupRepository,
-  InviteRecord,
-  SettingsRepository,
-  UserRepository,
-} from './ports';
-import { knownVariables } from './settings';
-import { resolveTemplate, variablesIn } from './templates';
+import type { ConsoleReads, CursorPage, GroupRepository, InviteRecord, UserRepository } from './ports';
 import type { TenantSchemas } from './tenant-schemas';
 import { assertTenantId } from './tokens';
 import type { UserRecord } from './user-record';
-import { userVariables } from './user-variables';
 import type { UserService, UserView } from './users';
 
 /** A console listing's page size: 1–200, 50 when not given. */
@@ -46,15 +35,14 @@ export interface MemberRecord {
 }
 
 /**
- * The console's view of a tenant's directory (users with their source and invitation, groups with
- * member counts), the live preview of `${variables}` for one user, and the invitation re-send.
+ * The console's view of a tenant's directory: users with their source and invitation state, a user's
+ * detail, groups with member counts and their members. Reads only; the invitation preview and re-send
+ * are the InvitationService's (lambdas/domain/invitations.ts), served by another function.
  */
 export class DirectoryService {
   constructor(
     private readonly users: UserRepository,
     private readonly groups: GroupRepository,
-    private readonly settings: SettingsRepository,
-    private readonly invites: InviteService,
     private readonly schemas: TenantSchemas,
     private readonly reads: ConsoleReads,
     private readonly scimUsers: UserService,
@@ -150,36 +138,6 @@ export class DirectoryService {
       }),
       moreGroups: groupIds[i].more,
     }));
-  }
-
-  /**
-   * Resolves a template for one user, as the invitation would: every variable must be known (standard,
-   * the tenant's custom attributes, or the invitation's `${inviteLink}` and `${tenantId}`, filled in as
-   * this user's invitation would be); known ones without a value resolve to "" and are reported.
-   */
-  async resolve(
-    tenantId: string,
-    userId: string,
-    template: string,
-  ): Promise<{ result: string; missing: string[] }> {
-    const user = await this.requireUser(tenantId, userId);
-    const tenantSettings = await this.settings.get(user.tenantId);
-    // The invitation's own variables too: the Edit Settings preview shows the invitation as sent.
-    const known = knownVariables(tenantSettings.customAttributes, true);
-    const unknown = variablesIn(template).filter((v) => !known.has(v));
-    if (unknown.length > 0) {
-      throw new InvalidInputError(`Unknown variable(s): ${excerptList(unknown.map((v) => `\${${v}}`))}`);
-    }
-    const schema = await this.schemas.userSchema(user.tenantId);
-    return resolveTemplate(template, {
-      ...userVariables(user, tenantSettings.customAttributes, schema),
-      ...this.invites.inviteValues(user),
-    });
-  }
-
-  /** Sends the invitation again, whatever its state (unless a send is in flight: WriteConflictError). */
-  async resendInvite(tenantId: string, userId: string): Promise<InviteRecord | undefined> {
-    return this.invites.resend(await this.requireUser(tenantId, userId));
   }
 
   private async requireUser(tenantId: string, userId: string): Promise<UserRecord> {

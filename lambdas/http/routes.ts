@@ -8,6 +8,7 @@ export type HandlerName =
   | 'tokens'
   | 'settings'
   | 'directory'
+  | 'invitations'
   | 'audit'
   | 'discovery'
   | 'users'
@@ -39,8 +40,8 @@ export const ROUTES: Route[] = [
   { path: `${ADMIN_BASE}/groups`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/groups/{groupId}/members`, handler: 'directory', auth: 'admin' },
   { path: `${ADMIN_BASE}/users/{userId}`, handler: 'directory', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'directory', auth: 'admin' },
-  { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'directory', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users/{userId}/resolve`, handler: 'invitations', auth: 'admin' },
+  { path: `${ADMIN_BASE}/users/{userId}/invite`, handler: 'invitations', auth: 'admin' },
   { path: `${ADMIN_BASE}/audit`, handler: 'audit', auth: 'admin' },
   { path: `${ADMIN_BASE}/requests`, handler: 'activity', auth: 'admin' },
   { path: `${ADMIN_BASE}/health`, handler: 'activity', auth: 'admin' },

@@ -299,12 +299,13 @@ describe('stream consumer', () => {
     });
   });
 
-  test('the consumer and the directory handler (re-send) both may send invitations', () => {
+  test('the consumer and the invitations handler (re-send) may send invitations; the directory may not', () => {
     const roles = Object.entries(withInvites.api.findResources('AWS::IAM::Policy'))
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument.Statement).includes('ses:SendEmail'))
       .map(([, p]) => JSON.stringify(p.Properties.Roles));
     expect(roles.some((r) => r.includes('InvitesHandler'))).toBe(true);
-    expect(roles.some((r) => r.includes('DirectoryHandler'))).toBe(true);
+    expect(roles.some((r) => r.includes('InvitationsHandler'))).toBe(true);
+    expect(roles.some((r) => r.includes('DirectoryHandler'))).toBe(false);
   });
 
   test('cdk-nag reports no unacknowledged finding with the consumer deployed', () => {
@@ -434,8 +435,12 @@ describe('routes', () => {
   });
 
   test('every admin method uses the Cognito user pool authorizer', () => {
-    // The OPTIONS preflights (console-stack.test.ts) answer without credentials.
-    const adminMethods = methodsOf(ADMIN_API).filter((m) => m.HttpMethod !== 'OPTIONS');
+    // The OPTIONS preflights (console-stack.test.ts) answer without credentials, and so does the public
+    // invitation link (its signed token is the credential): exactly the `public` routes.
+    const methods = methodsOf(ADMIN_API).filter((m) => m.HttpMethod !== 'OPTIONS');
+    const publicMethods = methods.filter((m) => m.AuthorizationType === 'NONE');
+    expect(publicMethods).toHaveLength(ROUTES.filter((r) => r.auth === 'public').length);
+    const adminMethods = methods.filter((m) => m.AuthorizationType !== 'NONE');
     expect(adminMethods).toHaveLength(ROUTES.filter((r) => r.auth === 'admin').length);
     for (const method of adminMethods) expect(method.AuthorizationType).toBe('COGNITO_USER_POOLS');
     api.hasResourceProperties('AWS::ApiGateway::Authorizer', {

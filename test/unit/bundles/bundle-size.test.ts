@@ -14,11 +14,13 @@ import { REQUEST_LOG_ENTRY } from '../../../lib/constructs/request-log';
 jest.setTimeout(300_000);
 
 /**
- * Over the limit today, with the size it may not outgrow (docs/benchmarks.md, "Bundles", says why and
- * what would cut it): the directory function carries zod, the SES and Secrets Manager clients and the
- * SCIM user service on top of what every function has.
+ * Over the limit today, with the size it may not outgrow: the two admin functions that parse their
+ * input with zod (lambdas/http/admin-input.ts; 83.6 KB of each bundle). Measured at the split of the
+ * invitation routes out of directory (docs/decisions.md): directory 560.9 KB (was 615.4 KB with SES,
+ * the invite service and the link keys), invitations 567.1 KB. Both are under 500 KB once admin-input.ts
+ * uses zod/mini (about -70 KB): REMOVE BOTH ENTRIES when that change is merged.
  */
-const KNOWN_OVER: Record<string, number> = { directory: 640 * 1024 };
+const KNOWN_OVER: Record<string, number> = { directory: 565 * 1024, invitations: 570 * 1024 };
 
 const outDir = mkdtempSync(join(tmpdir(), 'bundle-size-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

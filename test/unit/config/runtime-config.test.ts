@@ -63,7 +63,7 @@ describe('invitation configuration, read at cold start', () => {
 
   test.each([
     ['the stream consumer', '../../../lambdas/stream/handler'],
-    ['the directory (re-send)', '../../../lambdas/directory/handler'],
+    ['the invitations function (re-send)', '../../../lambdas/invitations/handler'],
   ])('%s does not start without it', (_what, module) => {
     process.env.CURSOR_HMAC_KEY ??= 'a-cursor-key-for-the-unit-tests-0123456789';
     process.env.EVENT_BUS_NAME ??= 'unit-test-bus';

@@ -1,7 +1,6 @@
 import { DirectoryService } from '../../../lambdas/domain/directory';
-import { DeliveryFailedError, InvalidInputError, NotFoundError } from '../../../lambdas/domain/errors';
+import { InvalidInputError } from '../../../lambdas/domain/errors';
 import { sourceOf } from '../../../lambdas/domain/idp';
-import { InviteService } from '../../../lambdas/domain/invites';
 import type { ConsoleReads } from '../../../lambdas/domain/ports';
 import { TenantSchemas } from '../../../lambdas/domain/tenant-schemas';
 import { UserService } from '../../../lambdas/domain/users';
@@ -9,18 +8,10 @@ import { USER_SCHEMA_URN } from '../../../lambdas/scim/schemas';
 import { inMemoryPorts } from '../../support/in-memory-ports';
 
 const TENANT = 'acme';
-const LINK_KEYS = [{ id: 'k1', secret: 'unit-test-link-key-not-a-secret-0123456789' }];
-const CONFIG = {
-  fromAddress: 'no-reply@example.com',
-  urlTemplate: 'https://console.example.com/invite?tenant={tenantId}&user={userId}&token={token}',
-  linkKeys: async () => LINK_KEYS,
-  linkTtlHours: 168,
-};
 
 function setup() {
   const ports = inMemoryPorts();
   const schemas = new TenantSchemas(ports.settings);
-  const invites = new InviteService(ports.settings, ports.invites, ports.mailer, CONFIG, schemas);
   const users = new UserService(ports.users, ports.groups, ports.memberships, schemas);
   // The console's extra reads, over the in-memory ports (the DynamoDB ones: test/integration/admin-*.test.ts).
   const reads: ConsoleReads = {
@@ -38,15 +29,7 @@ function setup() {
       return { records: ids, nextCursor: null };
     },
   };
-  const directory = new DirectoryService(
-    ports.users,
-    ports.groups,
-    ports.settings,
-    invites,
-    schemas,
-    reads,
-    users,
-  );
+  const directory = new DirectoryService(ports.users, ports.groups, schemas, reads, users);
   /** A user as Okta pushes it; `emails: []` for one without an address. */
   const createUser = async (userName: string, overrides: Record<string, unknown> = {}) => {
     const body = {
@@ -113,118 +96,5 @@ describe('DirectoryService.listUsers', () => {
     await expect(async () => directory.listUsers('ACME', { limit: 50, cursor: undefined })).rejects.toThrow(
       InvalidInputError,
     );
-  });
-});
-
-describe('DirectoryService.resolve', () => {
-  test("resolves a template with the user's values and reports known variables without one", async () => {
-    const { directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-
-    const resolved = await directory.resolve(TENANT, ada.id, 'Hi ${givenName} (${email}), ${title}');
-
-    expect(resolved).toEqual({ result: 'Hi Ada (ada@example.com), ', missing: ['title'] });
-  });
-
-  test('an unknown variable is an InvalidInputError', async () => {
-    const { directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-
-    await expect(directory.resolve(TENANT, ada.id, 'Hi ${nickname}')).rejects.toThrow(InvalidInputError);
-  });
-
-  test('an unknown user is a NotFoundError', async () => {
-    const { directory } = setup();
-
-    await expect(directory.resolve(TENANT, 'no-such-user', 'Hi')).rejects.toThrow(NotFoundError);
-  });
-});
-
-describe('DirectoryService.resendInvite', () => {
-  test('a user without an email is an InvalidInputError and nothing is sent', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada', { emails: [] });
-
-    await expect(directory.resendInvite(TENANT, ada.id)).rejects.toThrow(InvalidInputError);
-    expect(ports.mailer.sent).toEqual([]);
-  });
-
-  test('sends one invitation to the primary email through the mailer', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-
-    await directory.resendInvite(TENANT, ada.id);
-
-    expect(ports.mailer.sent).toEqual([
-      expect.objectContaining({
-        from: 'no-reply@example.com',
-        to: 'ada@example.com',
-        subject: 'You are invited to acme',
-        text: expect.stringMatching(
-          new RegExp(
-            `https://console\\.example\\.com/invite\\?tenant=acme&user=${ada.id}&token=[\\w-]+\\.[\\w-]+`,
-          ),
-        ),
-      }),
-    ]);
-  });
-
-  test('answers the invite record, which says sent', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-
-    const invite = await directory.resendInvite(TENANT, ada.id);
-
-    expect(invite).toEqual(
-      expect.objectContaining({
-        state: 'sent',
-        attempts: 1,
-        email: 'ada@example.com',
-        sentAt: expect.any(String),
-      }),
-    );
-    expect(await ports.invites.get(TENANT, ada.id)).toEqual(invite);
-  });
-
-  test('sends again an invitation that was already sent', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-    await directory.resendInvite(TENANT, ada.id);
-
-    const invite = await directory.resendInvite(TENANT, ada.id);
-
-    expect(ports.mailer.sent).toHaveLength(2);
-    expect(invite).toEqual(expect.objectContaining({ state: 'sent', attempts: 2 }));
-  });
-
-  test('a refusal of the mailer (SES) is a DeliveryFailedError', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-    ports.mailer.failNext(new DeliveryFailedError('MessageRejected: Email address is not verified'));
-
-    await expect(directory.resendInvite(TENANT, ada.id)).rejects.toThrow(DeliveryFailedError);
-  });
-
-  test('after a refusal the invite is released for a retry, with the error', async () => {
-    const { ports, directory, createUser } = setup();
-    const ada = await createUser('ada@example.com');
-    ports.mailer.failNext(new DeliveryFailedError('MessageRejected: Email address is not verified'));
-
-    await directory.resendInvite(TENANT, ada.id).catch(() => undefined);
-
-    expect(await ports.invites.get(TENANT, ada.id)).toEqual(
-      expect.objectContaining({
-        state: 'pending',
-        attempts: 1,
-        leaseUntil: 0,
-        lastError: 'MessageRejected: Email address is not verified',
-      }),
-    );
-  });
-
-  test('an unknown user is a NotFoundError', async () => {
-    const { directory } = setup();
-
-    await expect(directory.resendInvite(TENANT, 'no-such-user')).rejects.toThrow(NotFoundError);
   });
 });
