@@ -9,20 +9,36 @@ const ROOT = path.resolve(__dirname, '..');
 /** The bundle size every function stays under (test/unit/bundles/bundle-size.test.ts). */
 export const MAX_BUNDLE_BYTES = 500 * 1024;
 
+/** lambdas/config/lambda-credentials.ts: the credential chain as it runs in Lambda. */
+export const CREDENTIALS_SHIM = path.join(ROOT, 'lambdas', 'config', 'lambda-credentials.ts');
+/** lambdas/config/xray-semver.ts: `semver`, whose only bundled user is the X-Ray SDK's v2 patcher. */
+export const SEMVER_SHIM = path.join(ROOT, 'lambdas', 'config', 'xray-semver.ts');
+
+/**
+ * The packages every bundle replaces (esbuild `alias`):
+ * - `@aws-sdk/credential-provider-node` by the chain as it runs in Lambda: environment credentials
+ *   only, without the SSO/ini/process/web-identity/metadata links that never run there (~130 KB);
+ * - `semver` by a stand-in that throws: only aws-xray-sdk-core's AWS SDK v2 patcher calls it, and no
+ *   function captures a v2 client (v3 clients go through captureAWSv3Client) (~26 KB).
+ */
+export const BUNDLE_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': CREDENTIALS_SHIM,
+  semver: SEMVER_SHIM,
+};
+
 /**
  * What every function bundle adds to NodejsFunction's defaults (lib/constructs/handler-function.ts
  * spreads it into `bundling`); the numbers are in docs/benchmarks.md, "Bundles".
  * - `mainFields: module, main`: the ESM build of each package, so esbuild drops what nothing uses
  *   (the SDK's CJS builds are single files holding every command, and drag the browser user-agent
  *   parser `bowser` along). The SDK stays bundled: the versions package-lock.json pins run.
- * - the credential chain as it runs in Lambda (lambdas/config/lambda-credentials.ts): environment
- *   credentials only, without the SSO/ini/process/web-identity/metadata links that never run there.
+ * - BUNDLE_ALIASES, as one `--alias:<package>=<file>` flag each.
  */
-export const CREDENTIALS_SHIM = path.join(ROOT, 'lambdas', 'config', 'lambda-credentials.ts');
-
 export const FUNCTION_BUNDLING: Pick<BundlingOptions, 'mainFields' | 'esbuildArgs'> = {
   mainFields: ['module', 'main'],
-  esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${CREDENTIALS_SHIM}` },
+  esbuildArgs: Object.fromEntries(
+    Object.entries(BUNDLE_ALIASES).map(([name, file]) => [`--alias:${name}`, file]),
+  ),
 };
 
 /**
@@ -41,7 +57,7 @@ export function functionBuildOptions(entry: string, outfile: string): BuildOptio
     minify: true,
     sourcemap: true,
     mainFields: FUNCTION_BUNDLING.mainFields,
-    alias: { '@aws-sdk/credential-provider-node': CREDENTIALS_SHIM },
+    alias: BUNDLE_ALIASES,
     absWorkingDir: ROOT,
     logLevel: 'error',
   };
