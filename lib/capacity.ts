@@ -16,7 +16,12 @@ export interface FunctionCapacity {
 
 /**
  * Memory and concurrency of each function: THE place to change them (docs/operations-deploy.md,
- * "Capacity"). Memory is 512 MB until the cold-start bench (bench/cold-start.ts) says otherwise.
+ * "Capacity"). Memory is sized from the cold-start bench (bench/cold-start.ts, docs/benchmarks.md):
+ * every function holds 60-64 MB after init and the largest request measured (a 100k-member group
+ * read) adds ~17 MB, so memory is never the limit at 256 MB; it buys CPU (Lambda's share grows with
+ * memory). 1024 MB for the SCIM data functions (10k-member replaces, 100k-member reads, Bulk's 100
+ * operations within API Gateway's 29 s), 512 MB for the authorizer (on the path of every SCIM call)
+ * and the stream consumer, 256 MB for the admin functions, the link verify and the log/mail consumers.
  *
  * Concurrency is sized from the stage ceiling (throttleRateLimit 50 requests/s) times the time a
  * request takes: the SCIM data functions answer in 50-300 ms, so 50 requests/s need about 15
@@ -26,28 +31,28 @@ export interface FunctionCapacity {
  * that Lambda requires; an account with a lower limit deploys with `-c reservedConcurrency=off`.
  */
 export const FUNCTION_CAPACITY: Record<FunctionKey, FunctionCapacity> = {
-  users: { memoryMb: 512, reservedConcurrency: 30 },
-  groups: { memoryMb: 512, reservedConcurrency: 30 },
+  users: { memoryMb: 1024, reservedConcurrency: 30 },
+  groups: { memoryMb: 1024, reservedConcurrency: 30 },
   // Up to 100 operations in one call, one call at a time per IdP app.
-  bulk: { memoryMb: 512, reservedConcurrency: 10 },
-  discovery: { memoryMb: 512, reservedConcurrency: 10 },
+  bulk: { memoryMb: 1024, reservedConcurrency: 10 },
+  discovery: { memoryMb: 256, reservedConcurrency: 10 },
   authorizer: { memoryMb: 512, reservedConcurrency: 30 },
   // The admin API: people using the console.
-  tokens: { memoryMb: 512, reservedConcurrency: 10 },
-  settings: { memoryMb: 512, reservedConcurrency: 10 },
-  directory: { memoryMb: 512, reservedConcurrency: 15 },
+  tokens: { memoryMb: 256, reservedConcurrency: 10 },
+  settings: { memoryMb: 256, reservedConcurrency: 10 },
+  directory: { memoryMb: 256, reservedConcurrency: 15 },
   // The invitation preview and re-send: one click at a time per admin.
   invitations: { memoryMb: 256, reservedConcurrency: 5 },
-  audit: { memoryMb: 512, reservedConcurrency: 10 },
-  activity: { memoryMb: 512, reservedConcurrency: 10 },
+  audit: { memoryMb: 256, reservedConcurrency: 10 },
+  activity: { memoryMb: 256, reservedConcurrency: 10 },
   // The public invitation link: one verify per invited user.
-  invites: { memoryMb: 512, reservedConcurrency: 10 },
+  invites: { memoryMb: 256, reservedConcurrency: 10 },
   // One instance per stream shard (parallelization factor 1): a table has a handful of shards.
   stream: { memoryMb: 512, reservedConcurrency: 10 },
   // CloudWatch Logs batches the request-log lines of every SCIM function.
-  requestLog: { memoryMb: 512, reservedConcurrency: 10 },
+  requestLog: { memoryMb: 256, reservedConcurrency: 10 },
   // SES events through SQS; the event source's maximum concurrency equals this (at least 2).
-  mailEvents: { memoryMb: 512, reservedConcurrency: 5 },
+  mailEvents: { memoryMb: 256, reservedConcurrency: 5 },
 };
 
 /** Lambda's floor of unreserved concurrency per account. */

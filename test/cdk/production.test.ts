@@ -477,13 +477,23 @@ describe('capacity', () => {
     let total = 0;
     for (const fn of fns) {
       expect(fn.ReservedConcurrentExecutions).toBeGreaterThan(0);
-      // 512 MB until the cold-start bench says otherwise; the invitations function (two console clicks) 256.
-      const invitations = fn.id.startsWith('InvitationsHandler');
-      expect(fn.MemorySize).toBe(invitations ? FUNCTION_CAPACITY.invitations.memoryMb : 512);
+      // Each function's memory is its FUNCTION_CAPACITY entry's (found by its service name).
+      const service = fn.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
+      const key = Object.keys(FUNCTION_CAPACITY).find(
+        (k) => `scim-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` === service,
+      ) as keyof typeof FUNCTION_CAPACITY | undefined;
+      expect({ service, key: key !== undefined }).toEqual({ service, key: true });
+      expect({ service, memory: fn.MemorySize }).toEqual({
+        service,
+        memory: FUNCTION_CAPACITY[key as keyof typeof FUNCTION_CAPACITY].memoryMb,
+      });
       total += fn.ReservedConcurrentExecutions;
     }
     expect(total).toBeLessThanOrEqual(DEFAULT_ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM);
     expect(envOf(dev, 'UsersHandler')).toBeDefined();
+    // The SCIM data functions get CPU for the big group operations; the admin ones need little.
+    expect(serviceFunctions(dev).find((f) => f.id.startsWith('GroupsHandler'))?.MemorySize).toBe(1024);
+    expect(serviceFunctions(dev).find((f) => f.id.startsWith('TokensHandler'))?.MemorySize).toBe(256);
     expect(
       serviceFunctions(dev).find((f) => f.id.startsWith('UsersHandler'))?.ReservedConcurrentExecutions,
     ).toBe(FUNCTION_CAPACITY.users.reservedConcurrency);
