@@ -32,6 +32,17 @@ export const ALARM_THRESHOLDS = {
   sesComplaintRate: 0.0008,
 } as const;
 
+/** An SES reputation metric of the configuration set (hourly maximum). */
+function sesReputation(configurationSetName: string, metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/SES',
+    metricName,
+    dimensionsMap: { 'ses:configuration-set': configurationSetName },
+    statistic: 'Maximum',
+    period: Duration.hours(1),
+  });
+}
+
 export interface MonitoringProps {
   scimStage: apigw.Stage;
   adminStage: apigw.Stage;
@@ -153,14 +164,7 @@ export class Monitoring extends Construct {
       );
     }
 
-    const reputation = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName,
-        dimensionsMap: { 'ses:configuration-set': props.configurationSetName },
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      });
+    const reputation = (metricName: string) => sesReputation(props.configurationSetName, metricName);
     this.alarm(
       'SesBounceRate',
       reputation('Reputation.BounceRate'),
@@ -309,15 +313,8 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'SES reputation (configuration set)',
         width: 8,
-        left: ['Reputation.BounceRate', 'Reputation.ComplaintRate'].map(
-          (metricName) =>
-            new cloudwatch.Metric({
-              namespace: 'AWS/SES',
-              metricName,
-              dimensionsMap: { 'ses:configuration-set': props.configurationSetName },
-              statistic: 'Maximum',
-              period: Duration.hours(1),
-            }),
+        left: ['Reputation.BounceRate', 'Reputation.ComplaintRate'].map((metricName) =>
+          sesReputation(props.configurationSetName, metricName),
         ),
       }),
       new cloudwatch.GraphWidget({
