@@ -416,3 +416,35 @@ describe('auto-invite', () => {
     expect(await waitForMail('fi@example.com', 2)).toHaveLength(2);
   });
 });
+
+// The console's row after auto-invite (moved from admin-rows.test.ts, which runs without the stream consumer).
+test('after auto-invite the row shows the invitation sent, in the listing and the search', async () => {
+  const tenant = 'rows-invite';
+  const { token, scimBaseUrl } = await service.createToken(tenant);
+  expect((await service.admin('PUT', `/${tenant}/settings`, { autoInviteUsers: true })).status).toBe(200);
+  const created = await service.scim('POST', `${scimBaseUrl}/Users`, token, {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: 'grace@example.com',
+    emails: [{ value: 'grace@example.com', primary: true }],
+  });
+  expect(created.status).toBe(201);
+  // The stream consumer sends the invitation: wait for its record, as the console would refresh.
+  let row: Record<string, unknown> | undefined;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const page = await service.admin('GET', `/${tenant}/users?search=GRACE@`);
+    row = page.body.users[0];
+    if ((row?.invite as { state?: string } | undefined)?.state === 'sent') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(row?.invite).toEqual({
+    state: 'sent',
+    sentAt: expect.any(String),
+    lastError: null,
+    mailEventAt: null,
+    attempts: 1,
+    email: 'grace@example.com',
+    updatedAt: expect.any(String),
+  });
+  const listing = await service.admin('GET', `/${tenant}/users`);
+  expect(listing.body.users[0].invite.state).toBe('sent');
+});
