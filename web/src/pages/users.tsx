@@ -54,7 +54,9 @@ export default function Users({ api, navigate }: PageProps) {
 
   return (
     <Table
-      wrapLines
+      // Cells keep their words whole (wrapped lines broke "active" and "Resend invitation" mid-word);
+      // a narrow window scrolls the table sideways instead.
+      wrapLines={false}
       variant="full-page"
       header={
         <Header
