@@ -1,31 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ADMIN_GATEWAY_RESPONSES, ROUTES } from '../../lambdas/http/routes';
-import { ApiStack } from '../../lib/api-stack';
-import { readDeploymentConfig } from '../../lib/config';
-import { DataStack } from '../../lib/data-stack';
 import { CONSOLE_FIXTURE } from './fixtures/console-fixture';
+import { synthStacks } from './fixtures/synth';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
 type Json = any;
 type Resources = Record<string, { Type: string; Properties: Json }>;
 
-/** Both stacks as bin/app.ts builds them, with the fixture console build; bundling is skipped. */
+/** Both stacks as bin/app.ts builds them (test/cdk/fixtures/synth.ts), with a console build; bundling is skipped. */
 function synth(context: Record<string, unknown> = {}, consoleAssetDir: string = CONSOLE_FIXTURE) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const config = readDeploymentConfig(app.node);
-  const data = new DataStack(app, 'Data', { config });
-  const api = new ApiStack(app, 'Api', {
-    table: data.table,
-    adminUserPool: data.adminUserPool,
-    adminUserPoolDomain: data.adminUserPoolDomain,
-    consoleAssetDir,
-    config,
-  });
-  return { app, data: Template.fromStack(data), api: Template.fromStack(api) };
+  const { app, data, api } = synthStacks(context, { consoleAssetDir });
+  return { app, data, api };
 }
 
 /**

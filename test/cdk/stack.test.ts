@@ -1,5 +1,4 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   ADMIN_GATEWAY_RESPONSES,
@@ -11,29 +10,17 @@ import {
 } from '../../lambdas/http/routes';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 import { CONSUMED_RECORD_PATTERNS, consumedRecords } from '../../lambdas/stream/consumed-records';
-import { ApiStack, type ApiStackProps, SCIM_SERVER_ERROR_DETAIL } from '../../lib/api-stack';
-import { readDeploymentConfig } from '../../lib/config';
-import { DataStack } from '../../lib/data-stack';
-import { CONSOLE_FIXTURE } from './fixtures/console-fixture';
+import { type ApiStackProps, SCIM_SERVER_ERROR_DETAIL } from '../../lib/api-stack';
+import { synthStacks } from './fixtures/synth';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON, read by shape in assertions
 type Json = any;
 type Resources = Record<string, { Type: string; Properties: Json }>;
 
-/** Both stacks as bin/app.ts builds them; bundling is skipped (no esbuild run in unit tests). */
+/** Both stacks as bin/app.ts builds them (test/cdk/fixtures/synth.ts); bundling is skipped. */
 function synth(context: Record<string, unknown> = {}, props: Partial<ApiStackProps> = {}) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const config = readDeploymentConfig(app.node);
-  const data = new DataStack(app, 'Data');
-  const api = new ApiStack(app, 'Api', {
-    table: data.table,
-    adminUserPool: data.adminUserPool,
-    adminUserPoolDomain: data.adminUserPoolDomain,
-    consoleAssetDir: CONSOLE_FIXTURE,
-    config,
-    ...props,
-  });
-  return { app, data: Template.fromStack(data), api: Template.fromStack(api) };
+  const { app, data, api } = synthStacks(context, props);
+  return { app, data, api };
 }
 
 const { app, data, api } = synth();
