@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, tableName } from '../../lambdas/store/client';
 import { type CheckReport, checkTenant } from '../../lambdas/store/consistency-check';
 import { keys, MEMBER_SHARDS, memberShardOf } from '../../lambdas/store/keys';
@@ -101,19 +108,41 @@ async function tenantItems(tenantId: string): Promise<Record<string, unknown>[]>
     .sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
-const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
-const del = (Key: { pk: string; sk: string }) =>
-  db().send(new DeleteCommand({ TableName: tableName(), Key }));
-const get = async (Key: { pk: string; sk: string }) =>
+type Key = { pk: string; sk: string };
+const rawPut = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
+const rawDel = (Key: Key) => db().send(new DeleteCommand({ TableName: tableName(), Key }));
+const get = async (Key: Key) =>
   (await db().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }))).Item;
-const update = (
-  Key: { pk: string; sk: string },
-  UpdateExpression: string,
-  values?: Record<string, unknown>,
-) =>
-  db().send(
+
+/** What the plants changed: each key's item before its first change (absent: it did not exist). */
+const journal = new Map<string, { key: Key; before?: Record<string, unknown> }>();
+async function remember(key: Key): Promise<void> {
+  const id = `${key.pk}|${key.sk}`;
+  if (!journal.has(id)) journal.set(id, { key, before: await get(key) });
+}
+async function undoJournal(): Promise<void> {
+  for (const { key, before } of journal.values()) await (before ? rawPut(before) : rawDel(key));
+  journal.clear();
+}
+const put = async (Item: Record<string, unknown>) => {
+  await remember({ pk: String(Item.pk), sk: String(Item.sk) });
+  return rawPut(Item);
+};
+const del = async (Key: Key) => {
+  await remember(Key);
+  return rawDel(Key);
+};
+const update = async (Key: Key, UpdateExpression: string, values?: Record<string, unknown>) => {
+  await remember(Key);
+  return db().send(
     new UpdateCommand({ TableName: tableName(), Key, UpdateExpression, ExpressionAttributeValues: values }),
   );
+};
+/** A counter moved through the store (whichever counter item it writes); the undo moves it back. */
+const bump = async (tenantId: string, counter: 'users' | 'groups', delta: number) => {
+  await transactWrite([counterUpdate(tenantId, counter, delta)]);
+  return () => transactWrite([counterUpdate(tenantId, counter, -delta)]);
+};
 
 test('a tenant built through the SCIM API is consistent, walked in pages of any size', async () => {
   const b = await buildTenant('check-clean');
@@ -275,16 +304,8 @@ describe('each planted corruption is found, and only it', () => {
       },
       ['orphanCountDelta'],
     ],
-    [
-      'a bumped users counter',
-      (b) => transactWrite([counterUpdate(b.tenantId, 'users', 3)]),
-      ['tenantCounterMismatch'],
-    ],
-    [
-      'a lowered groups counter',
-      (b) => transactWrite([counterUpdate(b.tenantId, 'groups', -1)]),
-      ['tenantCounterMismatch'],
-    ],
+    ['a bumped users counter', (b) => bump(b.tenantId, 'users', 3), ['tenantCounterMismatch']],
+    ['a lowered groups counter', (b) => bump(b.tenantId, 'groups', -1), ['tenantCounterMismatch']],
     [
       'a bumped tokens counter',
       (b) => update(keys.counters(b.tenantId), 'ADD tokens :one', { ':one': 1 }),
@@ -362,23 +383,41 @@ describe('each planted corruption is found, and only it', () => {
     ],
   ];
 
-  // One tenant for every case: each plants its corruption, is checked, and the tenant's items are
-  // put back as they were (the items the plant added deleted, the ones it changed or deleted put back).
+  // One tenant for every case: each plants its corruption, is checked, and is undone (the items it
+  // changed put back as they were, the ones it added deleted, a counter moved back).
   let b: Built;
   beforeAll(async () => {
     b = await buildTenant('check-plant');
   });
 
   test.each(cases)('%s', async (_name, plant, expected) => {
-    const snapshot = await tenantItems(b.tenantId);
-    await plant(b);
+    journal.clear();
+    const undo = await plant(b);
     try {
       const report = await checkTenant(b.tenantId);
       expect(kinds(report)).toEqual(expected);
       for (const finding of report.findings) expect(finding.keys.length).toBeGreaterThan(0);
-      await expect(expectConsistent(b.tenantId)).rejects.toThrow(expected[0]);
     } finally {
-      await restore(b.tenantId, snapshot);
+      await undoJournal();
+      if (typeof undo === 'function') await undo();
+    }
+  });
+
+  test('expectConsistent fails listing every finding', async () => {
+    journal.clear();
+    await del(keys.userNameGuard(b.tenantId, b.users[0].userName));
+    await put({ ...keys.userNameGuard(b.tenantId, 'ghost'), type: 'userNameGuard', userId: 'gone' });
+    try {
+      const failure = expectConsistent(b.tenantId);
+      await expect(failure).rejects.toThrow(`tenant ${b.tenantId} is inconsistent (2 findings)`);
+      await expect(failure).rejects.toThrow(
+        `orphanUserNameGuard: userName guard ghost names missing user gone [T#${b.tenantId}#UN#ghost / GUARD]`,
+      );
+      await expect(failure).rejects.toThrow(
+        /userWithoutGuard: user .* \(User\.0@example\.com\) has no userName guard/,
+      );
+    } finally {
+      await undoJournal();
     }
   });
 
@@ -387,18 +426,17 @@ describe('each planted corruption is found, and only it', () => {
   });
 });
 
-async function restore(tenantId: string, snapshot: Record<string, unknown>[]): Promise<void> {
-  const key = (i: Record<string, unknown>) => `${i.pk}|${i.sk}`;
-  const was = new Map(snapshot.map((i) => [key(i), i]));
-  const now = await tenantItems(tenantId);
-  for (const item of now) if (!was.has(key(item))) await del({ pk: String(item.pk), sk: String(item.sk) });
-  const current = new Map(now.map((i) => [key(i), JSON.stringify(i)]));
-  for (const [k, item] of was) if (current.get(k) !== JSON.stringify(item)) await put(item);
-}
-
 async function tokenItems(tenantId: string): Promise<Record<string, unknown>[]> {
-  const items = await tenantItems(tenantId);
-  return items.filter((i) => i.pk === `T#${tenantId}` && String(i.sk).startsWith('TOKEN#'));
+  const prefix = keys.tokenPrefix(tenantId);
+  const result = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': prefix.pk, ':sk': prefix.skPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
 }
 
 function listingPosition(b: Built) {
