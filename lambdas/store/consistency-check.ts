@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { emailKeys, externalIdOf } from '../domain/user-record';
+import { emailKeys, externalIdOf, primaryEmailOf } from '../domain/user-record';
 import { getDocumentClient, tableName } from './client';
 import {
   batchGetProjected,
@@ -33,7 +33,8 @@ export { FINDING_KINDS } from './consistency-reads';
  *
  * Checked (finding kinds, `FINDING_KINDS`):
  * - users: userName guard present and pointing at the user; guard whose user is missing, or whose
- *   user's folded userName is another; the GSI1 keys; an email edge per email and the externalId
+ *   user's folded userName is another; the GSI1 keys, the GSI2 (email search) keys of the primary
+ *   email (a user written before GSI2 lacks them until `npm run admin -- reindex`); an email edge per email and the externalId
  *   edge; email / externalId edges whose user is missing or no longer has that value.
  * - groups: the same for the displayName guard, GSI1 keys and externalId edge; memberCount plus the
  *   pending count deltas equal to the member edges; count deltas of a missing group.
@@ -42,7 +43,7 @@ export { FINDING_KINDS } from './consistency-reads';
  * - tenant counters `users`, `groups`, `tokens` equal to the items counted; `readCounter` agrees
  *   with the summed counter items.
  * - tokens: a SHA-256 `secretHash` (64 hex digits) and no plaintext secret attribute; the hash item
- *   exists and agrees (tenant, token, status); a hash item whose token is gone or renewed.
+ *   exists and agrees (tenant, token, status, idp); a hash item whose token is gone or renewed.
  * - paging cursors: a TTL (`expiresAt`) at most 1 h (+ slack) ahead, and a cursor that is a GSI1
  *   position in the tenant's own users / groups listing. An expired cursor the TTL has not removed
  *   yet (DynamoDB Local never removes them) and a cursor whose position item was deleted since are
@@ -337,6 +338,12 @@ class Walk {
             `user ${userId} has GSI1 keys ${String(item.gsi1pk)} / ${String(item.gsi1sk)}`,
             self,
           );
+        const primary = primaryEmailOf(attributes);
+        const byEmail: { gsi2pk?: string; gsi2sk?: string } = primary
+          ? keys.usersByEmailIndex(t, primary, userId)
+          : {};
+        if (item.gsi2pk !== byEmail.gsi2pk || item.gsi2sk !== byEmail.gsi2sk)
+          this.find('userEmailIndexKeys', `user ${userId} has GSI2 keys ${String(item.gsi2sk)}`, self);
         for (const edge of emails)
           if (!got(edge))
             this.find(
@@ -472,10 +479,16 @@ class Walk {
         return;
       }
       const found = hashKey && got(hashKey);
-      if (!found || found.tenantId !== this.t || found.tokenId !== tokenId || found.status !== item.status)
+      if (
+        !found ||
+        found.tenantId !== this.t ||
+        found.tokenId !== tokenId ||
+        found.status !== item.status ||
+        (found.idp ?? 'okta') !== (item.idp ?? 'okta')
+      )
         this.find(
           'tokenHashMissing',
-          `token ${tokenId}'s hash item is ${found ? `for ${String(found.tenantId)}/${String(found.tokenId)}, status ${String(found.status)}` : 'missing'}`,
+          `token ${tokenId}'s hash item is ${found ? `for ${String(found.tenantId)}/${String(found.tokenId)}, status ${String(found.status)}, idp ${String(found.idp)}` : 'missing'}`,
           self,
           ...(hashKey ? [hashKey] : []),
         );

@@ -19,6 +19,7 @@ export const FINDING_KINDS: Record<string, string> = {
   orphanUserNameGuard: 'a userName guard whose user is missing',
   userNameGuardMismatch: "a userName guard whose user's folded userName is another",
   userIndexKeys: "a user item whose GSI1 keys are not its tenant's listing keys",
+  userEmailIndexKeys: 'a user item whose GSI2 keys are not those of its primary email (reindex)',
   userWithoutEmailEdge: 'a user email without its lookup edge',
   orphanEmailEdge: 'an email edge whose user is missing or no longer has that email',
   userWithoutExternalIdEdge: 'a user externalId without its lookup edge',
@@ -157,7 +158,7 @@ export async function batchGetProjected(keyList: Key[]): Promise<Map<string, Ite
               Keys: pending,
               ConsistentRead: true,
               ProjectionExpression:
-                '#pk, #sk, #userId, #groupId, #userName, #displayName, #a.#emails, #a.#externalId, #secretHash, #tenantId, #tokenId, #status, #foldedDeltas',
+                '#pk, #sk, #userId, #groupId, #userName, #displayName, #a.#emails, #a.#externalId, #secretHash, #tenantId, #tokenId, #status, #idp, #foldedDeltas',
               ExpressionAttributeNames: {
                 '#pk': 'pk',
                 '#sk': 'sk',
@@ -172,6 +173,7 @@ export async function batchGetProjected(keyList: Key[]): Promise<Map<string, Ite
                 '#tenantId': 'tenantId',
                 '#tokenId': 'tokenId',
                 '#status': 'status',
+                '#idp': 'idp',
                 '#foldedDeltas': 'foldedDeltas',
               },
             },

@@ -195,6 +195,22 @@ describe('each planted corruption is found, and only it', () => {
       ['userIndexKeys'],
     ],
     [
+      'user GSI2 keys of an email it no longer has (or of none: a user from before the index)',
+      async (b) => {
+        await update(keys.user(b.tenantId, b.users[1].id), 'SET gsi2sk = :s', { ':s': 'old@example.com#x' });
+        await update(keys.user(b.tenantId, b.users[2].id), 'REMOVE gsi2pk, gsi2sk');
+      },
+      ['userEmailIndexKeys', 'userEmailIndexKeys'],
+    ],
+    [
+      'a token whose hash item names another IdP',
+      async (b) => {
+        const [token] = (await tokenItems(b.tenantId)) as { secretHash: string }[];
+        await update(keys.tokenByHash(token.secretHash), 'SET idp = :idp', { ':idp': 'other' });
+      },
+      ['tokenHashMissing'],
+    ],
+    [
       'a deleted email edge',
       (b) => del(keys.emailEdge(b.tenantId, b.users[1].emails[1], b.users[1].id)),
       ['userWithoutEmailEdge'],
