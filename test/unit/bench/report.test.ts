@@ -1,0 +1,156 @@
+import { sizesFor } from '../../../bench/args';
+import type { Comparison } from '../../../bench/compare';
+import type { LoadPhase } from '../../../bench/load-bench';
+import {
+  type BenchResults,
+  charts,
+  goals,
+  goalsTable,
+  headline,
+  hugeGetPayload,
+} from '../../../bench/report';
+
+type GoalInput = Parameters<typeof goals>[0];
+
+const lat = (p50Ms: number, p95Ms = p50Ms * 2) => ({ p50Ms, p95Ms });
+
+/** The parts of a run the goals read, with every ratio inside its goal. */
+function run(
+  overrides: {
+    comparison?: Partial<Comparison>;
+    load?: Partial<LoadPhase>[];
+    hugeBytes?: number;
+    hugeMembers?: number;
+    lookupLarge?: number;
+    patchBig?: number;
+  } = {},
+): GoalInput {
+  const sizes = sizesFor({ mode: 'default', scale: 1 });
+  return {
+    sizes,
+    users: {
+      lookup: { small: lat(3), medium: lat(3.1), large: lat(overrides.lookupLarge ?? 3.2) },
+      import: { lastPagesP50Ms: 30, firstPagesP50Ms: 20 },
+      reread: { second: lat(15), last: lat(30), rawQuerySecondP50Ms: 5, rawQueryLastP50Ms: 21 },
+    } as unknown as GoalInput['users'],
+    groups: {
+      patchAdd: { big: lat(overrides.patchBig ?? 200), empty: lat(190) },
+      excludedMembers: { big: lat(2.8), empty: lat(2.8) },
+      hugeGet: {
+        median: { wireBytes: overrides.hugeBytes ?? 3_000_000, members: overrides.hugeMembers ?? 100_000 },
+      },
+    } as unknown as GoalInput['groups'],
+    comparison: {
+      current: { commit: 'c'.repeat(40), subject: 'now', dirty: false },
+      baseline: { ref: 'd7265e0', commit: 'd'.repeat(40), subject: 'then' },
+      createClients: 10,
+      createsPerRun: 10_000,
+      creates: [],
+      lookups: [],
+      createRate: { current: 600, baseline: 250 },
+      createRatio: 2.4,
+      lookupSpeedup: 1.5,
+      ...overrides.comparison,
+    },
+    load: (
+      overrides.load ?? [
+        { clients: 10, errors: 0 },
+        { clients: 25, errors: 0 },
+      ]
+    ).map((p) => ({ throughputPerSecond: [5, 6, 7], ...p }) as LoadPhase),
+  };
+}
+
+const status = (input: GoalInput) => Object.fromEntries(goals(input).map((g) => [g.id, g.status]));
+
+describe('bench report goals', () => {
+  it('lists every ratio goal of the issue, all met when inside their limits', () => {
+    const list = goals(run());
+    expect(list.map((g) => g.id)).toEqual([
+      'createRate',
+      'lookupSpeedup',
+      'lookupSize',
+      'importService',
+      'patch',
+      'excluded',
+      'hugeGet',
+      'loadErrors',
+    ]);
+    expect(list.every((g) => g.status === 'met')).toBe(true);
+    // import: the service's own time (page minus its raw Query) 15-5=10 vs 30-21=9 → 0.9
+    expect(list.find((g) => g.id === 'importService')?.value).toBe('0.9');
+    expect(goalsTable(list)).not.toContain('MISSED');
+  });
+
+  it('marks each goal missed with its value', () => {
+    const list = goals(
+      run({
+        comparison: { createRatio: 1.6, createRate: { current: 400, baseline: 250 }, lookupSpeedup: 1.1 },
+        lookupLarge: 4,
+        patchBig: 400,
+        hugeBytes: 5_000_000,
+        load: [
+          { clients: 10, errors: 0 },
+          { clients: 25, errors: 3 },
+        ],
+      }),
+    );
+    const s = Object.fromEntries(list.map((g) => [g.id, g]));
+    expect(s.createRate.status).toBe('missed');
+    expect(s.createRate.value).toMatch(/^1\.6×/);
+    expect(s.lookupSpeedup.status).toBe('missed');
+    expect(s.lookupSize).toMatchObject({ status: 'missed', value: '1.33' });
+    expect(s.patch.status).toBe('missed');
+    expect(s.hugeGet.status).toBe('missed'); // 5 MB gzip is 6.7 MB as base64
+    expect(s.loadErrors).toMatchObject({ status: 'missed', value: '3' });
+    const table = goalsTable(list);
+    expect(table).toContain('**MISSED (1.33)**');
+    expect(table).toContain('**MISSED (3)**');
+    expect(headline(list, 'default')).toMatch(/creates cur\/base 1\.6× MISSED/);
+  });
+
+  it('says "not run" for the baseline ratios without --baseline, and for load without load phases', () => {
+    const s = status(
+      run({
+        comparison: {
+          baseline: undefined,
+          createRatio: undefined,
+          lookupSpeedup: undefined,
+          createRate: { current: 500 },
+        },
+        load: [],
+      }),
+    );
+    expect(s).toMatchObject({
+      createRate: 'not run',
+      lookupSpeedup: 'not run',
+      loadErrors: 'not run',
+      lookupSize: 'met',
+    });
+    expect(
+      headline(goals(run({ comparison: { createRatio: undefined, lookupSpeedup: undefined } })), 'quick'),
+    ).toMatch(/goals met 6\/6 \(2 not run\)$/);
+  });
+
+  it('extrapolates the 100k-member payload from a smaller quick-run group', () => {
+    const payload = hugeGetPayload(
+      run({ hugeBytes: 300_000, hugeMembers: 10_000 }) as Pick<BenchResults, 'groups'>,
+    );
+    expect(payload).toEqual({ bytes: 4_000_000, extrapolated: true });
+    const goal = goals(run({ hugeBytes: 300_000, hugeMembers: 10_000 })).find((g) => g.id === 'hugeGet');
+    expect(goal?.value).toMatch(/extrapolated from 10k members/);
+  });
+
+  it('renders the size and load charts as SVG with median and p95 series', () => {
+    const svgs = charts(run());
+    expect(Object.keys(svgs).sort()).toEqual([
+      'latency-vs-group-size.svg',
+      'load-throughput.svg',
+      'lookup-vs-tenant-size.svg',
+    ]);
+    expect(svgs['lookup-vs-tenant-size.svg']).toContain('data-series="lookup p50"');
+    expect(svgs['lookup-vs-tenant-size.svg']).toContain('data-series="lookup p95"');
+    expect(svgs['latency-vs-group-size.svg']).toContain('data-series="PATCH +100 p95"');
+    expect(svgs['load-throughput.svg']).toContain('data-series="25 clients"');
+  });
+});
