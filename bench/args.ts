@@ -22,6 +22,8 @@ export interface BenchOptions {
   loadClients: number[];
   /** The request-log with/without comparison (two more services): default run only unless asked. */
   requestLog: boolean;
+  /** Only re-render bench/REPORT.md and the charts from a results JSON of an earlier run. */
+  render?: string;
 }
 
 export interface Sizes {
@@ -86,6 +88,7 @@ Flags:
   --load-seconds <s>    seconds of the load mix per concurrency (default 60, quick 15)
   --request-log         also compare the request log on / off (on by default without --quick)
   --no-request-log      skip that comparison
+  --render <json>       only re-render bench/REPORT.md and the charts from bench/results/<run>.json
   --help                this text
 `;
 
@@ -93,7 +96,14 @@ export class ArgsError extends Error {}
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): BenchOptions {
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--baseline', '--scale', '--creates', '--create-runs', '--load-seconds']);
+  const valued = new Set([
+    '--baseline',
+    '--scale',
+    '--creates',
+    '--create-runs',
+    '--load-seconds',
+    '--render',
+  ]);
   const known = new Set([
     ...valued,
     '--quick',
@@ -143,6 +153,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     loadSeconds: number('--load-seconds', quick ? 15 : 60, 1),
     loadClients: [10, 25],
     requestLog: flags.has('--no-request-log') ? false : flags.has('--request-log') || !quick,
+    render: typeof flags.get('--render') === 'string' ? (flags.get('--render') as string) : undefined,
   };
 }
 

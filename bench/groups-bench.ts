@@ -90,7 +90,14 @@ export async function groupsBenchmark({ seeder, timed, log }: BenchContext) {
     });
   const adds = { big: [] as Timed[], empty: [] as Timed[] };
   const removes = { big: [] as Timed[], empty: [] as Timed[] };
+  const patchStart = performance.now();
+  let patchProgress = patchStart;
   for (let run = 0; run < PATCH_WARMUP + PATCH_RUNS; run++) {
+    if (performance.now() - patchProgress >= 5000) {
+      patchProgress = performance.now();
+      const rate = round((run * 4) / ((patchProgress - patchStart) / 1000), 1);
+      log(`  PATCH: run ${run} / ${PATCH_WARMUP + PATCH_RUNS} (${rate} PATCHes/s)`);
+    }
     const from = SIZES.patchGroup + run * PATCH_MEMBERS;
     const ids = users.slice(from, from + PATCH_MEMBERS).map((u) => u.id);
     if (ids.length < PATCH_MEMBERS) throw new Error('not enough users for fresh PATCH ids');

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HANDLERS } from '../lib/api-stack';
 import type { BenchOptions, Sizes } from './args';
@@ -722,7 +722,8 @@ export function writeReport(results: BenchResults): { headline: string; json: st
   const stamp = results.date.replace(/[:.]/g, '-');
   const json = join(RESULTS, `${stamp}.json`);
   const body = `${JSON.stringify({ ...results, goals: list }, null, 2)}\n`;
-  writeFileSync(json, body);
+  // Re-rendering an earlier run (--render) keeps its own JSON.
+  if (!existsSync(json)) writeFileSync(json, body);
   writeFileSync(join(RESULTS, 'latest.json'), body);
   const svgs = charts(results);
   for (const [name, svg] of Object.entries(svgs)) writeFileSync(join(CHARTS, name), svg);

@@ -2,6 +2,7 @@
 import '../local/quiet';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
@@ -74,6 +75,13 @@ async function main(): Promise<void> {
   }
   if (options.help) {
     console.log(USAGE);
+    return;
+  }
+  if (options.render) {
+    const results = JSON.parse(readFileSync(options.render, 'utf8')) as BenchResults;
+    const written = writeReport(results);
+    log(`report: ${written.report} re-rendered from ${options.render}`);
+    console.log(written.headline);
     return;
   }
   // `npm run bench -- --cold-start`: only the functions' cold start and memory (bench/cold-start.ts).

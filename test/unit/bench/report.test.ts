@@ -154,3 +154,162 @@ describe('bench report goals', () => {
     expect(svgs['load-throughput.svg']).toContain('data-series="25 clients"');
   });
 });
+
+describe('bench REPORT.md', () => {
+  it('renders a run: the QUICK label, the goals table, the charts referenced, the headline', () => {
+    const { render } = jest.requireActual('../../../bench/report') as typeof import('../../../bench/report');
+    const { summarize } = jest.requireActual(
+      '../../../bench/context',
+    ) as typeof import('../../../bench/context');
+    const { parseArgs } = jest.requireActual('../../../bench/args') as typeof import('../../../bench/args');
+    const db = {
+      calls: 2,
+      itemsRead: 2,
+      authorizerReads: 1,
+      readUnits: 1,
+      itemsWritten: 0,
+      writeUnits: 0,
+      commands: {},
+    };
+    const timed = (ms: number) => ({ ms, db, response: {} as never });
+    const sum = summarize([timed(3), timed(4), timed(5)]);
+    const cost = { itemsRead: 1, authorizerReads: 1, readUnits: 1, itemsWritten: 0, writeUnits: 0, calls: 2 };
+    const base = run();
+    const huge = {
+      seconds: 1,
+      contentEncoding: 'gzip',
+      wireBytes: 3_000_000,
+      uncompressedBytes: 18_000_000,
+      members: 100_000,
+      ...cost,
+      memory: {
+        peakRssDeltaMb: 10,
+        peakHeapUsedDeltaMb: 20,
+        peakExternalDeltaMb: 5,
+        baselineRssMb: 100,
+        samples: 3,
+      },
+    };
+    const perReq = {
+      requests: 1,
+      roundTrips: 4,
+      itemsRead: 0,
+      tokenReads: 1,
+      itemsWritten: 4,
+      readUnits: 2,
+      writeUnits: 8,
+      dynamoErrors: 0,
+      commands: { GetItem: 2, TransactWriteItems: 1, Query: 1 },
+    };
+    const createRun = (label: string, runNo: number) => ({
+      label,
+      run: runNo,
+      created: 100,
+      errors: 0,
+      errorStatuses: {},
+      seconds: 1,
+      usersPerSecond: 100,
+      latency: { count: 100, p50Ms: 30, p95Ms: 60, p99Ms: 80, meanMs: 35 },
+      db: perReq,
+    });
+    const results = {
+      date: '2026-12-01T23:00:00.000Z',
+      mode: 'quick',
+      options: parseArgs(['--quick', '--baseline', 'd7265e0']),
+      scale: 1,
+      sizes: base.sizes,
+      machine: {
+        cores: 2,
+        cpu: 'cpu',
+        memoryGb: 8,
+        node: 'v20',
+        java: 'java 17',
+        platform: 'linux',
+        loadAverage: { start: 1, end: 2 },
+      },
+      runtimeSeconds: 170,
+      phases: { start: 5, creates: 60 },
+      seeding: { items: 1, requests: 1, retries: 0, seconds: 1, itemsPerSecond: 1, streams: 12 },
+      users: {
+        seedSeconds: 1,
+        lookup: { small: sum, medium: sum, large: sum },
+        import: {
+          pages: 10,
+          totalResults: 1000,
+          distinctUsers: 1000,
+          shortPages: 0,
+          seconds: 1,
+          firstPagesP50Ms: 20,
+          lastPagesP50Ms: 22,
+          allPagesP50Ms: 21,
+          allPagesP95Ms: 30,
+          firstPage: cost,
+          secondPage: cost,
+          lastPage: cost,
+          itemsReadPerPage: { min: 101, max: 102 },
+          pageMs: [],
+        },
+        reread: {
+          secondStartIndex: 101,
+          lastStartIndex: 901,
+          second: sum,
+          last: sum,
+          rawQuerySecondP50Ms: 1,
+          rawQueryLastP50Ms: 1,
+        },
+        farJump: { startIndex: 901, ms: 10, ...cost },
+      },
+      groups: {
+        groupSeedSeconds: 1,
+        excludedMembers: { big: sum, empty: sum },
+        patchAdd: { big: sum, empty: sum },
+        patchRemove: { big: sum, empty: sum },
+        replace: { seconds: 2, status: 204, correct: true, membersAfter: 10, memberCountAfter: 10, ...cost },
+        resync: { seconds: 1, status: 204, correct: true, ...cost },
+        hugeGet: {
+          median: huge,
+          maxPeakRssDeltaMb: 10,
+          maxPeakHeapUsedDeltaMb: 20,
+          maxPeakExternalDeltaMb: 5,
+          runs: [huge],
+        },
+      },
+      comparison: {
+        ...base.comparison,
+        creates: [createRun('baseline', 1), createRun('current', 1)],
+        lookups: [
+          {
+            label: 'current',
+            tenantUsers: 200,
+            latency: { count: 100, p50Ms: 3, p95Ms: 6, p99Ms: 9, meanMs: 4 },
+            db: perReq,
+          },
+        ],
+      },
+      load: [
+        {
+          clients: 10,
+          seconds: 2,
+          requests: 20,
+          errors: 0,
+          errorSamples: [],
+          requestsPerSecond: 10,
+          latency: { count: 20, p50Ms: 5, p95Ms: 9, p99Ms: 12, meanMs: 6 },
+          perKind: { lookup: { count: 20, p50Ms: 5, p95Ms: 9, p99Ms: 12, meanMs: 6 } },
+          throughputPerSecond: [10, 10],
+          db: perReq,
+        },
+      ],
+    } as unknown as BenchResults;
+    const list = goals(results);
+    const md = render(results, list, Object.keys(charts(results)));
+    expect(md).toContain('QUICK RUN');
+    expect(md).toContain('| Goal | Target | Value | Status |');
+    expect(md).toContain('![lookup latency against tenant size](charts/lookup-vs-tenant-size.svg)');
+    expect(md).toContain('![load throughput over time](charts/load-throughput.svg)');
+    expect(md).toContain('![group request latency against group size](charts/latency-vs-group-size.svg)');
+    expect(md).toContain('4 round trips (GetItem 2, TransactWriteItems 1, Query 1)');
+    expect(md).toContain('Not run (`--quick`; `--request-log` runs it).');
+    expect(md).toContain(`Headline: \`${headline(list, 'quick')}\``);
+  });
+});
