@@ -10,6 +10,8 @@ export interface BenchOptions {
   coldStart: boolean;
   /** A git ref to measure the create and lookup workloads against (its own worktree and service). */
   baseline?: string;
+  /** The baseline is DEFAULT_BASELINE, not asked for (a run goes on without it if the ref is missing). */
+  baselineIsDefault: boolean;
   /** Extra knob on top of the mode: every seeded size multiplied (BENCH_SCALE or --scale). */
   scale: number;
   /** Users created per create run by the 10 clients. */
@@ -67,6 +69,9 @@ const QUICK_SIZES: Sizes = {
   lookups: 100,
 };
 
+/** The ref issue 13's create and lookup goals are measured against ("today's code" when it was filed). */
+export const DEFAULT_BASELINE = 'd7265e0';
+
 export const USAGE = `Usage: npm run bench -- [flags]
 
 Starts DynamoDB Local and the service itself, seeds the tables, runs every workload (lookups at three
@@ -78,9 +83,11 @@ The last line printed holds the headline ratios.
 Flags:
   --quick               small sizes: the whole run within 3 minutes on 2 cores
                         (default sizes: within 15 minutes)
-  --baseline <git ref>  also run the create and lookup workloads against that ref (a temporary git
+  --baseline <git ref>  run the create and lookup workloads against that ref too (a temporary git
                         worktree, its own local service in a child process, the same DynamoDB Local),
                         alternating baseline / current, and report the ratios
+                        (default: \${DEFAULT_BASELINE}, issue 13's reference)
+  --no-baseline         only the current code
   --cold-start          only the functions' cold start and memory (bundles, fresh processes)
   --scale <factor>      multiply every seeded size (also BENCH_SCALE=<factor>)
   --creates <n>         users per create run (default 10000, quick 1500)
@@ -112,6 +119,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     '-h',
     '--request-log',
     '--no-request-log',
+    '--no-baseline',
   ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -145,7 +153,12 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     mode: quick ? 'quick' : 'default',
     help: flags.has('--help') || flags.has('-h'),
     coldStart: flags.has('--cold-start'),
-    baseline: typeof baseline === 'string' ? baseline : undefined,
+    baseline: flags.has('--no-baseline')
+      ? undefined
+      : typeof baseline === 'string'
+        ? baseline
+        : DEFAULT_BASELINE,
+    baselineIsDefault: !flags.has('--no-baseline') && typeof baseline !== 'string',
     scale: number('--scale', envScale, 0.001),
     creates: Math.round(number('--creates', quick ? 1_500 : 10_000, 10)),
     createRuns: Math.round(number('--create-runs', 2, 1)),

@@ -654,7 +654,7 @@ export function render(r: BenchResults, list: Goal[], chartNames: string[]): str
       ? '> **QUICK RUN (`npm run bench -- --quick`): small sizes, short load phases — the format, not the claim.** The sizes that ran are listed below; a default run (`npm run bench`) measures the sizes of the goals.'
       : '> Default run (`npm run bench`): the sizes of the goals.',
     '',
-    `- Date: ${r.date}; mode \`${r.mode}\`${r.options.baseline ? `, \`--baseline ${r.options.baseline}\`` : ''}`,
+    `- Date: ${r.date}; mode \`${r.mode}\`${r.scale !== 1 ? `, **scale ${r.scale}** (sizes multiplied)` : ''}${r.options.baseline ? `, \`--baseline ${r.options.baseline}\`` : ''}`,
     `- Current code: ${c.current.commit.slice(0, 10)}${c.current.dirty ? ' (with uncommitted changes)' : ''} "${c.current.subject}"`,
     c.baseline
       ? `- Baseline: \`${c.baseline.ref}\` = ${c.baseline.commit.slice(0, 10)} "${c.baseline.subject}"`

@@ -121,7 +121,14 @@ async function main(): Promise<void> {
     phase('start');
 
     // ── 2. creates and lookups, current (and baseline) as child processes ──────────────────────
-    const baseline = options.baseline ? addBaselineWorktree(ROOT, options.baseline) : undefined;
+    let baseline: ReturnType<typeof addBaselineWorktree> | undefined;
+    try {
+      baseline = options.baseline ? addBaselineWorktree(ROOT, options.baseline) : undefined;
+    } catch (error) {
+      // The default reference may be missing (a shallow clone): the run goes on without it.
+      if (!options.baselineIsDefault) throw error;
+      log(`no baseline: ${(error as Error).message}`);
+    }
     if (baseline) {
       cleanups.push(() => baseline.remove());
       log(

@@ -7,7 +7,8 @@ describe('bench flags', () => {
       mode: 'default',
       help: false,
       coldStart: false,
-      baseline: undefined,
+      baseline: 'd7265e0',
+      baselineIsDefault: true,
       scale: 1,
       creates: 10_000,
       createRuns: 2,
@@ -35,7 +36,9 @@ describe('bench flags', () => {
   });
 
   it('takes --baseline with a separate or an inline value, and the other valued flags', () => {
-    expect(parseArgs(['--baseline', 'd7265e0']).baseline).toBe('d7265e0');
+    expect(parseArgs(['--baseline', 'main']).baseline).toBe('main');
+    expect(parseArgs(['--baseline', 'main']).baselineIsDefault).toBe(false);
+    expect(parseArgs(['--no-baseline']).baseline).toBeUndefined();
     expect(parseArgs(['--baseline=main~3']).baseline).toBe('main~3');
     const o = parseArgs([
       '--quick',
