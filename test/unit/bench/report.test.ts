@@ -144,13 +144,15 @@ describe('bench report goals', () => {
   it('renders the size and load charts as SVG with median and p95 series', () => {
     const svgs = charts(run());
     expect(Object.keys(svgs).sort()).toEqual([
-      'latency-vs-group-size.svg',
+      'get-vs-group-size.svg',
       'load-throughput.svg',
       'lookup-vs-tenant-size.svg',
+      'patch-vs-group-size.svg',
     ]);
     expect(svgs['lookup-vs-tenant-size.svg']).toContain('data-series="lookup p50"');
     expect(svgs['lookup-vs-tenant-size.svg']).toContain('data-series="lookup p95"');
-    expect(svgs['latency-vs-group-size.svg']).toContain('data-series="PATCH +100 p95"');
+    expect(svgs['patch-vs-group-size.svg']).toContain('data-series="PATCH +100 p95"');
+    expect(svgs['get-vs-group-size.svg']).toContain('data-series="GET no members p50"');
     expect(svgs['load-throughput.svg']).toContain('data-series="25 clients"');
   });
 });
@@ -307,7 +309,7 @@ describe('bench REPORT.md', () => {
     expect(md).toContain('| Goal | Target | Value | Status |');
     expect(md).toContain('![lookup latency against tenant size](charts/lookup-vs-tenant-size.svg)');
     expect(md).toContain('![load throughput over time](charts/load-throughput.svg)');
-    expect(md).toContain('![group request latency against group size](charts/latency-vs-group-size.svg)');
+    expect(md).toContain('![PATCH +100 latency against group size](charts/patch-vs-group-size.svg)');
     expect(md).toContain('4 round trips (GetItem 2, TransactWriteItems 1, Query 1)');
     expect(md).toContain('Not run (`--quick`; `--request-log` runs it).');
     expect(md).toContain(`Headline: \`${headline(list, 'quick')}\``);
