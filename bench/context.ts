@@ -1,3 +1,4 @@
+import { type Sizes, sizesFor } from './args';
 import type { DbCounts } from './db-counter';
 import type { BenchResponse } from './http-client';
 import type { Seeder } from './seed';
@@ -25,21 +26,19 @@ export type TimedFn = (
   body?: unknown,
 ) => Promise<Timed>;
 
-/** Sizes of the full run; BENCH_SCALE shrinks them all (the report says so). */
-export const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const scaled = (n: number) => Math.max(10, Math.round(n * SCALE));
-export const SIZES = {
-  smallTenant: scaled(1_000),
-  largeTenant: scaled(50_000),
-  groupTenantUsers: scaled(100_000),
-  patchGroup: scaled(20_000),
-  excludeGroup: scaled(50_000),
-  replaceOthers: scaled(10_000),
-  replaceNew: scaled(10_000),
-  hugeGroup: scaled(100_000),
-};
+/** Sizes of this run (bench/args.ts sizesFor), set once by the runner before any workload. */
+export const SIZES: Sizes = sizesFor({ mode: 'default', scale: 1 });
 
-export const TENANTS = { small: 'bench-users-1k', large: 'bench-users-50k', groups: 'bench-groups' };
+export function configureSizes(sizes: Sizes): void {
+  Object.assign(SIZES, sizes);
+}
+
+export const TENANTS = {
+  small: 'bench-users-small',
+  medium: 'bench-users-medium',
+  large: 'bench-users-large',
+  groups: 'bench-groups',
+};
 
 export function costOf(db: DbCounts) {
   return {

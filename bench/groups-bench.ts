@@ -35,13 +35,19 @@ export async function groupsBenchmark({ seeder, timed, log }: BenchContext) {
   log(`seeding ${SIZES.groupTenantUsers} users in ${t}`);
   const seedStart = performance.now();
   const users = await seeder.users(t, 0, SIZES.groupTenantUsers, (done) =>
-    log(`  ${done} / ${SIZES.groupTenantUsers} users`),
+    log(
+      `  seeding: ${done} / ${SIZES.groupTenantUsers} users (${Math.round(done / ((performance.now() - seedStart) / 1000))} users/s)`,
+    ),
   );
   log(`  seeded in ${round((performance.now() - seedStart) / 1000, 1)} s`);
   const seedGroup = async (name: string, members: SeededUser[]) => {
     const started = performance.now();
     const group = await seeder.group(t, name, members.length);
-    await seeder.members(t, group.id, members, (done) => log(`  ${done} / ${members.length} members`));
+    await seeder.members(t, group.id, members, (done) =>
+      log(
+        `  seeding "${name}": ${done} / ${members.length} members (${Math.round(done / ((performance.now() - started) / 1000))}/s)`,
+      ),
+    );
     log(
       `  group "${name}": ${members.length} members in ${round((performance.now() - started) / 1000, 1)} s`,
     );
@@ -84,7 +90,14 @@ export async function groupsBenchmark({ seeder, timed, log }: BenchContext) {
     });
   const adds = { big: [] as Timed[], empty: [] as Timed[] };
   const removes = { big: [] as Timed[], empty: [] as Timed[] };
+  const patchStart = performance.now();
+  let patchProgress = patchStart;
   for (let run = 0; run < PATCH_WARMUP + PATCH_RUNS; run++) {
+    if (performance.now() - patchProgress >= 5000) {
+      patchProgress = performance.now();
+      const rate = round((run * 4) / ((patchProgress - patchStart) / 1000), 1);
+      log(`  PATCH: run ${run} / ${PATCH_WARMUP + PATCH_RUNS} (${rate} PATCHes/s)`);
+    }
     const from = SIZES.patchGroup + run * PATCH_MEMBERS;
     const ids = users.slice(from, from + PATCH_MEMBERS).map((u) => u.id);
     if (ids.length < PATCH_MEMBERS) throw new Error('not enough users for fresh PATCH ids');

@@ -19,9 +19,15 @@ export interface BenchResponse {
 }
 
 export class BenchClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly agent: Agent;
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    /** Connections kept open at once (as many as concurrent clients under load). */
+    maxSockets = 4,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets });
+  }
 
   close(): void {
     this.agent.destroy();

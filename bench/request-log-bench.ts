@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { SCALE } from './context';
 import { BenchClient, expectStatus } from './http-client';
 import { median, percentile, ratio, round } from './stats';
 
@@ -10,8 +9,6 @@ const ROOT = join(__dirname, '..');
 const TENANT = 'bench-request-log';
 const OKTA_HEADERS = { 'Accept-Encoding': 'gzip,deflate' };
 
-/** Requests measured per kind and service; the quick mode (BENCH_SCALE < 1) measures fewer. */
-const RUNS = Math.max(100, Math.round(200 * SCALE));
 const WARMUP = 20;
 
 type Sink = 'direct' | 'off';
@@ -36,7 +33,12 @@ const summary = (ms: number[]) => ({
  * every 200 ms or 25 entries), one without (off). Okta's create (POST /Users) and lookup (`userName eq`)
  * alternate between the two, request by request, so drift of the machine hits both alike.
  */
-export async function requestLogBenchmark(adminApiKey: string, log: (message: string) => void) {
+export async function requestLogBenchmark(
+  adminApiKey: string,
+  log: (message: string) => void,
+  /** Requests measured per kind and service. */
+  RUNS = 200,
+) {
   const services: Service[] = [];
   // A DynamoDB Local of its own: the one the other scenarios seeded holds 100k+ items, which makes
   // DynamoDB Local's own transactions seconds slow and would drown the difference being measured.

@@ -202,7 +202,7 @@ export class Seeder {
   private async write(source: Iterator<Item>, onProgress?: (written: number) => void): Promise<void> {
     const started = performance.now();
     let written = 0;
-    let lastReport = 0;
+    let lastReport = started;
     const next = (): Item[] => {
       const batch: Item[] = [];
       while (batch.length < BATCH_SIZE) {
@@ -228,8 +228,9 @@ export class Seeder {
         }
         written += batch.length;
         this.totals.items += batch.length;
-        if (onProgress && written - lastReport >= 20_000) {
-          lastReport = written;
+        // A progress line about every 5 s of a long seeding.
+        if (onProgress && performance.now() - lastReport >= 5000) {
+          lastReport = performance.now();
           onProgress(written);
         }
       }

@@ -3,7 +3,6 @@ import type { DbCounts } from './db-counter';
 import type { SeededUser } from './seed';
 import { median, percentile, round, sample } from './stats';
 
-const LOOKUPS = 200;
 const LOOKUP_WARMUP = 20;
 const PAGE = 100;
 const REREADS = 50;
@@ -15,10 +14,14 @@ const REREADS = 50;
 export async function usersBenchmark({ seeder, timed, log }: BenchContext) {
   log(`seeding ${SIZES.smallTenant} users in ${TENANTS.small}`);
   const small = await seeder.users(TENANTS.small, 0, SIZES.smallTenant);
+  log(`seeding ${SIZES.mediumTenant} users in ${TENANTS.medium}`);
+  const medium = await seeder.users(TENANTS.medium, 0, SIZES.mediumTenant);
   log(`seeding ${SIZES.largeTenant} users in ${TENANTS.large}`);
   const seedStart = performance.now();
   const large = await seeder.users(TENANTS.large, 0, SIZES.largeTenant, (done) =>
-    log(`  ${done} / ${SIZES.largeTenant} users`),
+    log(
+      `  seeding: ${done} / ${SIZES.largeTenant} users (${Math.round(done / ((performance.now() - seedStart) / 1000))} users/s)`,
+    ),
   );
   const seedSeconds = round((performance.now() - seedStart) / 1000, 1);
   log(`  seeded in ${seedSeconds} s`);
@@ -34,15 +37,22 @@ export async function usersBenchmark({ seeder, timed, log }: BenchContext) {
     }
     return t;
   };
-  log(`userName lookups: ${LOOKUPS} per tenant, interleaved (${SIZES.smallTenant} / ${SIZES.largeTenant})`);
+  const LOOKUPS = SIZES.lookups;
+  log(
+    `userName lookups: ${LOOKUPS} per tenant, interleaved (${SIZES.smallTenant} / ${SIZES.mediumTenant} / ${SIZES.largeTenant})`,
+  );
   for (const user of sample(small, LOOKUP_WARMUP)) await lookup(TENANTS.small, user);
+  for (const user of sample(medium, LOOKUP_WARMUP)) await lookup(TENANTS.medium, user);
   for (const user of sample(large, LOOKUP_WARMUP)) await lookup(TENANTS.large, user);
   const smallLookups: Timed[] = [];
+  const mediumLookups: Timed[] = [];
   const largeLookups: Timed[] = [];
   const smallSample = sample(small, LOOKUPS);
+  const mediumSample = sample(medium, LOOKUPS);
   const largeSample = sample(large, LOOKUPS);
   for (let i = 0; i < LOOKUPS; i++) {
     smallLookups.push(await lookup(TENANTS.small, smallSample[i % smallSample.length]));
+    mediumLookups.push(await lookup(TENANTS.medium, mediumSample[i % mediumSample.length]));
     largeLookups.push(await lookup(TENANTS.large, largeSample[i % largeSample.length]));
   }
 
@@ -64,6 +74,7 @@ export async function usersBenchmark({ seeder, timed, log }: BenchContext) {
   const seen = new Set<string>();
   const importStart = performance.now();
   let totalResults = Number.POSITIVE_INFINITY;
+  let lastProgress = importStart;
   for (let startIndex = 1; startIndex <= totalResults; startIndex += PAGE) {
     const t = await timed(TENANTS.large, 'GET', `/Users?startIndex=${startIndex}&count=${PAGE}`, 200);
     const body = t.response.json();
@@ -72,7 +83,11 @@ export async function usersBenchmark({ seeder, timed, log }: BenchContext) {
     for (const r of resources) seen.add(r.id);
     const lastUser = resources.at(-1);
     pages.push({ startIndex, ms: t.ms, db: t.db, returned: resources.length, lastUser });
-    if (pages.length % 100 === 0) log(`  page ${pages.length} (startIndex ${startIndex})`);
+    if (performance.now() - lastProgress >= 5000) {
+      lastProgress = performance.now();
+      const rate = round(pages.length / ((lastProgress - importStart) / 1000), 1);
+      log(`  import: page ${pages.length} / ${Math.ceil(totalResults / PAGE)} (${rate} pages/s)`);
+    }
     if (resources.length === 0) break;
   }
   const importSeconds = (performance.now() - importStart) / 1000;
@@ -118,7 +133,11 @@ export async function usersBenchmark({ seeder, timed, log }: BenchContext) {
   const last = pages.slice(-5);
   return {
     seedSeconds,
-    lookup: { small: summarize(smallLookups), large: summarize(largeLookups) },
+    lookup: {
+      small: summarize(smallLookups),
+      medium: summarize(mediumLookups),
+      large: summarize(largeLookups),
+    },
     import: {
       pages: pages.length,
       totalResults,
