@@ -1,6 +1,6 @@
 import { logger } from '../../lambdas/http/logger';
 import { countedGroup, readGroupPartition } from '../../lambdas/store/count-deltas';
-import { type DynamoDbProxy, type FaultKind, startDynamoDbProxy } from '../support/dynamodb-proxy';
+import { type DynamoDbProxy, type FaultKind, type ProxiedCall, startDynamoDbProxy } from '../support/dynamodb-proxy';
 import { expectConsistent } from '../support/faults-consistency';
 import { controlSdkRetries } from '../support/faults-retries';
 import {
@@ -29,15 +29,18 @@ import {
 /**
  * Every SCIM write, with each of its DynamoDB calls failing in turn (issue 13, fault injection). The
  * calls of a write are recorded through the proxy on a clean run; then, for each recorded call k:
- * - a persistent fault on call k (throttling, and separately a transient 500, on every attempt, so it
- *   outlasts the SDK's retries): the client gets 429 or a SCIM 503 with Retry-After (or, where the
- *   service can do without that call, its usual success), the tenant is consistent (guards, users,
- *   edges, counts agree), and an Okta-style retry once the fault is gone leaves exactly the intended
- *   state;
- * - a single blip (on the first call of each operation the write makes): the SDK retries it by
+ * - a persistent fault on call k (on every attempt, so it outlasts the SDK's retries): the client gets
+ *   429 or a SCIM 503 with Retry-After (or, where the service can do without that call, its usual
+ *   success), the tenant is consistent (guards, users, edges, counts agree), and an Okta-style retry
+ *   once the fault is gone leaves exactly the intended state. Every step gets one; the kinds
+ *   (ThrottlingException, InternalServerError 500, ProvisionedThroughputExceededException) take turns
+ *   along the steps, and the first call of each operation gets both a throttle and a 500;
+ * - a single blip (one failed attempt) on the first call of each operation: the SDK retries it by
  *   itself and the request succeeds as if nothing happened.
+ * SCIM_LONG_TESTS=1 runs the whole cross product: every step with a throttle and separately a 500,
+ * a blip on every step, and groups of 250 members.
  * The SDK keeps its maxAttempts and its retry decisions but does not wait between attempts
- * (test/support/faults-retries.ts), except in the test that checks the real strategy.
+ * (test/support/faults-retries.ts), except in the tests that check the deployed strategy.
  */
 process.env.REQUEST_LOG_SINK = 'off';
 
@@ -94,8 +97,33 @@ interface Enumerated {
   sequence: string;
 }
 
-const PERSISTENT_THROTTLE: (step: number) => FaultKind = (step) => (step % 2 ? 'throttling' : 'provisioned');
-const BLIPS: FaultKind[] = ['throttling', 'internal', 'provisioned'];
+/** SCIM_LONG_TESTS=1: every step with every kind, blips on every step, bigger groups (250 members). */
+const LONG = process.env.SCIM_LONG_TESTS === '1';
+const THROTTLES: FaultKind[] = ['throttling', 'provisioned'];
+const KINDS: FaultKind[] = ['throttling', 'internal', 'provisioned'];
+
+/**
+ * The persistent cases: every step fails once for good. In the long run each step gets a throttle and,
+ * separately, a 500; by default the kinds take turns along the steps (throttling, 500, provisioned
+ * throughput, ...) and the first call of each operation gets both a throttle and a 500, which keeps
+ * the default run within its time budget.
+ */
+function persistentCases(calls: ProxiedCall[]): StepCase[] {
+  if (LONG)
+    return [
+      ...casesOf(calls, (step) => THROTTLES[step % 2], 'all'),
+      ...casesOf(calls, () => 'internal', 'all'),
+    ];
+  const turns = casesOf(calls, (step) => KINDS[(step - 1) % KINDS.length], 'all');
+  const other = casesOf(calls, (step) => (KINDS[(step - 1) % KINDS.length] === 'internal' ? 'throttling' : 'internal'), 'all');
+  return [...turns, ...other.filter((c) => c.nthOfOperation === 1)];
+}
+
+/** A blip never reaches the service (the SDK retries it), wherever it is: by default one per operation. */
+function blipCases(calls: ProxiedCall[]): StepCase[] {
+  const all = casesOf(calls, (step) => KINDS[step % KINDS.length], 1);
+  return LONG ? all : all.filter((c) => c.nthOfOperation === 1);
+}
 
 /** The clean run, then every step with a persistent throttle, a persistent 500 and a blip. */
 async function enumerate<C>(scenario: Scenario<C>): Promise<Enumerated> {
@@ -107,10 +135,7 @@ async function enumerate<C>(scenario: Scenario<C>): Promise<Enumerated> {
   await scenario.cleanup?.(clean);
 
   let absorbed = 0;
-  const persistent: StepCase[] = [
-    ...casesOf(calls, PERSISTENT_THROTTLE, 'all'),
-    ...casesOf(calls, () => 'internal', 'all'),
-  ];
+  const persistent = persistentCases(calls);
   const failures = await runCases(proxy, persistent, async (_case, faulted) => {
     const context = await scenario.setup();
     const response = await faulted(() => scenario.request(context));
@@ -125,8 +150,7 @@ async function enumerate<C>(scenario: Scenario<C>): Promise<Enumerated> {
     await scenario.verify(context);
     await scenario.cleanup?.(context);
   });
-  // A blip never reaches the service (the SDK retries it), wherever it is: one per kind of call.
-  const blips = casesOf(calls, (step) => BLIPS[step % BLIPS.length], 1).filter((c) => c.nthOfOperation === 1);
+  const blips = blipCases(calls);
   failures.push(
     ...(await runCases(proxy, blips, async (_case, faulted) => {
       const context = await scenario.setup();
@@ -392,15 +416,18 @@ describe('user writes', () => {
 describe('group writes', () => {
   let t: Tenant;
   let pool: CreatedUser[];
-  const POOL = 100;
+  /** Member counts: several transactions of at most 100 items each (an add is 3 items, a remove 2). */
+  const POOL = LONG ? 250 : 100;
+  const POSTED = LONG ? 100 : 40;
+  const MOVED = LONG ? 75 : 12;
 
   beforeAll(async () => {
     t = await newTenant(service, 'fw-groups');
     pool = await createUsers(t, POOL, 'pool');
   });
 
-  test('POST /Groups with 40 members', async () => {
-    const members = idsOf(pool.slice(0, 40));
+  test(`POST /Groups with ${POSTED} members`, async () => {
+    const members = idsOf(pool.slice(0, POSTED));
     const body = (n: number) => ({ schemas: [GROUP], displayName: `Team ${n}`, members: membersOf(members) });
     await expectEnumeration<{ n: number; id?: string }>('POST /Groups', {
       tenant: () => t,
@@ -434,7 +461,7 @@ describe('group writes', () => {
     });
   });
 
-  test('PATCH /Groups add 100 members (4 transactions)', async () => {
+  test(`PATCH /Groups add ${POOL} members`, async () => {
     const body = patch({ op: 'add', path: 'members', value: membersOf(idsOf(pool)) });
     await expectEnumeration<{ id: string }>('PATCH add', {
       tenant: () => t,
@@ -447,7 +474,7 @@ describe('group writes', () => {
     });
   });
 
-  test('PATCH /Groups remove 100 members (3 transactions)', async () => {
+  test(`PATCH /Groups remove ${POOL} members`, async () => {
     const body = patch({ op: 'remove', path: 'members', value: membersOf(idsOf(pool)) });
     await expectEnumeration<{ id: string }>('PATCH remove', {
       tenant: () => t,
@@ -460,10 +487,10 @@ describe('group writes', () => {
     });
   });
 
-  const oldMembers = () => idsOf(pool.slice(0, 60));
-  const newMembers = () => idsOf(pool.slice(30, 90));
+  const oldMembers = () => idsOf(pool.slice(0, 2 * MOVED));
+  const newMembers = () => idsOf(pool.slice(MOVED, 3 * MOVED));
 
-  test('PATCH /Groups replace members (30 leave, 30 join)', async () => {
+  test(`PATCH /Groups replace members (${MOVED} leave, ${MOVED} join)`, async () => {
     const body = () => patch({ op: 'replace', path: 'members', value: membersOf(newMembers()) });
     await expectEnumeration<{ id: string }>('PATCH replace', {
       tenant: () => t,
@@ -476,7 +503,7 @@ describe('group writes', () => {
     });
   });
 
-  test('PUT /Groups/{id} (renamed, 30 leave, 30 join)', async () => {
+  test(`PUT /Groups/{id} (renamed, ${MOVED} leave, ${MOVED} join)`, async () => {
     const body = (n: number) => ({
       schemas: [GROUP],
       displayName: `Put ${n} renamed`,
@@ -500,7 +527,7 @@ describe('group writes', () => {
     });
   });
 
-  test('DELETE /Groups/{id} with 60 members', async () => {
+  test(`DELETE /Groups/{id} with ${2 * MOVED} members`, async () => {
     await expectEnumeration<{ n: number; id: string }>('DELETE /Groups', {
       tenant: () => t,
       setup: async () => {

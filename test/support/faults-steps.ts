@@ -115,6 +115,7 @@ export async function runCases(
         proxy.clearFault();
       }
     };
+    if (process.env.FAULTS_PROGRESS) process.stderr.write(`${new Date().toISOString()} ${label}\n`);
     try {
       await once(c, faulted);
       if (!hit) throw new Error('the fault hit no call: the request made fewer calls than on the clean run');
