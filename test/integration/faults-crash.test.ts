@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { onDynamoDbClientCreated } from '../../lambdas/store/client';
 import { freePort } from '../../local/ports';
 import { type SesLocal, startSesLocal } from '../../local/ses-local';
-import { expectConsistent } from '../support/faults-consistency';
+import { expectConsistent } from '../support/consistency';
 import {
   dynamoDbEndpointOf,
   type HoldingSes,
   inLanes,
   killTree,
-  seeded,
   Signal,
+  seeded,
   startHoldingSes,
 } from '../support/faults-crash';
 import { processesLeftUsing, startNpmStart } from '../support/npm-start';
@@ -138,17 +138,21 @@ async function admin(method: string, path: string, body?: unknown) {
 async function lookupOrCreate(i: number): Promise<boolean | undefined> {
   const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(i)}"`)}`);
   if (!found) return undefined;
-  if (found.status !== 200) throw new Error(`lookup of ${userName(i)}: ${found.status} ${JSON.stringify(found.body)}`);
+  if (found.status !== 200)
+    throw new Error(`lookup of ${userName(i)}: ${found.status} ${JSON.stringify(found.body)}`);
   if (found.body.totalResults > 0) return false;
   const created = await scim('POST', '/Users', userBody(i));
   if (!created) return undefined;
-  if (created.status !== 201) throw new Error(`create of ${userName(i)}: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`create of ${userName(i)}: ${created.status} ${JSON.stringify(created.body)}`);
   return true;
 }
 
 /** Recipients of every mail local SES captured (it runs in the test: its store outlives the crashes). */
 async function recipients(): Promise<string[]> {
-  const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+  const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+    emails: { destination: { to: string[] } }[];
+  };
   return store.emails.flatMap((e) => e.destination.to);
 }
 
@@ -321,7 +325,8 @@ test(
       // Each chunk that lands moves the group's version by one (its count delta): kill after KILL_AFTER_CHUNKS.
       for (;;) {
         const version = await versionOf();
-        if (answered) throw new Error(`the PATCH was answered (${answered.status}) before the kill: make it bigger`);
+        if (answered)
+          throw new Error(`the PATCH was answered (${answered.status}) before the kill: make it bigger`);
         if (version !== undefined && version - initial >= KILL_AFTER_CHUNKS) break;
       }
       await crash();
@@ -333,7 +338,9 @@ test(
       expect(again?.status).toBe(204);
       const read = await scim('GET', `/Groups/${groupId}`);
       expect(read?.status).toBe(200);
-      expect((read?.body.members as { value: string }[]).map((m) => m.value).sort()).toEqual([...members].sort());
+      expect(((read?.body.members ?? []) as { value: string }[]).map((m) => m.value).sort()).toEqual(
+        [...members].sort(),
+      );
       const groups = await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Everyone"')}`);
       expect(groups?.body.totalResults).toBe(1);
       await expectEveryUserOnce();

@@ -1,7 +1,12 @@
 import { logger } from '../../lambdas/http/logger';
 import { countedGroup, readGroupPartition } from '../../lambdas/store/count-deltas';
-import { type DynamoDbProxy, type FaultKind, type ProxiedCall, startDynamoDbProxy } from '../support/dynamodb-proxy';
-import { expectConsistent } from '../support/faults-consistency';
+import { expectConsistent } from '../support/consistency';
+import {
+  type DynamoDbProxy,
+  type FaultKind,
+  type ProxiedCall,
+  startDynamoDbProxy,
+} from '../support/dynamodb-proxy';
 import { controlSdkRetries } from '../support/faults-retries';
 import {
   casesOf,
@@ -115,7 +120,11 @@ function persistentCases(calls: ProxiedCall[]): StepCase[] {
       ...casesOf(calls, () => 'internal', 'all'),
     ];
   const turns = casesOf(calls, (step) => KINDS[(step - 1) % KINDS.length], 'all');
-  const other = casesOf(calls, (step) => (KINDS[(step - 1) % KINDS.length] === 'internal' ? 'throttling' : 'internal'), 'all');
+  const other = casesOf(
+    calls,
+    (step) => (KINDS[(step - 1) % KINDS.length] === 'internal' ? 'throttling' : 'internal'),
+    'all',
+  );
   return [...turns, ...other.filter((c) => c.nthOfOperation === 1)];
 }
 

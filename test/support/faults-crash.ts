@@ -53,10 +53,14 @@ export async function startHoldingSes(target: string, signal: Signal): Promise<H
       signal.changed();
       return;
     }
-    const proxied = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const proxied = httpRequest(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     proxied.on('error', () => req.socket.destroy());
     req.pipe(proxied);
   });
