@@ -180,6 +180,10 @@ async function enumerate<C>(scenario: Scenario<C>): Promise<Enumerated> {
   };
 }
 
+/** An enumeration runs hundreds of requests: a timeout that a loaded machine does not reach (a test
+ * that timed out would go on injecting faults into the next one). */
+jest.setTimeout(LONG ? 3_600_000 : 900_000);
+
 async function expectEnumeration<C>(name: string, scenario: Scenario<C>): Promise<void> {
   const outcome = await enumerate(scenario);
   process.stdout.write(
