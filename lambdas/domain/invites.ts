@@ -224,7 +224,9 @@ export class InviteService {
       ({ messageId } = await this.mailer(message));
     } catch (error) {
       const record = await this.invites.get(user.tenantId, user.id);
-      const giveUp = (record?.attempts ?? 0) + 1 >= MAX_SEND_ATTEMPTS;
+      // An admin's re-send is not redelivered by the stream: left `pending` it would read as a
+      // send in progress for good, so its failure is recorded `failed` (the admin may re-send again).
+      const giveUp = resend || (record?.attempts ?? 0) + 1 >= MAX_SEND_ATTEMPTS;
       await this.invites.markAttemptFailed(
         user.tenantId,
         user.id,

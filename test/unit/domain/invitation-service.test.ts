@@ -127,7 +127,7 @@ describe('InvitationService.resendInvite', () => {
     await expect(invitations.resendInvite(TENANT, ada.id)).rejects.toThrow(DeliveryFailedError);
   });
 
-  test('after a refusal the invite is released for a retry, with the error', async () => {
+  test('after a refusal the invite reads failed with the error (nothing would retry a pending one), and a re-send goes out', async () => {
     const { ports, invitations, createUser } = setup();
     const ada = await createUser('ada@example.com');
     ports.mailer.failNext(new DeliveryFailedError('MessageRejected: Email address is not verified'));
@@ -136,11 +136,15 @@ describe('InvitationService.resendInvite', () => {
 
     expect(await ports.invites.get(TENANT, ada.id)).toEqual(
       expect.objectContaining({
-        state: 'pending',
+        state: 'failed',
         attempts: 1,
         leaseUntil: 0,
         lastError: 'MessageRejected: Email address is not verified',
       }),
+    );
+    await invitations.resendInvite(TENANT, ada.id);
+    expect(await ports.invites.get(TENANT, ada.id)).toEqual(
+      expect.objectContaining({ state: 'sent', attempts: 2 }),
     );
   });
 
