@@ -25,6 +25,9 @@ import { externalIdOf } from './user-record';
 import { memberDisplayOf } from './users';
 import { checkIfMatch, retryOnConflict } from './write-conflicts';
 
+
+/** Group ids are UUIDs (randomUUID at create): only such an id can have edges left to sweep. */
+const GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** GET with If-None-Match naming the current version: 304, members not read (RFC 7644 §3.14). */
 export type GroupRead = { notModified: boolean; group: GroupRecord };
 
@@ -123,8 +126,18 @@ export class GroupService {
     return this.change(tenantId, id, ifMatch, edit, memberChanges);
   }
 
+  /**
+   * DELETE: the group item (with its tombstone) in one transaction, then its edges swept page by page.
+   * A sweep cut short (a throttled or failed call, a crash) leaves edges of a group that is gone; the
+   * IdP's retry of the DELETE then finds no group, so a 404 sweeps again before it answers (safe to
+   * repeat; an id that cannot name a group costs nothing).
+   */
   async delete(tenantId: string, id: string, ifMatch?: string): Promise<void> {
-    const group = await this.get(tenantId, id);
+    const group = await this.groups.get(tenantId, id);
+    if (!group) {
+      if (GROUP_ID.test(id)) await this.memberships.removeAllOf(tenantId, id);
+      throw new NotFoundError(`Group ${excerpt(id)} not found`);
+    }
     checkIfMatch(group, ifMatch);
     try {
       await this.groups.delete(group);
