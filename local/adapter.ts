@@ -143,7 +143,11 @@ export function createAdapter(options: AdapterOptions): Server {
   return server;
 }
 
-type HandleOptions = AdapterOptions & { limiter?: TokenBuckets; decisions?: AuthorizerCache; listenHost: string };
+type HandleOptions = AdapterOptions & {
+  limiter?: TokenBuckets;
+  decisions?: AuthorizerCache;
+  listenHost: string;
+};
 
 /** host:port the server listens on: the Host of a request that sent none (or junk). */
 function listenHostOf(server: Server): string {

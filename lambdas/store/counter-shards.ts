@@ -5,11 +5,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /**
  * A tenant's user and group counters are spread over this many items (sk `COUNTS#0` ..
- * `COUNTS#15`, docs/data-model.md): each create or delete adds its delta to a random one, so
+ * `COUNTS#31`, docs/data-model.md): each create or delete adds its delta to a random one, so
  * concurrent writes in one tenant rarely touch the same item (in AWS two concurrent transactions on
  * one item cancel one another with TransactionConflict). Reading a count sums them all (one Query).
  */
-export const COUNTER_SHARDS = 16;
+export const COUNTER_SHARDS = 32;
 
 /** The key of a random counter shard of the tenant. */
 export function randomCounterShard(tenantId: string): Key {
