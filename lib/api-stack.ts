@@ -17,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../lambdas/authorizer/cache-ttl';
 import { type HandlerName, ROUTES, type Route, type RouteAuth } from '../lambdas/http/routes';
 import { CONSUMED_RECORD_PATTERNS } from '../lambdas/stream/consumed-records';
 import {
@@ -58,7 +59,7 @@ export * from './handlers';
  * API Gateway keeps an authorizer decision for this long. A revoked or renewed token keeps working
  * for at most this many seconds in AWS (docs/operations-deploy.md, "Authorizer cache").
  */
-export const AUTHORIZER_CACHE_TTL = Duration.seconds(5);
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS);
 
 // The 5xx texts of the Gateway Responses (tests and callers import them from here).
 export { ADMIN_SERVER_ERROR, SCIM_SERVER_ERROR_DETAIL } from './constructs/gateway-responses';

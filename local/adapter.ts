@@ -6,6 +6,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../lambdas/authorizer/cache-ttl';
 import {
   ADMIN_GATEWAY_RESPONSES,
   COMMON_RESPONSE_HEADERS,
@@ -18,6 +19,7 @@ import {
   type Route,
   scimGatewayBody,
 } from '../lambdas/http/routes';
+import { tokenWriteVersion } from '../lambdas/store/token-writes';
 import { type PublicOrigin, publicOriginOf } from './public-origin';
 import { type LocalRateLimit, rateLimitKeyOf, TokenBuckets } from './rate-limit';
 
@@ -54,6 +56,56 @@ export interface AdapterOptions {
   rateLimit?: LocalRateLimit;
   /** The route table (default ROUTES, as deployed); tests pass their own. */
   routes?: Route[];
+  /**
+   * The SCIM authorizer's cache, as API Gateway's (`resultsCacheTtl`, per Authorization header): an
+   * allow is reused for `ttlMs` while `version()` is unchanged. Default: the deployed TTL, and the
+   * token store's in-process write counter, so locally a token change is seen by the next request.
+   * `false`: the authorizer runs on every request.
+   */
+  authorizerCache?: AuthorizerCacheOptions | false;
+}
+
+export interface AuthorizerCacheOptions {
+  ttlMs: number;
+  version: () => number;
+  now?: () => number;
+}
+
+/** Authorization headers remembered before the cache is emptied (bounds memory under a token spray). */
+const MAX_CACHED_DECISIONS = 10_000;
+
+/** API Gateway's authorizer cache: allow decisions per Authorization header, for a TTL. */
+class AuthorizerCache {
+  private readonly entries = new Map<
+    string,
+    { result: APIGatewayAuthorizerResult; version: number; expiresAt: number }
+  >();
+
+  constructor(private readonly options: AuthorizerCacheOptions) {}
+
+  version(): number {
+    return this.options.version();
+  }
+
+  get(authorization: string): APIGatewayAuthorizerResult | undefined {
+    const entry = this.entries.get(authorization);
+    if (!entry) return undefined;
+    if (entry.version !== this.options.version() || this.now() >= entry.expiresAt) {
+      this.entries.delete(authorization);
+      return undefined;
+    }
+    return entry.result;
+  }
+
+  /** `version`: the one read before the authorizer ran (a token write during its call leaves it stale). */
+  set(authorization: string, result: APIGatewayAuthorizerResult, version: number): void {
+    if (this.entries.size >= MAX_CACHED_DECISIONS) this.entries.clear();
+    this.entries.set(authorization, { result, version, expiresAt: this.now() + this.options.ttlMs });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 }
 
 /** API Gateway's own payload limit. */
@@ -68,8 +120,17 @@ export function createAdapter(options: AdapterOptions): Server {
   const limiter = options.rateLimit
     ? new TokenBuckets(options.rateLimit.perSecond, options.rateLimit.clock)
     : undefined;
+  const decisions =
+    options.authorizerCache === false
+      ? undefined
+      : new AuthorizerCache(
+          options.authorizerCache ?? {
+            ttlMs: AUTHORIZER_CACHE_TTL_SECONDS * 1000,
+            version: tokenWriteVersion,
+          },
+        );
   const server: Server = createServer((req, res) => {
-    handle({ ...options, limiter, listenHost: listenHostOf(server) }, req, res).catch((error) => {
+    handle({ ...options, limiter, decisions, listenHost: listenHostOf(server) }, req, res).catch((error) => {
       console.error('adapter error', error);
       send(
         res,
@@ -82,7 +143,11 @@ export function createAdapter(options: AdapterOptions): Server {
   return server;
 }
 
-type HandleOptions = AdapterOptions & { limiter?: TokenBuckets; listenHost: string };
+type HandleOptions = AdapterOptions & {
+  limiter?: TokenBuckets;
+  decisions?: AuthorizerCache;
+  listenHost: string;
+};
 
 /** host:port the server listens on: the Host of a request that sent none (or junk). */
 function listenHostOf(server: Server): string {
@@ -140,9 +205,18 @@ async function handle(options: HandleOptions, req: IncomingMessage, res: ServerR
     // No authorizer at all (the invitation link's signature is the credential), as deployed.
     event.requestContext.authorizer = null;
   } else if (match.route.auth === 'scim') {
-    let result: APIGatewayAuthorizerResult;
+    const authorizerEvent = toAuthorizerEvent(event);
+    // API Gateway's identity source: a request without the header never reaches the authorizer.
+    const authorization = headerOf(event.headers, 'authorization');
+    let result = authorization ? options.decisions?.get(authorization) : undefined;
     try {
-      result = await options.authorizer(toAuthorizerEvent(event));
+      if (!result) {
+        const version = options.decisions?.version();
+        result = await options.authorizer(authorizerEvent);
+        if (authorization && version !== undefined && isAllow(result)) {
+          options.decisions?.set(authorization, result, version);
+        }
+      }
     } catch (error) {
       // As API Gateway: only 'Unauthorized' is a 401; any other failure is AUTHORIZER_FAILURE.
       if ((error as Error | undefined)?.message === 'Unauthorized') {
@@ -152,8 +226,8 @@ async function handle(options: HandleOptions, req: IncomingMessage, res: ServerR
         'Retry-After': String(RETRY_AFTER_SECONDS),
       });
     }
-    const allowed = result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
-    if (!allowed) return scimGateway(res, GATEWAY_RESPONSES.accessDenied);
+    // As API Gateway evaluates the policy: a (cached) allow of another tenant's tree is denied here.
+    if (!allows(result, authorizerEvent.methodArn)) return scimGateway(res, GATEWAY_RESPONSES.accessDenied);
     event.requestContext.authorizer = { ...result.context, principalId: result.principalId };
   } else {
     const authorization = event.headers.Authorization ?? event.headers.authorization ?? '';
@@ -261,6 +335,36 @@ function toProxyEvent(
       stage: 'local',
     },
   };
+}
+
+function headerOf(headers: APIGatewayProxyEvent['headers'], name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name && value) return value;
+  }
+  return undefined;
+}
+
+const isAllow = (result: APIGatewayAuthorizerResult): boolean =>
+  result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
+
+/** An Allow statement whose Resource (IAM wildcards: `*`, `?`) covers the method ARN, and no Deny that does. */
+function allows(result: APIGatewayAuthorizerResult, methodArn: string): boolean {
+  const covers = (statement: APIGatewayAuthorizerResult['policyDocument']['Statement'][number]) => {
+    const resources = 'Resource' in statement ? statement.Resource : undefined;
+    const list = resources === undefined ? [] : Array.isArray(resources) ? resources : [resources];
+    return list.some((pattern) => wildcardRegExp(pattern).test(methodArn));
+  };
+  const statements = result.policyDocument.Statement;
+  if (statements.some((s) => s.Effect === 'Deny' && covers(s))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && covers(s));
+}
+
+function wildcardRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
 }
 
 function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {

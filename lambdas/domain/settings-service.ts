@@ -10,8 +10,9 @@ import { assertTenantId } from './tokens';
 export class SettingsService {
   constructor(private readonly settings: SettingsRepository) {}
 
-  get(tenantId: string): Promise<TenantSettings> {
-    return this.settings.get(assertTenantId(tenantId));
+  /** What the console shows: always read from the table (the SCIM functions may cache a few seconds). */
+  async get(tenantId: string): Promise<TenantSettings> {
+    return (await this.settings.getForUpdate(assertTenantId(tenantId))).settings;
   }
 
   /**

@@ -84,7 +84,8 @@ export class UserService {
       source,
     };
     await this.users.create(user);
-    return this.view(user, schema);
+    // A user created a moment ago belongs to no group yet: no Query of its (empty) reverse edges.
+    return { user, groups: [], schema };
   }
 
   /** GET /Users/{id}: 304 when If-None-Match names the current version, else the user with its groups. */

@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UniquenessError, WriteConflictError } from '../domain/errors';
 import { currentOrigin, type WriteOrigin } from '../domain/write-origin';
 import { getDocumentClient, tableName } from './client';
+import { randomCounterShard } from './counter-shards';
 import { cancellationReasons } from './errors';
 import { keys } from './keys';
 import { transactWrite } from './transact';
@@ -55,33 +56,52 @@ export function deletionPut(deleted: {
   };
 }
 
-/** Counters on the tenant's `COUNTS` item, kept in the same transactions as creates and deletes. */
+/**
+ * Tenant counters of users and groups, kept in the same transactions as creates and deletes. They
+ * are spread over COUNTER_SHARDS items (./counter-shards.ts (sk `COUNTS#<n>`, docs/data-model.md): each write adds its
+ * delta to a random shard, so concurrent creates in one tenant do not all update the same item (in
+ * AWS, concurrent transactions on one item cancel each other with TransactionConflict). A total is
+ * every item whose sk begins with `COUNTS`, summed: the shards and the unsharded `COUNTS` item that
+ * tables written before the shards still hold (which also keeps the token count), so no migration.
+ */
 export type TenantCounter = 'users' | 'groups';
 
 export function counterUpdate(tenantId: string, counter: TenantCounter, delta: number): TransactItem {
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.counters(tenantId),
-      UpdateExpression: 'ADD #counter :delta',
-      ExpressionAttributeNames: { '#counter': counter },
-      ExpressionAttributeValues: { ':delta': delta },
+      Key: randomCounterShard(tenantId),
+      UpdateExpression: 'SET #type = :type ADD #counter :delta',
+      ExpressionAttributeNames: { '#counter': counter, '#type': 'type' },
+      ExpressionAttributeValues: { ':delta': delta, ':type': 'counters' },
     },
   };
 }
 
-/** totalResults of an unfiltered list: one strongly consistent read, whatever the tenant's size. */
+/**
+ * totalResults of an unfiltered list: one strongly consistent Query of the counter items (at most
+ * COUNTER_SHARDS + 1 small items, one page), summed, whatever the tenant's size.
+ */
 export async function readCounter(tenantId: string, counter: TenantCounter): Promise<number> {
-  const result = await getDocumentClient().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.counters(tenantId),
-      ConsistentRead: true,
-      ProjectionExpression: '#counter',
-      ExpressionAttributeNames: { '#counter': counter },
-    }),
-  );
-  return Math.max(0, (result.Item?.[counter] as number | undefined) ?? 0);
+  const base = keys.counters(tenantId);
+  let total = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const result = await getDocumentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': base.pk, ':sk': base.sk },
+        ConsistentRead: true,
+        ProjectionExpression: '#counter',
+        ExpressionAttributeNames: { '#counter': counter },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of result.Items ?? []) total += (item[counter] as number | undefined) ?? 0;
+    ExclusiveStartKey = result.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return Math.max(0, total);
 }
 
 /** The ids an edge partition points at (email, externalId), page by page, strongly consistent. */

@@ -16,7 +16,21 @@ import { storeBoundary } from './boundary';
 import { getDocumentClient, tableName } from './client';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
+import { bumpTokenWriteVersion } from './token-writes';
 import { transactWrite } from './transact';
+
+/**
+ * Every token write: the in-process token version moves before and after it (whether it succeeded
+ * or not), so no authorizer decision read around it stays cached locally (./token-writes.ts).
+ */
+async function tokenWrite(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+  bumpTokenWriteVersion();
+  try {
+    await transactWrite(items);
+  } finally {
+    bumpTokenWriteVersion();
+  }
+}
 
 const toToken = (item: Record<string, unknown>): Token => ({
   id: item.id as string,
@@ -49,7 +63,7 @@ export class DynamoTokenRepository implements TokenRepository {
   async create(token: Token, audit: AuditEntry): Promise<void> {
     const TableName = tableName();
     try {
-      await transactWrite([
+      await tokenWrite([
         {
           // The 2-token rule holds under concurrent creates: the counter is conditionally bumped.
           Update: {
@@ -275,7 +289,7 @@ export class DynamoTokenRepository implements TokenRepository {
     TransactItems: NonNullable<TransactWriteCommandInput['TransactItems']>,
   ): Promise<void> {
     try {
-      await transactWrite(TransactItems);
+      await tokenWrite(TransactItems);
     } catch (error) {
       if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
         // Changed or removed by a concurrent request between our read and our write.

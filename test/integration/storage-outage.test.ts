@@ -13,12 +13,20 @@ let proxy: DynamoDbProxy;
 let service: TestService;
 let token: string;
 let base: string;
+/**
+ * Tokens no request has used yet: the authorizer's answer is cached per Authorization header (as API
+ * Gateway does, local/adapter.ts), so only an unseen header makes the authorizer read the table.
+ */
+let unseenToken: string;
+let unseenAtStop: { token: string; scimBaseUrl: string };
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 beforeAll(async () => {
   proxy = await startDynamoDbProxy(process.env.TEST_DYNAMODB_ENDPOINT as string);
   service = await startTestService({ dynamoDbEndpoint: proxy.endpoint });
   ({ token, scimBaseUrl: base } = await service.createToken('outage'));
+  unseenToken = (await service.createToken('outage')).token;
+  unseenAtStop = await service.createToken('outage-stopped');
 });
 afterAll(async () => {
   await service.stop();
@@ -49,7 +57,7 @@ test('the token table unreachable in the authorizer: 503 + Retry-After + SCIM Er
   const log = quietErrors();
   proxy.failWhen(['GetItem']);
 
-  const response = await service.scim('GET', `${base}/Users`, token);
+  const response = await service.scim('GET', `${base}/Users`, unseenToken);
 
   expectScim503(response);
   expect(log).toHaveBeenCalledWith(
@@ -118,13 +126,18 @@ test('DynamoDB stopped: the SCIM call gets 503 + Retry-After + SCIM Error, never
   const log = quietErrors();
   await proxy.stop();
 
-  const response = await service.scim('GET', `${base}/Users`, token);
+  const response = await service.scim('GET', `${unseenAtStop.scimBaseUrl}/Users`, unseenAtStop.token);
 
   expectScim503(response);
   expect(log).toHaveBeenCalledWith(
     'SCIM authorizer could not check the token',
     expect.objectContaining({ reason: 'storage unavailable', error: expect.anything() }),
   );
-  const discovery = await service.scim('GET', `${base}/ServiceProviderConfig`, token);
+  // A failed check is not cached: the next call runs the authorizer again.
+  const discovery = await service.scim(
+    'GET',
+    `${unseenAtStop.scimBaseUrl}/ServiceProviderConfig`,
+    unseenAtStop.token,
+  );
   expectScim503(discovery);
 });
