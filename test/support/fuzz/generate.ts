@@ -30,6 +30,8 @@ export interface FuzzContext {
   groupsA: string[];
   usersB: string[];
   groupsB: string[];
+  /** The last ETag tenant A's answers showed for each id. */
+  etags: Map<string, string>;
 }
 
 export interface FuzzRequest {
@@ -85,6 +87,29 @@ function anyValue(random: Random): unknown {
       ]),
   ])();
 }
+
+/**
+ * `levels` nested arrays/objects as JSON text, built as text: JSON.stringify itself recurses and
+ * overflows the stack on deep values.
+ */
+function deepText(levels: number, kind: 'array' | 'object' | 'mixed'): string {
+  const open: string[] = [];
+  const close: string[] = [];
+  for (let i = levels - 1; i >= 0; i--) {
+    const asArray = kind === 'array' || (kind === 'mixed' && i % 2 === 0);
+    open.push(asArray ? '[' : '{"value":');
+    close.push(asArray ? ']' : '}');
+  }
+  return `${open.join('')}"bottom"${close.reverse().join('')}`;
+}
+
+const DEEP = '@@DEEP@@';
+/** The body as JSON with the string "@@DEEP@@" replaced by the deep text. */
+const withDeep = (body: unknown, text: string) =>
+  Buffer.from(
+    JSON.stringify(body).replace(`"${DEEP}"`, () => text),
+    'utf8',
+  );
 
 function deep(levels: number, kind: 'array' | 'object' | 'mixed'): unknown {
   let value: unknown = 'bottom';
@@ -455,8 +480,11 @@ export class FuzzGenerator {
   }
 
   private deepNesting(n: number): FuzzRequest {
-    const levels = this.random.pick([100, 1000, 1000, 5000]);
-    const nest = deep(levels, this.random.pick(['array', 'object', 'mixed'] as const));
+    const levels = this.random.pick([100, 1000, 1000, 5000, 100_000]);
+    const shape = this.random.pick(['array', 'object', 'mixed'] as const);
+    const text = deepText(levels, shape);
+    // The oracle looks at most three levels down (attribute, element, sub-attribute).
+    const nest = deep(Math.min(levels, 3), shape);
     const resource: Resource = this.random.chance(0.6) ? 'Users' : 'Groups';
     const where = this.random.int(4);
     if (where === 0) {
@@ -469,7 +497,7 @@ export class FuzzGenerator {
           method: 'POST',
           path: `${this.baseA}/${resource}`,
           headers: this.headers(),
-          body: json(nest),
+          body: Buffer.from(text, 'utf8'),
         };
       if (kind === 1) {
         const id = resource === 'Users' ? this.userId() : this.groupId();
@@ -480,7 +508,7 @@ export class FuzzGenerator {
           method: 'PATCH',
           path: `${this.baseA}/${resource}/${id}`,
           headers: this.headers(),
-          body: json(patchOf({ op: 'add', ...(path ? { path } : {}), value: nest })),
+          body: withDeep(patchOf({ op: 'add', ...(path ? { path } : {}), value: DEEP }), text),
           write: { resource, id },
         };
       }
@@ -490,20 +518,20 @@ export class FuzzGenerator {
         method: 'POST',
         path: `${this.baseA}/${resource}/.search`,
         headers: this.headers(),
-        body: json({ schemas: [SEARCH_URN], filter: nest, attributes: nest }),
+        body: withDeep({ schemas: [SEARCH_URN], filter: DEEP, attributes: ['userName'] }, text),
       };
     }
     const target = this.writeTarget(resource);
     const { body, entra } = this.validBody(resource, n, target.method, target.id);
     const slot = this.random.pick(resource === 'Users' ? USER_SLOTS : GROUP_SLOTS);
-    setAt(body, slot.keys, nest);
+    setAt(body, slot.keys, DEEP);
     return {
       n,
       kind: 'deep-attribute',
       method: target.method,
       path: target.path,
       headers: this.headers(entra),
-      body: json(body),
+      body: withDeep(body, text),
       refuse:
         slot.writable && breaksType(slot.definition, nest, slot.whole)
           ? `${slot.keys.join('.')} nested ${levels} deep`
@@ -813,8 +841,9 @@ export class FuzzGenerator {
     const write = this.random.chance(0.6);
     const target = write ? this.writeTarget(resource) : undefined;
     const valid = write ? this.validBody(resource, n, target!.method, target!.id).body : undefined;
-    const id = resource === 'Users' ? this.userId() : this.groupId();
+    const anyId = resource === 'Users' ? this.userId() : this.groupId();
     const method = target?.method ?? this.random.pick(['GET', 'GET', 'DELETE', 'PATCH']);
+    const id = target?.id ?? anyId;
     const path = target?.path ?? `${this.baseA}/${resource}/${id}`;
     const headers = this.headers(this.random.chance(0.5));
     let parserLimit = false;
@@ -869,8 +898,23 @@ export class FuzzGenerator {
         parserLimit = size > 8000;
         break;
       }
-      case 5:
+      case 5: {
+        const current = this.context.etags.get(id) ?? 'W/"1"';
+        const version = /"(.*)"/.exec(current)?.[1] ?? '1';
+        const other = this.context.etags.get(
+          this.random.pick([...this.context.usersA, ...this.context.groupsA, id]),
+        );
         headers['If-Match'] = this.random.pick([
+          current,
+          current,
+          `"${version}"`,
+          `w/"${version}"`,
+          `W/"${Number(version) - 1}"`,
+          `W/"${version}", W/"x"`,
+          ` ${current} `,
+          other ?? current,
+          `W/"${version}.0"`,
+          `W/"0${version}"`,
           '*',
           'W/"x"',
           '"x"',
@@ -885,8 +929,18 @@ export class FuzzGenerator {
           '"\\"',
         ]);
         break;
+      }
       case 6:
-        headers['If-None-Match'] = this.random.pick(['*', 'W/"x"', '"x"', '"unterminated', ',', 'W/"1", *']);
+        headers['If-None-Match'] = this.random.pick([
+          '*',
+          'W/"x"',
+          '"x"',
+          '"unterminated',
+          ',',
+          'W/"1", *',
+          this.context.etags.get(id) ?? 'W/"2"',
+          `${this.context.etags.get(id) ?? 'W/"3"'}, W/"x"`,
+        ]);
         break;
       case 7:
         headers.Accept = this.random.pick([
@@ -971,7 +1025,6 @@ export class FuzzGenerator {
       '%ff',
       '%',
       'a%2Fb',
-      'é',
       '%C3%A9',
       '"',
       '%22%3E',

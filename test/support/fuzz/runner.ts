@@ -88,6 +88,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     groupsA: [],
     usersB: [],
     groupsB: [],
+    etags: new Map(),
   };
   for (let i = 0; i < 6; i++)
     context.usersA.push(await create(baseA, okta.token, 'Users', oktaUser(900_000 + i)));
@@ -134,6 +135,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let current: FuzzRequest | undefined;
   const fail = (reason: string, answer?: FuzzAnswer) => {
+    options.progress?.(`fuzz: FAILURE at request ${current?.n ?? 'after the run'}: ${reason}`);
     report.failures.push({
       n: current?.n ?? 0,
       reason,
@@ -190,13 +192,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       fail(`no answer: ${(error as Error).message}`);
       return;
     }
+    const etag = answer.headers.etag;
+    const answeredId =
+      isObject(answer.body) && typeof answer.body.id === 'string' ? answer.body.id : undefined;
+    if (typeof etag === 'string' && answeredId && request.path.startsWith(`${baseA}/`))
+      context.etags.set(answeredId, etag);
     const status = String(answer.status);
     report.statuses[status] = (report.statuses[status] ?? 0) + 1;
     report.kinds[request.kind] ??= {};
     const kind = report.kinds[request.kind];
     kind[status] = (kind[status] ?? 0) + 1;
-    if (n % 500 === 0)
-      options.progress?.(`fuzz: ${n}/${requests} requests, ${report.failures.length} failures`);
+    if (n % 500 === 0) {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      options.progress?.(
+        `fuzz: ${n}/${requests} requests in ${seconds} s, ${report.failures.length} failures, statuses ${JSON.stringify(report.statuses)}`,
+      );
+    }
 
     if (answer.status >= 500) {
       fail(
