@@ -42,3 +42,35 @@ test(`seeded fuzz run: ${requests} requests, seed ${seed}: no 5xx, SCIM errors, 
   expect(report.readBacks).toBeGreaterThan(requests / 20);
   expect(report.mustRefuse).toBeGreaterThan(requests / 20);
 }, 1_800_000);
+
+/**
+ * Found following up the fuzzer's control-character class (its answers were 201s): a userName with an
+ * unpaired surrogate was stored, and
+ * a second userName differing only in which lone surrogate it held was a 409 — DynamoDB keys turn
+ * both into U+FFFD, so they shared one uniqueness guard. Such strings have no UTF-8 form: refused.
+ */
+describe('regressions found by the fuzzer', () => {
+  test('a string with an unpaired surrogate is a 400, on POST, PUT and PATCH, users and groups', async () => {
+    const { token, scimBaseUrl } = await service.createToken('fuzz-surrogates');
+    const scim = (method: string, path: string, body: unknown) =>
+      service.scim(method, `${scimBaseUrl}${path}`, token, body);
+    for (const userName of ['lone\ud800high@example.com', 'lone\udbffhigh@example.com']) {
+      const created = await scim('POST', '/Users', { userName });
+      expect([created.status, created.body.scimType]).toEqual([400, 'invalidValue']);
+    }
+    const user = await scim('POST', '/Users', { userName: 'ada@example.com' });
+    expect(user.status).toBe(201);
+    const put = await scim('PUT', `/Users/${user.body.id}`, { userName: 'ada@example.com', title: '\udc00' });
+    expect(put.status).toBe(400);
+    const patched = await scim('PATCH', `/Users/${user.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'x\udfff' }],
+    });
+    expect(patched.status).toBe(400);
+    expect((await scim('POST', '/Groups', { displayName: 'G\ud800' })).status).toBe(400);
+    const read = await service.scim('GET', `${scimBaseUrl}/Users/${user.body.id}`, token);
+    expect([read.body.title, read.body.displayName]).toEqual([undefined, undefined]);
+    // A surrogate pair is one character (an emoji) and stays accepted.
+    expect((await scim('POST', '/Users', { userName: 'emoji\ud83d\ude00@example.com' })).status).toBe(201);
+  });
+});

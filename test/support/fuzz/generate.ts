@@ -598,13 +598,17 @@ export class FuzzGenerator {
             ]
           : ['displayName', 'externalId'],
       );
+      const value = controlString(this.random);
       return {
         n,
         kind: 'control-patch',
         method: 'PATCH',
         path: `${this.baseA}/${resource}/${id}`,
         headers: this.headers(),
-        body: json(patchOf({ op: 'replace', path, value: controlString(this.random) })),
+        body: json(patchOf({ op: 'replace', path, value })),
+        refuse: /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)
+          ? `PATCH ${path} = ${JSON.stringify(value)} is not well-formed Unicode`
+          : undefined,
         write: { resource, id },
       };
     }
@@ -622,9 +626,13 @@ export class FuzzGenerator {
     const slots = (resource === 'Users' ? USER_SLOTS : GROUP_SLOTS).filter(
       (s) => s.definition.type === 'string',
     );
+    let refuse: string | undefined;
     for (let k = 0; k < this.random.between(1, 3); k++) {
       const slot = this.random.pick(slots);
-      setAt(body, slot.keys, controlString(this.random));
+      const value = controlString(this.random);
+      setAt(body, slot.keys, value);
+      if (slot.writable && breaksType(slot.definition, value, slot.whole))
+        refuse ??= `${slot.keys.join('.')} = ${JSON.stringify(value)} is not well-formed Unicode`;
     }
     // Keys with control characters and lone surrogates too.
     if (this.random.chance(0.3)) body[controlString(this.random)] = 'x';
@@ -635,6 +643,7 @@ export class FuzzGenerator {
       path: target.path,
       headers: this.headers(entra),
       body: json(body),
+      refuse,
       write: { resource, id: target.id },
     };
   }

@@ -75,6 +75,7 @@ export const MAX_STRING_LENGTH = 65_536;
 
 /** Entra's "True"/"False": the one string a boolean accepts (docs/decisions.md). */
 const ENTRA_BOOLEAN = /^\s*(true|false)\s*$/i;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const XSD_DATETIME = /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/i;
 
 /**
@@ -125,7 +126,8 @@ function breaksScalar(definition: AttributeDefinition, value: unknown): boolean 
     case 'complex':
       return true;
     default:
-      return typeof value !== 'string' || value.length > MAX_STRING_LENGTH;
+      // RFC 7643 §2.3.1: Unicode characters in UTF-8, which an unpaired surrogate is not.
+      return typeof value !== 'string' || value.length > MAX_STRING_LENGTH || LONE_SURROGATE.test(value);
   }
 }
 
