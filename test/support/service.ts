@@ -7,6 +7,8 @@ export const ADMIN_KEY = 'test-admin-key';
 
 export interface TestService {
   baseUrl: string;
+  /** The service's fresh table (also process.env.TABLE_NAME while it is the latest one started). */
+  tableName: string;
   /** Fetch against the service; JSON bodies are serialised. */
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
   admin(method: string, path: string, body?: unknown): Promise<TestResponse>;
@@ -60,11 +62,12 @@ export async function startTestService(
   const endpoint = extra.dynamoDbEndpoint ?? process.env.TEST_DYNAMODB_ENDPOINT;
   if (!endpoint)
     throw new Error('TEST_DYNAMODB_ENDPOINT not set: run through jest (global setup starts DynamoDB Local)');
+  const tableName = `test-${randomUUID()}`;
   const service: LocalService = await startLocalService({
     dynamoDbEndpoint: endpoint,
     sesEndpoint: extra.sesEndpoint,
     streams: extra.streams,
-    tableName: `test-${randomUUID()}`,
+    tableName,
     adminApiKey: ADMIN_KEY,
     port: 0,
     publicBaseUrl: extra.publicBaseUrl,
@@ -97,6 +100,7 @@ export async function startTestService(
     request(method, `/admin/v1/tenants${path}`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` }, body });
   return {
     baseUrl: service.baseUrl,
+    tableName,
     request,
     admin,
     scim: (method, path, token, body, headers) =>
