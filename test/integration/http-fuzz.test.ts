@@ -1,3 +1,4 @@
+import { expectConsistent } from '../support/consistency';
 import { formatReport, runFuzz } from '../support/fuzz/runner';
 import { startTestService, type TestService } from '../support/service';
 
@@ -33,6 +34,7 @@ test(`seeded fuzz run: ${requests} requests, seed ${seed}: no 5xx, SCIM errors, 
     service,
     seed,
     requests,
+    expectConsistent,
     progress: (line) => process.stdout.write(`${line}\n`),
   });
   const text = formatReport(report);
