@@ -15,7 +15,7 @@ import {
   userOperations,
 } from './corpus';
 import type { Random } from './random';
-import { breaksType, GROUP_SLOTS, MAX_STRING_LENGTH, type Slot, setAt, USER_SLOTS } from './slots';
+import { breaksType, GROUP_SLOTS, MAX_STRING_LENGTH, refusalOf, type Slot, setAt, USER_SLOTS } from './slots';
 
 type Json = Record<string, unknown>;
 
@@ -423,17 +423,13 @@ export class FuzzGenerator {
     const target = this.writeTarget(resource);
     const { body, entra } = this.validBody(resource, n, target.method, target.id);
     const slots = resource === 'Users' ? USER_SLOTS : GROUP_SLOTS;
-    const changed: string[] = [];
-    let refuse: string | undefined;
+    const changed: Slot[] = [];
     for (let k = 0; k < (this.random.chance(0.8) ? 1 : 3); k++) {
       const slot: Slot = this.random.pick(slots);
-      const value = anyValue(this.random);
-      setAt(body, slot.keys, value);
-      changed.push(slot.keys.join('.'));
-      if (slot.writable && breaksType(slot.definition, value, slot.whole) && !refuse) {
-        refuse = `${slot.keys.join('.')} = ${JSON.stringify(value)} breaks type ${slot.definition.type}${slot.whole && slot.definition.multiValued ? '[]' : ''}`;
-      }
+      setAt(body, slot.keys, anyValue(this.random));
+      changed.push(slot);
     }
+    const refuse = refusalOf(body, changed);
     return {
       n,
       kind: 'wrong-type',
@@ -626,14 +622,13 @@ export class FuzzGenerator {
     const slots = (resource === 'Users' ? USER_SLOTS : GROUP_SLOTS).filter(
       (s) => s.definition.type === 'string',
     );
-    let refuse: string | undefined;
+    const changed: Slot[] = [];
     for (let k = 0; k < this.random.between(1, 3); k++) {
       const slot = this.random.pick(slots);
-      const value = controlString(this.random);
-      setAt(body, slot.keys, value);
-      if (slot.writable && breaksType(slot.definition, value, slot.whole))
-        refuse ??= `${slot.keys.join('.')} = ${JSON.stringify(value)} is not well-formed Unicode`;
+      setAt(body, slot.keys, controlString(this.random));
+      changed.push(slot);
     }
+    const refuse = refusalOf(body, changed);
     // Keys with control characters and lone surrogates too.
     if (this.random.chance(0.3)) body[controlString(this.random)] = 'x';
     return {

@@ -149,3 +149,30 @@ export function setAt(body: Record<string, unknown>, keys: (string | number)[], 
   }
   node[keys[keys.length - 1]] = value;
 }
+
+/** The value at `keys` inside `body`, or undefined when the path is not there. */
+export function getAt(body: unknown, keys: (string | number)[]): unknown {
+  let node: unknown = body;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * Why a body whose `slots` were changed must be refused, judged on the final body (a later change may
+ * overwrite an earlier one), or undefined when every changed value keeps its type.
+ */
+export function refusalOf(body: unknown, slots: Slot[]): string | undefined {
+  for (const slot of slots) {
+    if (!slot.writable) continue;
+    const value = getAt(body, slot.keys);
+    // A readOnly parent replaced the path (e.g. `groups`): nothing of this slot is kept.
+    if (breaksType(slot.definition, value, slot.whole)) {
+      const shown = JSON.stringify(value) ?? String(value);
+      return `${slot.keys.join('.')} = ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown} breaks type ${slot.definition.type}${slot.whole && slot.definition.multiValued ? '[]' : ''}`;
+    }
+  }
+  return undefined;
+}
