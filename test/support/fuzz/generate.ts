@@ -55,6 +55,12 @@ export interface FuzzRequest {
 /** The largest request body the service accepts (SCIM_LIMITS.maxPayloadBytes). */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** encodeURIComponent, with an unpaired surrogate (which it refuses) sent as U+FFFD. */
+const uriComponent = (text: string) =>
+  encodeURIComponent(
+    text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+  );
+
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
 
 /** Values of every JSON kind, for "wrong type at this path". */
@@ -613,7 +619,7 @@ export class FuzzGenerator {
         n,
         kind: 'control-filter',
         method: 'GET',
-        path: `${this.baseA}/${resource}?filter=${encodeURIComponent(`${resource === 'Users' ? 'userName' : 'displayName'} eq "`).replace(/%22$/, '"')}${encodeURIComponent(controlString(this.random).replace(/[\ud800-\udfff]/g, ''))}%22`,
+        path: `${this.baseA}/${resource}?filter=${uriComponent(`${resource === 'Users' ? 'userName' : 'displayName'} eq "`).replace(/%22$/, '"')}${uriComponent(controlString(this.random).replace(/[\ud800-\udfff]/g, ''))}%22`,
         headers: this.headers(),
       };
     }
@@ -714,7 +720,7 @@ export class FuzzGenerator {
       n,
       kind: 'bad-filter',
       method: 'GET',
-      path: `${this.baseA}/${resource}?filter=${encodeURIComponent(filter)}${extra}`,
+      path: `${this.baseA}/${resource}?filter=${uriComponent(filter)}${extra}`,
       headers: this.headers(this.random.chance(0.5)),
     };
   }
@@ -1077,9 +1083,7 @@ export class FuzzGenerator {
         ]);
         const value =
           name === 'filter'
-            ? encodeURIComponent(
-                this.random.chance(0.5) ? 'userName pr' : badFilter(this.random).slice(0, 300),
-              )
+            ? uriComponent(this.random.chance(0.5) ? 'userName pr' : badFilter(this.random).slice(0, 300))
             : this.random.pick(ODD_NUMBERS);
         return `${name}=${value}`;
       });
@@ -1243,7 +1247,7 @@ export class FuzzGenerator {
           n,
           kind: 'cross-tenant',
           method: 'GET',
-          path: `${this.baseA}/Groups?filter=${encodeURIComponent(`members[value eq "${userB}"]`)}`,
+          path: `${this.baseA}/Groups?filter=${uriComponent(`members[value eq "${userB}"]`)}`,
           headers,
         };
     }

@@ -173,11 +173,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const pool = (resource: 'Users' | 'Groups') => (resource === 'Users' ? context.usersA : context.groupsA);
 
   for (let n = 1; n <= requests; n++) {
-    const request = generator.next(n);
+    let request: FuzzRequest;
+    try {
+      request = generator.next(n);
+    } catch (error) {
+      // A bug of the fuzzer itself: reported (the run fails), and the run goes on.
+      current = undefined;
+      fail(`the generator failed at request ${n}: ${(error as Error).stack}`);
+      continue;
+    }
     current = request;
     const requestStarted = Date.now();
     try {
       await fuzzOne(request);
+    } catch (error) {
+      fail(`the runner failed: ${(error as Error).stack}`);
     } finally {
       report.kindMs[request.kind] = (report.kindMs[request.kind] ?? 0) + Date.now() - requestStarted;
     }
