@@ -215,7 +215,9 @@ function nestedFilter(random: Random, depth: number): string {
 }
 
 function badFilter(random: Random): string {
-  if (random.chance(0.25)) return nestedFilter(random, random.pick([50, 500, 1000]));
+  // Huge: near the body limit (sent by POST .search), or ten thousand clauses.
+  if (random.chance(0.03)) return `userName eq "${'x'.repeat(random.pick([100_000, BODY_LIMIT - 200]))}"`;
+  if (random.chance(0.25)) return nestedFilter(random, random.pick([50, 500, 1000, 10_000]));
   return random.pick(BAD_FILTERS);
 }
 

@@ -17,6 +17,8 @@ export interface FuzzOptions {
   expectConsistent?: (tenantId: string) => Promise<void>;
   /** A line now and then during a long run. */
   progress?: (line: string) => void;
+  /** One line per request and answer (FUZZ_LOG=<file> in the test), for reading what a run did. */
+  log?: (line: string) => void;
 }
 
 export interface FuzzFailure {
@@ -202,6 +204,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       fail(`no answer: ${(error as Error).message}`);
       return;
     }
+    options.log?.(
+      JSON.stringify({
+        n,
+        kind: request.kind,
+        method: request.method,
+        path: request.path.slice(0, 300),
+        body: request.body?.subarray(0, 400).toString('utf8'),
+        status: answer.status,
+        answer: answer.text.slice(0, 300),
+      }),
+    );
     const etag = answer.headers.etag;
     const answeredId =
       isObject(answer.body) && typeof answer.body.id === 'string' ? answer.body.id : undefined;
