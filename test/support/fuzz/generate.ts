@@ -488,7 +488,8 @@ export class FuzzGenerator {
     const shape = this.random.pick(['array', 'object', 'mixed'] as const);
     const text = deepText(levels, shape);
     // The oracle looks at most three levels down (attribute, element, sub-attribute).
-    const nest = deep(Math.min(levels, 3), shape);
+    // Same parity of levels, so a 'mixed' value starts with the same kind (array or object) as the text.
+    const nest = deep(levels % 2 === 0 ? 4 : 3, shape);
     const resource: Resource = this.random.chance(0.6) ? 'Users' : 'Groups';
     const where = this.random.int(4);
     if (where === 0) {
