@@ -107,6 +107,13 @@ const XSD_DATETIME = /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d
 /** Entra sends booleans as "True"/"False" (docs/decisions.md): the one string a boolean accepts. */
 const ENTRA_BOOLEAN = /^\s*(true|false)\s*$/i;
 
+/**
+ * An unpaired UTF-16 surrogate: JSON's `\ud800` escape can say it, but it is no Unicode character and
+ * has no UTF-8 form (RFC 7643 §2.3.1: strings are Unicode, encoded in UTF-8). Stored, DynamoDB keys
+ * turn it into U+FFFD, so two different userNames would share one uniqueness guard.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** What a JSON value is, for error details (the value itself is not echoed). */
 export function jsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -118,8 +125,8 @@ export function jsonTypeOf(value: unknown): string {
 /**
  * A single (not multi-valued) scalar value checked against the attribute's type (RFC 7643 §2.3),
  * strictly: a number is not a string, a string is not a number. The one documented client quirk
- * kept is Entra's "True"/"False" for a boolean. A mismatch, or a string longer than
- * MAX_STRING_LENGTH, is a 400 invalidValue naming the attribute path.
+ * kept is Entra's "True"/"False" for a boolean. A mismatch, a string longer than
+ * MAX_STRING_LENGTH, or one with an unpaired surrogate, is a 400 invalidValue naming the attribute path.
  */
 export function checkScalar(
   definition: AttributeDefinition,
@@ -151,6 +158,12 @@ export function checkScalar(
           throw ScimError.badRequest(
             'invalidValue',
             `Attribute '${where}' is longer than ${MAX_STRING_LENGTH} characters`,
+          );
+        }
+        if (LONE_SURROGATE.test(value)) {
+          throw ScimError.badRequest(
+            'invalidValue',
+            `Attribute '${where}' is not well-formed Unicode (it holds an unpaired surrogate)`,
           );
         }
         return value;

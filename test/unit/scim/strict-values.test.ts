@@ -308,3 +308,24 @@ describe('group member values are checked too', () => {
     ]);
   });
 });
+
+describe('unpaired surrogates (issue 13, found by the HTTP fuzzer)', () => {
+  const title = attribute('title');
+
+  test.each(['lone \ud800 high', 'lone \udfff low', '\udc00\ud800 reversed', 'end \udbff'])(
+    'a string with an unpaired surrogate is refused: %j',
+    (value) => {
+      expectInvalidValue(() => checkScalar(title, value), 'unpaired surrogate');
+    },
+  );
+
+  test('a surrogate pair (an emoji) is a character and accepted', () => {
+    expect(checkScalar(title, 'emoji \ud83d\ude00')).toBe('emoji \ud83d\ude00');
+  });
+
+  test('POST, PUT and PATCH refuse it: two such userNames would share one uniqueness guard', () => {
+    expectInvalidValue(() => create({ userName: 'lone\ud800high@example.com' }), 'userName');
+    expectInvalidValue(() => create({ userName: 'ada@example.com', displayName: 'x\udfff' }), 'displayName');
+    expectInvalidValue(() => patch(ada(), { op: 'replace', path: 'title', value: '\ud800' }), 'title');
+  });
+});
