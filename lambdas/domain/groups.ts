@@ -25,7 +25,6 @@ import { externalIdOf } from './user-record';
 import { memberDisplayOf } from './users';
 import { checkIfMatch, retryOnConflict } from './write-conflicts';
 
-
 /** Group ids are UUIDs (randomUUID at create): only such an id can have edges left to sweep. */
 const GROUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** GET with If-None-Match naming the current version: 304, members not read (RFC 7644 §3.14). */

@@ -185,8 +185,12 @@ class Walk {
       const [groupId, shard, userId] = [m[1], Number(m[2]), sk.slice(keys.memberEdgePrefix.length)];
       this.count('memberEdges');
       const twin = keys.memberOfEdge(t, userId, groupId);
-      [twin, keys.user(t, userId), keys.group(t, groupId)].forEach(need);
+      const tombstone = keys.deletion(t, 'G', groupId);
+      [twin, keys.user(t, userId), keys.group(t, groupId), tombstone].forEach(need);
       return (got) => {
+        // A deleted group's edges while its sweep is still due (the DELETE's own, a retried DELETE's
+        // or the stream consumer's on the tombstone): not broken, only pending.
+        if (!got(keys.group(t, groupId)) && got(tombstone)) return this.count('edgesOfDeletedGroups');
         if (shard !== memberShardOf(userId))
           this.find(
             'memberEdgeWrongShard',
@@ -365,8 +369,10 @@ class Walk {
       const groupId = self.sk.slice(keys.memberOfEdgePrefix.length);
       this.count('memberOfEdges');
       const twin = keys.memberEdge(t, groupId, userId);
-      [twin, user, keys.group(t, groupId)].forEach(need);
+      const tombstone = keys.deletion(t, 'G', groupId);
+      [twin, user, keys.group(t, groupId), tombstone].forEach(need);
       return (got: (k: Key) => Item | undefined) => {
+        if (!got(keys.group(t, groupId)) && got(tombstone)) return this.count('edgesOfDeletedGroups');
         if (!got(twin))
           this.find(
             'memberOfEdgeWithoutTwin',

@@ -21,10 +21,17 @@ export function inviteService(): InviteService {
   );
 }
 
-/** Folding of member-count deltas (store maintenance: no rule of the domain is involved). */
+/**
+ * Store maintenance (no rule of the domain is involved): folding member-count deltas, and sweeping a
+ * deleted group's edges once its tombstone arrives, so a DELETE whose own sweep was cut short (a
+ * fault, a crash) leaves nothing behind even when the IdP never retries it.
+ */
 export function memberCounts() {
   const memberships = new DynamoMembershipRepository();
-  return { fold: (tenantId: string, groupId: string) => memberships.foldCounts(tenantId, groupId) };
+  return {
+    fold: (tenantId: string, groupId: string) => memberships.foldCounts(tenantId, groupId),
+    sweepDeletedGroup: (tenantId: string, groupId: string) => memberships.removeAllOf(tenantId, groupId),
+  };
 }
 
 /** The change events' way out (EventBridge) and the one lookup a member event may need. */

@@ -10,6 +10,8 @@ import { changeEvents, inviteService, memberCounts } from './compose';
  * - a user item -> its invitation email through SES (exactly once: the invite record);
  * - a new count delta -> the group's member count is folded (docs/data-model.md), so a delta left
  *   by a request that died is settled even if nobody writes that group again;
+ * - a group's deletion tombstone -> the group's member edges are swept (a no-op when the DELETE
+ *   finished its own sweep), so a sweep cut short by a fault or a crash still completes;
  * - every record -> its change events on the EventBridge bus (docs/events.md).
  * Records are processed one after the other, in stream order, so the events are published in the
  * order the writes happened. The first record that fails (any of its tasks) is reported as a batch
@@ -101,6 +103,9 @@ async function consume(change: StoredChange, shared: BatchShared): Promise<void>
   if (change.kind === 'membership') {
     const { tenantId, groupId } = change;
     tasks.push(once(shared.folds, `${tenantId}/${groupId}`, () => counts.fold(tenantId, groupId)));
+  }
+  if (change.kind === 'deletion' && change.resourceType === 'Group') {
+    tasks.push(counts.sweepDeletedGroup(change.tenantId, change.id));
   }
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
