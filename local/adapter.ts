@@ -209,6 +209,10 @@ async function handle(options: HandleOptions, req: IncomingMessage, res: ServerR
     // API Gateway's identity source: a request without the header never reaches the authorizer.
     const authorization = headerOf(event.headers, 'authorization');
     let result = authorization ? options.decisions?.get(authorization) : undefined;
+    // A cached allow of another tenant's tree is not replayed: the authorizer runs again, so the
+    // refusal lands in the path tenant's request log (API Gateway would deny it from the cache
+    // unlogged; the answer, a 401, is the same).
+    if (result && !allows(result, authorizerEvent.methodArn)) result = undefined;
     try {
       if (!result) {
         const version = options.decisions?.version();
