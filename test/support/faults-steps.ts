@@ -118,6 +118,9 @@ export async function runCases(
     if (process.env.FAULTS_PROGRESS) process.stderr.write(`${new Date().toISOString()} ${label}\n`);
     try {
       await once(c, faulted);
+      // A GetItem the clean run made may be served from a warm cache this time (the settings are
+      // cached for a few seconds, docs/decisions.md): nothing to fail then, and nothing failed.
+      if (!hit && c.call.operation === 'GetItem') continue;
       if (!hit) throw new Error('the fault hit no call: the request made fewer calls than on the clean run');
     } catch (error) {
       proxy.clearFault();
