@@ -50,7 +50,8 @@ beforeAll(async () => {
     scim,
     [...NAMES].sort(() => Math.random() - 0.5),
   );
-});
+  // Thousands of creates over HTTP: far beyond the default hook timeout on a loaded 2-core host.
+}, 900_000);
 afterAll(() => service.stop());
 
 const userNames = (response: TestResponse): string[] =>
