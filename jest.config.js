@@ -18,7 +18,11 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: heavy
     ? ['/node_modules/']
-    : ['/node_modules/', '/test/integration/faults-writes\\.test\\.ts$', '/test/integration/http-fuzz\\.test\\.ts$'],
+    : [
+        '/node_modules/',
+        '/test/integration/faults-writes\\.test\\.ts$',
+        '/test/integration/http-fuzz\\.test\\.ts$',
+      ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180000,
