@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { freePort } from '../../local/ports';
+import { createServer, type Server } from 'node:http';
+import { forwardTo, listenOnFreePort } from './faults-ses';
 
 /** Helpers of test/integration/faults-crash.test.ts: SIGKILL of the whole `npm start` tree and what it needs. */
 
@@ -53,19 +53,9 @@ export async function startHoldingSes(target: string, signal: Signal): Promise<H
       signal.changed();
       return;
     }
-    const proxied = httpRequest(
-      new URL(req.url ?? '/', target),
-      { method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    proxied.on('error', () => req.socket.destroy());
-    req.pipe(proxied);
+    forwardTo(target, req, res);
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const port = await listenOnFreePort(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     hold: (on) => {

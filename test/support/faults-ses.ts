@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { freePort } from '../../local/ports';
 
 /**
@@ -47,19 +53,9 @@ export async function startFaultySes(target: string): Promise<FaultySes> {
         return;
       }
     }
-    const proxied = httpRequest(
-      new URL(req.url ?? '/', target),
-      { method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    proxied.on('error', () => req.socket.destroy());
-    req.pipe(proxied);
+    forwardTo(target, req, res);
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const port = await listenOnFreePort(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     failAttempts: (n, k = 'throttling') => {
@@ -73,4 +69,25 @@ export async function startFaultySes(target: string): Promise<FaultySes> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Forwards one request to `target` as it came (method, headers, body) and pipes the answer back. */
+export function forwardTo(target: string, req: IncomingMessage, res: ServerResponse): void {
+  const proxied = httpRequest(
+    new URL(req.url ?? '/', target),
+    { method: req.method, headers: req.headers },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  proxied.on('error', () => req.socket.destroy());
+  req.pipe(proxied);
+}
+
+/** Listens on a free local port; returns it. */
+export async function listenOnFreePort(server: Server): Promise<number> {
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return port;
 }
