@@ -2,13 +2,10 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
- * The fault enumeration and the HTTP fuzzer send tens of thousands of requests to the DynamoDB Local
- * every suite shares; in a full run the suites after them slowed past their timeouts (a 6 s Okta
- * group push took over 180 s). Until they get a DynamoDB Local of their own they run apart:
- * SCIM_HEAVY_TESTS=1 (or SCIM_LONG_TESTS=1) includes them (docs/operations.md, "Long test variants").
+ * Every suite runs in `npm test`. The fault enumeration (faults-writes) and the HTTP fuzzer (http-fuzz)
+ * start a DynamoDB Local of their own, so their tens of thousands of requests do not slow the suites
+ * beside them; their long variants need SCIM_LONG_TESTS=1 (docs/operations.md, "Long test variants").
  */
-const heavy = process.env.SCIM_HEAVY_TESTS === '1' || process.env.SCIM_LONG_TESTS === '1';
-
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -16,13 +13,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: heavy
-    ? ['/node_modules/']
-    : [
-        '/node_modules/',
-        '/test/integration/faults-writes\\.test\\.ts$',
-        '/test/integration/http-fuzz\\.test\\.ts$',
-      ],
+  testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180000,

@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { startLocalService } from '../local/service';
+import { ensureTable } from '../local/table';
 import { ArgsError, type BenchOptions, parseArgs, sizesFor, USAGE } from './args';
 import { addBaselineWorktree, currentCommit } from './baseline';
 import { coldStartBenchmark, writeColdStartReport } from './cold-start';
@@ -138,6 +140,10 @@ async function main(): Promise<void> {
     const startTarget = async (label: string, root: string): Promise<Target> => {
       const proxy = await startCountingProxy(dynamo.endpoint);
       cleanups.push(() => proxy.stop());
+      // Made here, the same for every ref, before the ref's service opens it: without a stream (none
+      // of them runs the consumer), since DynamoDB Local's streams make each write slower the more
+      // stream records it holds: the runs measured later would pay for the earlier ones (local/table.ts).
+      await createTableWithoutStream(dynamo.endpoint, `scim-bench-${label}`);
       log(`starting the ${label} service (child process, its own counting DynamoDB proxy)`);
       const service = await startServiceProcess({
         label,
@@ -307,6 +313,19 @@ async function main(): Promise<void> {
     console.log(written.headline);
   } finally {
     await cleanup();
+  }
+}
+
+async function createTableWithoutStream(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTable(client, tableName, undefined, { stream: false });
+  } finally {
+    client.destroy();
   }
 }
 

@@ -98,7 +98,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
   const client = new DynamoDBClient({});
   try {
-    await ensureTable(client, options.tableName);
+    await ensureTable(client, options.tableName, undefined, {
+      // Without the consumer nothing reads the stream; DynamoDB Local's streams slow every write (local/table.ts).
+      stream: options.streams === true,
+    });
   } finally {
     client.destroy();
   }

@@ -1,5 +1,6 @@
 import { logger } from '../../lambdas/http/logger';
 import { countedGroup, readGroupPartition } from '../../lambdas/store/count-deltas';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { expectConsistent } from '../support/consistency';
 import {
   type DynamoDbProxy,
@@ -50,16 +51,20 @@ import {
 process.env.REQUEST_LOG_SINK = 'off';
 
 const retries = controlSdkRetries();
+let dynamo: DynamoDbLocal;
 let proxy: DynamoDbProxy;
 let service: TestService;
 
 beforeAll(async () => {
-  proxy = await startDynamoDbProxy(process.env.TEST_DYNAMODB_ENDPOINT as string);
+  // A DynamoDB Local of its own: thousands of faulted writes must not slow the suites beside it.
+  dynamo = await startDynamoDbLocal();
+  proxy = await startDynamoDbProxy(dynamo.endpoint);
   service = await startTestService({ dynamoDbEndpoint: proxy.endpoint });
-});
+}, 120_000);
 afterAll(async () => {
   await service?.stop();
   await proxy?.stop();
+  await dynamo?.stop();
 });
 beforeEach(() => {
   // The service logs every storage failure (as it should); hundreds of them would bury the output.

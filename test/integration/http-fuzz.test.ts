@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { expectConsistent } from '../support/consistency';
 import { formatReport, runFuzz } from '../support/fuzz/runner';
 import { startTestService, type TestService } from '../support/service';
@@ -27,10 +28,16 @@ const requests = process.env.FUZZ_REQUESTS
     : SHORT_REQUESTS;
 
 let service: TestService;
+let dynamo: DynamoDbLocal;
 beforeAll(async () => {
-  service = await startTestService();
+  // A DynamoDB Local of its own: thousands of requests must not slow the suites beside it.
+  dynamo = await startDynamoDbLocal();
+  service = await startTestService({ dynamoDbEndpoint: dynamo.endpoint });
+}, 120_000);
+afterAll(async () => {
+  await service?.stop();
+  await dynamo?.stop();
 });
-afterAll(() => service.stop());
 
 test(`seeded fuzz run: ${requests} requests, seed ${seed}: no 5xx, SCIM errors, no wrongly typed write, tenants intact`, async () => {
   const report = await runFuzz({

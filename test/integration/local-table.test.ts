@@ -41,3 +41,16 @@ it('adds the indexes an older table lacks, and leaves a current table as it is',
   expect(await indexesOf()).toEqual(['gsi1', 'gsi2']);
   await db.send(new DeleteTableCommand({ TableName: tableName }));
 });
+
+it('makes a table without its stream when nothing consumes it, and switches the stream on when asked', async () => {
+  const tableName = `nostream-${randomUUID()}`;
+  const streamOf = async () =>
+    (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table?.StreamSpecification;
+  await ensureTable(db, tableName, undefined, { stream: false });
+  expect((await streamOf())?.StreamEnabled ?? false).toBe(false);
+  await ensureTable(db, tableName, undefined, { stream: false });
+  expect((await streamOf())?.StreamEnabled ?? false).toBe(false);
+  await ensureTable(db, tableName);
+  expect(await streamOf()).toEqual({ StreamEnabled: true, StreamViewType: TABLE_DEFINITION.stream });
+  await db.send(new DeleteTableCommand({ TableName: tableName }));
+});
