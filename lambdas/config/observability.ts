@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 
 /**
@@ -22,10 +22,21 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName }
 
 /**
  * X-Ray: the Tracer records SDK calls as subsegments of the function's segment (captureAwsClient).
- * Outside Lambda (npm start, tests) it disables itself (no AWS_EXECUTION_ENV), as does
- * POWERTOOLS_TRACE_ENABLED=false; a disabled Tracer hands clients back untouched.
+ * It exists in Lambda only (AWS_EXECUTION_ENV set), where it also honours POWERTOOLS_TRACE_ENABLED=false
+ * (a disabled Tracer hands clients back untouched). Outside Lambda (npm start, tests, the bench) the
+ * Tracer module is not even loaded: the X-Ray SDK under it installs an async hook (cls-hooked) at
+ * load that runs on every promise of the process, about 7% of the local service's CPU per request,
+ * for traces nobody collects there.
  */
-export const tracer = new Tracer({ serviceName });
+const processTracer: Tracer | undefined = process.env.AWS_EXECUTION_ENV
+  ? new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({
+      serviceName,
+    })
+  : undefined;
+
+export function tracer(): Tracer | undefined {
+  return processTracer;
+}
 
 /** The metric names of docs/operations.md (all counts). */
 export type MetricName =
@@ -43,7 +54,8 @@ export type MetricName =
 
 /** An SDK v3 client whose calls become X-Ray subsegments (when tracing is on). */
 export function captureAwsClient<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
+  const active = tracer();
+  return active ? active.captureAWSv3Client(client) : client;
 }
 
 /**

@@ -26,20 +26,30 @@ function observabilityWith(env: Record<string, string | undefined>) {
   }
 }
 
-test('outside Lambda the tracer is off and a captured client is the same, unpatched client', () => {
-  const { tracer, captureAwsClient } = observabilityWith({ AWS_EXECUTION_ENV: undefined });
-  const client = new DynamoDBClient({ region: 'us-east-1' });
+test('outside Lambda there is no tracer, the X-Ray SDK is not loaded, a captured client is the same client', () => {
+  const loaded = jest.fn();
+  jest.doMock('@aws-lambda-powertools/tracer', () => {
+    loaded();
+    return jest.requireActual('@aws-lambda-powertools/tracer');
+  });
+  try {
+    const { tracer, captureAwsClient } = observabilityWith({ AWS_EXECUTION_ENV: undefined });
+    const client = new DynamoDBClient({ region: 'us-east-1' });
 
-  expect(tracer.isTracingEnabled()).toBe(false);
-  expect(captureAwsClient(client)).toBe(client);
-  expect(hasXrayMiddleware(client)).toBe(false);
+    expect(tracer()).toBeUndefined();
+    expect(captureAwsClient(client)).toBe(client);
+    expect(hasXrayMiddleware(client)).toBe(false);
+    expect(loaded).not.toHaveBeenCalled();
+  } finally {
+    jest.dontMock('@aws-lambda-powertools/tracer');
+  }
 });
 
 test('in Lambda a captured client gets the X-Ray middleware (each call a subsegment)', () => {
   const { tracer, captureAwsClient } = observabilityWith({ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' });
   const client = captureAwsClient(new DynamoDBClient({ region: 'us-east-1' }));
 
-  expect(tracer.isTracingEnabled()).toBe(true);
+  expect(tracer()?.isTracingEnabled()).toBe(true);
   expect(hasXrayMiddleware(client)).toBe(true);
 });
 
@@ -50,7 +60,7 @@ test('POWERTOOLS_TRACE_ENABLED=false turns it off in Lambda too', () => {
   });
   const client = new DynamoDBClient({ region: 'us-east-1' });
 
-  expect(tracer.isTracingEnabled()).toBe(false);
+  expect(tracer()?.isTracingEnabled()).toBe(false);
   expect(hasXrayMiddleware(captureAwsClient(client))).toBe(false);
 });
 
