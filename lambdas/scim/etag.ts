@@ -14,9 +14,7 @@ function namesVersion(header: string, version: number): boolean {
 
 /** `If-Match` of a write holds: absent, `*`, or naming the current version. Else 412. */
 export function ifMatchHolds(header: string | undefined, version: number): boolean {
-  if (!header) return true;
-  const tags = header.split(',').map((t) => t.trim());
-  return tags.includes('*') || tags.includes(etagOf(version)) || tags.includes(`"${version}"`);
+  return !header || namesVersion(header, version);
 }
 
 /** `If-None-Match` of a GET names the current version: answer 304 Not Modified with no body. */

@@ -100,6 +100,14 @@ export function parseListQuery(raw: RawListParams, sortAttribute: string): ListQ
   if (raw.filter !== undefined && typeof raw.filter !== 'string') {
     throw ScimError.badRequest('invalidFilter', 'filter must be a string');
   }
+  // An empty filter names no condition: answering the whole tenant would hand a lookup whose value
+  // went missing (Okta's `userName eq` before a create) someone else's user.
+  if (raw.filter !== undefined && filterText === '') {
+    throw ScimError.badRequest(
+      'invalidFilter',
+      'filter is empty: leave the parameter out to list everything',
+    );
+  }
   const startIndex = Math.max(1, integerParam(raw.startIndex, 'startIndex') ?? 1);
   const requested = integerParam(raw.count, 'count');
   const count = Math.min(SCIM_LIMITS.maxResults, Math.max(0, requested ?? SCIM_LIMITS.defaultCount));

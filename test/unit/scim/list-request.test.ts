@@ -15,6 +15,19 @@ describe('parseListQuery (RFC 7644 §3.4.2.4)', () => {
     expect(parseListQuery({ count: '-1' }, 'userName').count).toBe(0);
   });
 
+  test('an empty or blank filter is a 400 invalidFilter, not the whole tenant', () => {
+    for (const filter of ['', ' ', '\t ']) {
+      try {
+        parseListQuery({ filter }, 'userName');
+        throw new Error(`filter ${JSON.stringify(filter)} was accepted`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ScimError);
+        expect((error as ScimError).scimType).toBe('invalidFilter');
+      }
+    }
+    expect(parseListQuery({}, 'userName').filter).toBeUndefined();
+  });
+
   test('non-integers are a 400 invalidValue', () => {
     for (const raw of [{ startIndex: 'x' }, { count: '1.5' }]) {
       expect(() => parseListQuery(raw, 'userName')).toThrow(ScimError);
@@ -31,13 +44,12 @@ describe('parseListQuery (RFC 7644 §3.4.2.4)', () => {
     expect(() => parseListQuery({ sortOrder: 'sideways' }, 'userName')).toThrow(/sortOrder/);
   });
 
-  test('a malformed filter is a 400 invalidFilter; an empty one is no filter', () => {
+  test('a malformed filter is a 400 invalidFilter', () => {
     try {
       parseListQuery({ filter: 'userName eq' }, 'userName');
       throw new Error('no error');
     } catch (error) {
       expect((error as ScimError).scimType).toBe('invalidFilter');
     }
-    expect(parseListQuery({ filter: '  ' }, 'userName').filter).toBeUndefined();
   });
 });
