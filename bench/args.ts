@@ -90,7 +90,7 @@ Flags:
   --no-baseline         only the current code
   --cold-start          only the functions' cold start and memory (bundles, fresh processes)
   --scale <factor>      multiply every seeded size (also BENCH_SCALE=<factor>)
-  --creates <n>         users per create run (default 10000, quick 1500)
+  --creates <n>         users per create run (default 10000, quick 1200)
   --create-runs <n>     create runs per service (default 2)
   --load-seconds <s>    seconds of the load mix per concurrency (default 60, quick 15)
   --request-log         also compare the request log on / off (on by default without --quick)
@@ -160,7 +160,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         : DEFAULT_BASELINE,
     baselineIsDefault: !flags.has('--no-baseline') && typeof baseline !== 'string',
     scale: number('--scale', envScale, 0.001),
-    creates: Math.round(number('--creates', quick ? 1_500 : 10_000, 10)),
+    creates: Math.round(number('--creates', quick ? 1_200 : 10_000, 10)),
     createRuns: Math.round(number('--create-runs', 2, 1)),
     createClients: 10,
     loadSeconds: number('--load-seconds', quick ? 15 : 60, 1),

@@ -184,6 +184,8 @@ export interface Comparison {
   current: { commit: string; subject: string; dirty: boolean };
   createClients: number;
   createsPerRun: number;
+  /** Creates per service before the measured runs (absent in results of older runs). */
+  createWarmup?: number;
   /** In the order they ran (baseline, current, baseline, current …). */
   creates: CreateRun[];
   lookups: LookupRun[];

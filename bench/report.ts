@@ -690,7 +690,7 @@ export function render(r: BenchResults, list: Goal[], chartNames: string[]): str
     '',
     '## Creates under load and lookups: current against baseline',
     '',
-    `${c.createClients} concurrent clients POST Okta-shaped users (\`POST /Users\` with name, work e-mail, displayName, locale, externalId, \`groups: []\`, a password, \`active: true\`). Each service runs in its own child process behind its own counting proxy in front of the same DynamoDB Local (own table, made by the bench without a stream for both); 1,000 warm-up creates each, then the runs alternate${c.baseline ? ' baseline, current, baseline, current' : ''} to cancel load drift. DynamoDB per create = the proxy's counts over the run ÷ creates (token reads are the authorizer's).`,
+    `${c.createClients} concurrent clients POST Okta-shaped users (\`POST /Users\` with name, work e-mail, displayName, locale, externalId, \`groups: []\`, a password, \`active: true\`). Each service runs in its own child process behind its own counting proxy in front of the same DynamoDB Local (own table, made by the bench without a stream for both); ${c.createWarmup !== undefined ? `${c.createWarmup} warm-up creates each, then ` : ''}the runs alternate${c.baseline ? ' baseline, current, baseline, current' : ''} to cancel load drift. DynamoDB per create = the proxy's counts over the run ÷ creates (token reads are the authorizer's).`,
     '',
     ...compareRows,
     '',

@@ -27,7 +27,7 @@ describe('bench flags', () => {
 
   it('--quick shrinks sizes, creates and load phases and skips the request-log comparison', () => {
     const o = parseArgs(['--quick']);
-    expect(o).toMatchObject({ mode: 'quick', creates: 1_500, loadSeconds: 15, requestLog: false });
+    expect(o).toMatchObject({ mode: 'quick', creates: 1_200, loadSeconds: 15, requestLog: false });
     const quick = sizesFor(o);
     const full = sizesFor(parseArgs([]));
     for (const key of Object.keys(full) as (keyof typeof full)[])
