@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { localDynamoDbClient, startDynamoDbLocal } from '../local/dynamodb-local';
 import { startLocalService } from '../local/service';
 import { ensureTable } from '../local/table';
 import { ArgsError, type BenchOptions, parseArgs, sizesFor, USAGE } from './args';
@@ -54,9 +53,10 @@ const SEED_STREAMS = 12;
 const OKTA_HEADERS = { 'Accept-Encoding': 'gzip,deflate' };
 const COMPARE_TENANT = 'bench-creates';
 /**
- * Creates per service before the measured runs (quick: 500 each, the shared JVM sees 1,000). DynamoDB Local is a JVM: its first few thousand
- * transactions run before the JIT has compiled them (measured: 12 ms of its CPU per create over the
- * first 2,000, 4 to 6 ms after), so a short warm-up made whichever ref ran first look slow.
+ * Creates per service before the measured runs (quick: 500 each, so the shared JVM sees 1,000).
+ * DynamoDB Local is a JVM: its first few thousand transactions run before the JIT has compiled them
+ * (measured: 12 ms of its CPU per create over the first 2,000, 4 to 6 ms after), so a short warm-up
+ * made whichever ref ran first look slow.
  */
 const CREATE_WARMUP = { default: 1_000, quick: 500 } as const;
 const LOOKUP_WARMUP = 20;
@@ -328,11 +328,7 @@ async function main(): Promise<void> {
 }
 
 async function createTableWithoutStream(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(endpoint);
   try {
     await ensureTable(client, tableName, undefined, { stream: false });
   } finally {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../lambdas/store/keys';
+import { localDynamoDbClient } from '../local/dynamodb-local';
 
 /**
  * Fast seeding for the benchmark: writes the very items the repositories write (user-repository.ts
@@ -52,12 +53,7 @@ export class Seeder {
     /** Parallel BatchWriteItem streams. */
     private readonly streams = 12,
   ) {
-    this.raw = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 10,
-    });
+    this.raw = localDynamoDbClient(endpoint, { maxAttempts: 10 });
     this.db = DynamoDBDocumentClient.from(this.raw, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });

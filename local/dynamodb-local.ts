@@ -83,13 +83,21 @@ export async function startDynamoDbLocal(
   return { endpoint, port, pid: child.pid, stop };
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const client = new DynamoDBClient({
+/** A client of a DynamoDB Local at `endpoint` (any region and credentials do; `-sharedDb`). */
+export function localDynamoDbClient(
+  endpoint: string,
+  options: { maxAttempts?: number } = {},
+): DynamoDBClient {
+  return new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    ...options,
   });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const client = localDynamoDbClient(endpoint, { maxAttempts: 1 });
   const deadline = Date.now() + 30_000;
   try {
     while (Date.now() < deadline) {

@@ -61,10 +61,11 @@ export async function ensureTable(
     if (!(error instanceof ResourceInUseException) && (error as Error).name !== 'ResourceInUseException')
       throw error;
   }
-  await addMissingIndexes(client, tableName, def, stream);
+  await addWhatIsMissing(client, tableName, def, stream);
 }
 
-async function addMissingIndexes(
+/** An existing table gets the stream (when asked for) and the indexes it lacks; one DescribeTable. */
+async function addWhatIsMissing(
   client: DynamoDBClient,
   tableName: string,
   def: TableDefinition,

@@ -28,15 +28,11 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName }
  * load that runs on every promise of the process, about 7% of the local service's CPU per request,
  * for traces nobody collects there.
  */
-const processTracer: Tracer | undefined = process.env.AWS_EXECUTION_ENV
+export const tracer: Tracer | undefined = process.env.AWS_EXECUTION_ENV
   ? new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({
       serviceName,
     })
   : undefined;
-
-export function tracer(): Tracer | undefined {
-  return processTracer;
-}
 
 /** The metric names of docs/operations.md (all counts). */
 export type MetricName =
@@ -54,8 +50,7 @@ export type MetricName =
 
 /** An SDK v3 client whose calls become X-Ray subsegments (when tracing is on). */
 export function captureAwsClient<T>(client: T): T {
-  const active = tracer();
-  return active ? active.captureAWSv3Client(client) : client;
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 /**

@@ -102,7 +102,7 @@ export function parseListQuery(raw: RawListParams, sortAttribute: string): ListQ
   }
   // An empty filter names no condition: answering the whole tenant would hand a lookup whose value
   // went missing (Okta's `userName eq` before a create) someone else's user.
-  if (raw.filter !== undefined && filterText === '') {
+  if (filterText === '') {
     throw ScimError.badRequest(
       'invalidFilter',
       'filter is empty: leave the parameter out to list everything',

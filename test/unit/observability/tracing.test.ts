@@ -36,7 +36,7 @@ test('outside Lambda there is no tracer, the X-Ray SDK is not loaded, a captured
     const { tracer, captureAwsClient } = observabilityWith({ AWS_EXECUTION_ENV: undefined });
     const client = new DynamoDBClient({ region: 'us-east-1' });
 
-    expect(tracer()).toBeUndefined();
+    expect(tracer).toBeUndefined();
     expect(captureAwsClient(client)).toBe(client);
     expect(hasXrayMiddleware(client)).toBe(false);
     expect(loaded).not.toHaveBeenCalled();
@@ -49,7 +49,7 @@ test('in Lambda a captured client gets the X-Ray middleware (each call a subsegm
   const { tracer, captureAwsClient } = observabilityWith({ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' });
   const client = captureAwsClient(new DynamoDBClient({ region: 'us-east-1' }));
 
-  expect(tracer()?.isTracingEnabled()).toBe(true);
+  expect(tracer?.isTracingEnabled()).toBe(true);
   expect(hasXrayMiddleware(client)).toBe(true);
 });
 
@@ -60,7 +60,7 @@ test('POWERTOOLS_TRACE_ENABLED=false turns it off in Lambda too', () => {
   });
   const client = new DynamoDBClient({ region: 'us-east-1' });
 
-  expect(tracer()?.isTracingEnabled()).toBe(false);
+  expect(tracer?.isTracingEnabled()).toBe(false);
   expect(hasXrayMiddleware(captureAwsClient(client))).toBe(false);
 });
 
